@@ -1,0 +1,1 @@
+"""Root pytest configuration: shared by unit and browser tests (DESIGN.md, "Fixtures")."""

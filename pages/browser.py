@@ -1,0 +1,55 @@
+"""Which Chromium to drive and how to launch it (DESIGN.md, "Browser").
+
+Browser downloads are impossible on our machines, so Playwright drives the system Chromium.
+Order: an explicit path from the environment, then Playwright's own browser if installed, then
+Debian's ``/usr/bin/chromium``. The same launch arguments serve pytest and the monitor runner.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+ENV_VAR = "EESPRESSO_CHROMIUM"
+SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# Without these, Chromium keeps calling home; on a closed network that is noise and delay.
+QUIET_FLAGS = ("--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+class BrowserNotFound(RuntimeError):
+    """No usable Chromium: the message says how to get one."""
+
+
+def _playwright_chromium() -> str | None:
+    """Playwright's own Chromium, if `playwright install chromium` ever succeeded here."""
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"))
+    found = sorted(root.glob("chromium-*/chrome-linux*/chrome"))
+    return str(found[-1]) if found else None
+
+
+def chromium_executable() -> str:
+    explicit = os.environ.get(ENV_VAR)
+    if explicit:
+        if not os.access(explicit, os.X_OK):
+            raise BrowserNotFound(f"{ENV_VAR}={explicit} is not an executable file: fix or unset it")
+        return explicit
+    for candidate in (_playwright_chromium(), *SYSTEM_CANDIDATES):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    which = shutil.which("chromium")
+    if which:
+        return which
+    raise BrowserNotFound(
+        f"no Chromium found: run 'apt-get install chromium' (or 'make test'), or set {ENV_VAR}"
+    )
+
+
+def launch_args(headless: bool = True, extra: dict | None = None) -> dict:
+    """Keyword arguments for ``playwright.chromium.launch`` (and pytest-playwright's fixture)."""
+    args = list(QUIET_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
+    merged = {"executable_path": chromium_executable(), "headless": headless, **(extra or {})}
+    merged["args"] = [*args, *merged.get("args", [])]
+    return merged

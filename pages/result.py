@@ -1,0 +1,71 @@
+"""The outcome of one journey, shared by tests, monitors and reports.
+
+A journey never knows who called it: it returns a ``JourneyResult`` and the caller (pytest,
+the monitor runner, the CLI) decides what a failure means. Nothing in a result may hold a
+secret: ``error`` is a one-line, human description written by the journey.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class Cause(StrEnum):
+    """Why a journey failed, in the words ops is alerted with."""
+
+    UNREACHABLE = "unreachable"
+    HTTP_ERROR = "http_error"
+    SLOW = "slow"
+    CREDENTIALS_REJECTED = "credentials_rejected"
+    CODE_REJECTED = "code_rejected"
+    CLOCK_SKEW = "clock_skew"
+    LOCKED_OUT = "locked_out"
+    UNEXPECTED_PAGE = "unexpected_page"
+    QR_UNREADABLE = "qr_unreadable"
+    TLS_EXPIRING = "tls_expiring"  # monitors only: certificate checks of https targets
+
+    @property
+    def words(self) -> str:
+        return CAUSE_WORDS[self]
+
+
+CAUSE_WORDS: dict[Cause, str] = {
+    Cause.UNREACHABLE: "the portal could not be reached",
+    Cause.HTTP_ERROR: "the portal answered with an HTTP error",
+    Cause.SLOW: "the portal answered too slowly",
+    Cause.CREDENTIALS_REJECTED: "the portal refused the CIP or password",
+    Cause.CODE_REJECTED: "the portal refused the authenticator code",
+    Cause.CLOCK_SKEW: "the clocks of the portal and of the probe disagree",
+    Cause.LOCKED_OUT: "the account is locked",
+    Cause.UNEXPECTED_PAGE: "the portal showed a page the journey does not know (markup changed?)",
+    Cause.QR_UNREADABLE: "the enrollment QR code could not be read",
+    Cause.TLS_EXPIRING: "the portal's TLS certificate expires soon",
+}
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class JourneyResult:
+    """ok, the cause when not ok, and how long each seed step took (milliseconds)."""
+
+    journey: str  # "first_access" or "later_login"
+    target: str  # base URL
+    cip: str
+    ok: bool = False
+    cause: Cause | None = None
+    error: str = ""  # one line, never a secret
+    failed_step: str = ""  # title of the step that failed, if any
+    steps: dict[str, float] = field(default_factory=dict)
+    duration_ms: float = 0.0
+    started_at: str = field(default_factory=_now_iso)
+
+    def to_json(self) -> dict:
+        """The one-line JSON of the journey CLI (`--json`)."""
+        data = asdict(self)
+        data["cause"] = self.cause.value if self.cause else None
+        return data
