@@ -49,6 +49,19 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Time budget of a journey: past ``max_ms`` (overall) or a step's bound it fails as ``slow``.
+
+    ``timeout_ms`` bounds each wait on the page, so a hung portal ends the journey instead of
+    the probe; step ids are those of ``JourneyResult.steps``.
+    """
+
+    max_ms: float | None = None
+    step_max_ms: dict[str, float] = field(default_factory=dict)
+    timeout_ms: float = 30_000
+
+
 @dataclass
 class JourneyResult:
     """ok, the cause when not ok, and how long each seed step took (milliseconds)."""
