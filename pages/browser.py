@@ -32,7 +32,7 @@ def chromium_executable() -> str:
     explicit = os.environ.get(ENV_VAR)
     if explicit:
         if not os.access(explicit, os.X_OK):
-            raise BrowserNotFound(f"{ENV_VAR}={explicit} is not an executable file: fix or unset it")
+            raise BrowserNotFound(f"{ENV_VAR}={explicit} is not executable: fix or unset it")
         return explicit
     for candidate in (_playwright_chromium(), *SYSTEM_CANDIDATES):
         if candidate and os.access(candidate, os.X_OK):
