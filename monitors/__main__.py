@@ -1,0 +1,124 @@
+"""``python -m monitors run|status|resume|enroll|login`` (issue 5).
+
+``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``, pages area);
+they are imported only when asked for, so ``run`` and ``status`` start without them. Every
+error a person can make ends as one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from monitors.config import ConfigError, load
+
+EXIT_USAGE = 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from monitors.alerts import Channels
+    from monitors.chromium import WarmBrowser
+    from monitors.history import History
+    from monitors.journeys import Binder
+    from monitors.metrics import ProbeMetrics
+    from monitors.probe import Prober
+    from monitors.results_allure import AllureWriter
+    from monitors.runner import Runner
+
+    config = load(args.config)
+    for monitor in config.monitors:
+        monitor.account.password()  # fail now, in one line, not at the first probe
+    try:
+        channels = Channels(config.alerts.channels)
+    except ValueError as exc:
+        raise ConfigError(f"{config.path}: alerts.channels: {exc}") from None
+    metrics = ProbeMetrics()
+    history = History(config.history)
+    browser = WarmBrowser(headless=not args.headed)
+    allure = AllureWriter(config.allure_results) if config.allure_results else None
+    prober = Prober(config, history, browser, Binder(), metrics, channels, allure)
+    runner = Runner(config, prober, out=sys.stdout)
+    runner.install_signal_handlers()
+    try:
+        if args.once:
+            passed = runner.run_once()
+            if config.metrics.pushgateway:
+                try:
+                    metrics.push(config.metrics.pushgateway, config.metrics.job)
+                except OSError as exc:
+                    print(f"monitors: push to {config.metrics.pushgateway} failed: {exc}",
+                          file=sys.stderr)  # fmt: skip
+                    passed = False
+            return 0 if passed else 1
+        if config.metrics.port is not None:
+            port = metrics.serve(config.metrics.port, config.metrics.host)
+            print(f"metrics on http://{config.metrics.host}:{port}/metrics", flush=True)
+        runner.run_forever(max_probes=args.max_probes)
+        return 0
+    finally:
+        browser.close()
+        history.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    from monitors.status import render_html, render_text, summarise
+
+    config = load(args.config)
+    summary = summarise(config)
+    print(render_text(summary))
+    if args.html:
+        render_html(summary, args.html)
+        print(f"status page written to {args.html}")
+    return 0
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from monitors.history import History
+
+    config = load(args.config)
+    config.monitor(args.id)  # unknown id: one clear line
+    with History(config.history) as history:
+        if history.resume(args.id):
+            print(f"monitor {args.id} resumed; it probes again at its next slot")
+            return 0
+    print(f"monitor {args.id} was not paused; nothing to do")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m monitors", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the monitors on their schedules (or --once)")
+    run.add_argument("--config", required=True, help="monitors.toml")
+    run.add_argument("--once", action="store_true", help="probe each monitor once; exit 0/1")
+    run.add_argument("--headed", action="store_true", help="show the browser (debugging)")
+    run.add_argument("--max-probes", type=int, default=None, help=argparse.SUPPRESS)
+    status = sub.add_parser("status", help="uptime, p50/p95 per step, open incidents")
+    status.add_argument("--config", required=True)
+    status.add_argument("--html", help="also write an offline HTML status page to this file")
+    resume = sub.add_parser("resume", help="resume a monitor paused to protect its account")
+    resume.add_argument("id", help="the monitor id")
+    resume.add_argument("--config", required=True)
+    for name in ("enroll", "login"):
+        sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("enroll", "login"):
+        from monitors import journey_cli  # owned by the pages area
+
+        return journey_cli.main(argv)
+    args = parser().parse_args(argv)
+    handler = {"run": _run, "status": _status, "resume": _resume}[args.command]
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"monitors: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""One warm Chromium for the runner: fresh context per probe, relaunch after a crash.
+
+Starting Chromium costs far more than a login on the sandbox, so the runner keeps one browser
+and gives each probe a new context (cookies and storage never leak between probes). Every
+Chromium process the runner starts carries a marker flag, so the runner can find its own
+processes in /proc: to enforce a probe's hard timeout (kill the browser, which ends any
+Playwright call) and to leave no orphan Chromium at shutdown, without touching anybody else's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+
+from pages.browser import launch_args
+
+MARKER_FLAG = "--eespresso-monitor-run"
+
+
+def marked_pids(marker: str) -> list[int]:
+    """Pids of live processes whose command line carries ``marker`` (Linux /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker.encode() in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+class WarmBrowser:
+    def __init__(self, headless: bool = True) -> None:
+        self.headless = headless
+        self.marker = f"{MARKER_FLAG}={uuid.uuid4().hex}"
+        self.launches = 0
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def _ensure(self) -> Browser:
+        if self._playwright is None:
+            self._playwright = sync_playwright().start()
+        if self._browser is None or not self._browser.is_connected():
+            if self._browser is not None:
+                self.kill()  # a crashed browser may leave renderers behind
+            extra = {"args": [self.marker]}
+            self._browser = self._playwright.chromium.launch(**launch_args(self.headless, extra))
+            self.launches += 1
+        return self._browser
+
+    def new_context(self, *, ignore_https_errors: bool = False) -> BrowserContext:
+        """A fresh context on the warm browser, launching (or relaunching) it when needed."""
+        return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+
+    @property
+    def connected(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
+
+    def kill(self) -> None:
+        """SIGKILL this runner's Chromium processes (and only them)."""
+        for pid in marked_pids(self.marker):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Close politely, then make sure nothing is left (no orphan Chromium)."""
+        if self._browser is not None:
+            with contextlib.suppress(Exception):
+                self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            with contextlib.suppress(Exception):
+                self._playwright.stop()
+            self._playwright = None
+        self.kill()

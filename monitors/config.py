@@ -1,0 +1,328 @@
+"""Monitors declared as data (DESIGN.md rule 7, issue 5 "Configuration as code").
+
+``load(path)`` reads ``monitors.toml`` with :mod:`tomllib` and returns one frozen ``Config``.
+Every mistake a person can make in that file becomes one ``ConfigError`` line naming the
+file, the key and the fix, so the CLI can print it without a traceback. Passwords are never
+read here: an ``Account`` only knows where its password lives (``password_env`` or
+``password_file``) and reads it when a probe needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from croniter import croniter
+
+JOURNEYS = ("later_login", "first_access")
+STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+_MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+class ConfigError(ValueError):
+    """One line: file, key, what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    base_url: str
+    verify_tls: bool = True  # false for the sandbox's self-signed certificate
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where the password lives, never the password itself (DESIGN.md "Secrets")."""
+
+    name: str
+    cip: str
+    password_env: str | None = None
+    password_file: Path | None = None
+    vault: Path | None = None  # None: the authenticator's default vault
+    device_name: str = "Sonde eEspresso"
+
+    def password(self) -> str:
+        """Read the password now; the error names the variable or file, never a value."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if not value:
+                raise ConfigError(
+                    f"account {self.name!r}: environment variable {self.password_env} is empty "
+                    "or unset; export it before running the monitors"
+                )
+            return value
+        assert self.password_file is not None
+        try:
+            value = self.password_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"account {self.name!r}: cannot read password_file {self.password_file} "
+                f"({exc.strerror}); create it (mode 0600) or fix the path"
+            ) from None
+        if not value:
+            raise ConfigError(f"account {self.name!r}: password_file {self.password_file} is empty")
+        return value
+
+
+@dataclass(frozen=True)
+class Threshold:
+    degraded_ms: float | None = None
+    max_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Monitor:
+    id: str
+    target: Target
+    account: Account
+    journey: str = "later_login"
+    every_s: float | None = None  # exactly one of every_s / cron
+    cron: str | None = None
+    timeout_s: float = 120.0
+    overall: Threshold = Threshold()
+    steps: dict[str, Threshold] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    failures_before_alert: int = 2
+    reminder_every_s: float = 3600.0
+    recovery_notice: bool = True
+    channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metrics:
+    port: int | None = None
+    host: str = "127.0.0.1"
+    pushgateway: str | None = None
+    job: str = "eespresso_monitors"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    monitors: tuple[Monitor, ...]
+    alerts: AlertPolicy
+    metrics: Metrics
+    history: Path
+    allure_results: Path | None = None
+
+    def monitor(self, monitor_id: str) -> Monitor:
+        for monitor in self.monitors:
+            if monitor.id == monitor_id:
+                return monitor
+        known = ", ".join(m.id for m in self.monitors)
+        raise ConfigError(f"{self.path}: no monitor with id {monitor_id!r}; known ids: {known}")
+
+
+def parse_duration(value: object, *, where: str) -> float:
+    """Seconds from ``90``, ``"90s"``, ``"5m"``, ``"1h"``, ``"250ms"``."""
+    if isinstance(value, bool):
+        raise ConfigError(f'{where}: expected a duration like "5m", got {value!r}')
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ConfigError(f'{where}: {value!r} is not a duration; write e.g. "90s", "5m"')
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ConfigError(f"{where}: a duration must be positive, got {value!r}")
+    return seconds
+
+
+class _Reader:
+    """Typed access to one TOML table, with errors that carry the file and the key path."""
+
+    def __init__(self, path: Path, table: dict, prefix: str) -> None:
+        self.path, self.table, self.prefix = path, table, prefix
+
+    def err(self, key: str, message: str) -> ConfigError:
+        name = f"{self.prefix}.{key}" if self.prefix else key
+        return ConfigError(f"{self.path}: {name}: {message}")
+
+    def get(self, key: str, kind: type | tuple, default: object = None, *, required=False):
+        if key not in self.table:
+            if required:
+                raise self.err(key, "is missing; add it")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise self.err(key, f"expected {names}, got {type(value).__name__} {value!r}")
+        return value
+
+    def duration(self, key: str, default: object = None) -> float | None:
+        value = self.get(key, (str, int, float), default)
+        if value is None:
+            return None
+        return parse_duration(value, where=f"{self.path}: {self._name(key)}")
+
+    def sub(self, key: str, *, required: bool = False) -> _Reader:
+        return _Reader(self.path, self.get(key, dict, {}, required=required), self._name(key))
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def reject_unknown(self, allowed: set[str]) -> None:
+        for key in self.table:
+            if key not in allowed:
+                raise self.err(key, f"unknown key; expected one of {', '.join(sorted(allowed))}")
+
+    def resolve(self, value: str) -> Path:
+        """Relative paths are relative to the config file, so the file can move with its data."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (self.path.parent / path)
+
+
+def _target(r: _Reader, name: str) -> Target:
+    r.reject_unknown({"base_url", "verify_tls"})
+    url = r.get("base_url", str, required=True)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise r.err("base_url", f'{url!r} is not an http(s) URL; write e.g. "https://host/"')
+    return Target(name, url.rstrip("/"), r.get("verify_tls", bool, True))
+
+
+def _account(r: _Reader, name: str) -> Account:
+    r.reject_unknown({"cip", "password_env", "password_file", "vault", "device_name"})
+    env, file = r.get("password_env", str), r.get("password_file", str)
+    if bool(env) == bool(file):
+        raise r.err("password_env", "set exactly one of password_env or password_file")
+    vault = r.get("vault", str)
+    return Account(
+        name=name,
+        cip=r.get("cip", str, required=True),
+        password_env=env,
+        password_file=r.resolve(file) if file else None,
+        vault=r.resolve(vault) if vault else None,
+        device_name=r.get("device_name", str, "Sonde eEspresso"),
+    )
+
+
+def _threshold(r: _Reader) -> Threshold:
+    r.reject_unknown({"degraded_ms", "max_ms", "steps"})
+    degraded, top = r.get("degraded_ms", (int, float)), r.get("max_ms", (int, float))
+    if degraded is not None and top is not None and degraded > top:
+        raise r.err("degraded_ms", f"{degraded} is above max_ms {top}; lower it")
+    return Threshold(degraded, top)
+
+
+def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
+    allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
+    r.reject_unknown(allowed)
+    mid = r.get("id", str, required=True)
+    if not _MONITOR_ID.match(mid):
+        raise r.err("id", f"{mid!r}: use lower-case letters, digits, '-', '_' or '.'")
+    target, account = r.get("target", str, required=True), r.get("account", str, required=True)
+    if target not in targets:
+        raise r.err("target", f"{target!r} is not declared; add [targets.{target}]")
+    if account not in accounts:
+        raise r.err("account", f"{account!r} is not declared; add [accounts.{account}]")
+    journey = r.get("journey", str, "later_login")
+    if journey not in JOURNEYS:
+        raise r.err("journey", f"{journey!r} is unknown; use one of {', '.join(JOURNEYS)}")
+    every, cron = r.get("every", (str, int, float)), r.get("cron", str)
+    if (every is None) == (cron is None):
+        raise r.err("every", 'set exactly one of every (e.g. "5m") or cron ("*/5 * * * *")')
+    if cron is not None and not croniter.is_valid(cron):
+        raise r.err("cron", f'{cron!r} is not a cron expression; write e.g. "*/5 * * * *"')
+    thresholds = r.sub("thresholds")
+    steps_r = thresholds.sub("steps")
+    steps = {}
+    for step in steps_r.table:
+        if step not in STEP_IDS:
+            raise steps_r.err(step, f"unknown step; use one of {', '.join(STEP_IDS)}")
+        steps[step] = _threshold(steps_r.sub(step))
+    return Monitor(
+        id=mid,
+        target=targets[target],
+        account=accounts[account],
+        journey=journey,
+        every_s=r.duration("every"),
+        cron=cron,
+        timeout_s=r.duration("timeout", 120),
+        overall=_threshold(thresholds),
+        steps=steps,
+    )
+
+
+def _alerts(r: _Reader) -> AlertPolicy:
+    r.reject_unknown({"failures_before_alert", "reminder_every", "recovery_notice", "channels"})
+    failures = r.get("failures_before_alert", int, 2)
+    if failures < 1:
+        raise r.err("failures_before_alert", f"{failures} must be 1 or more")
+    channels = r.get("channels", list, [])
+    for url in channels:
+        if not isinstance(url, str) or "://" not in url:
+            raise r.err("channels", f'{url!r} is not an apprise URL like "jsons://host/path"')
+    return AlertPolicy(
+        failures_before_alert=failures,
+        reminder_every_s=r.duration("reminder_every", "1h"),
+        recovery_notice=r.get("recovery_notice", bool, True),
+        channels=tuple(channels),
+    )
+
+
+def _metrics(r: _Reader) -> Metrics:
+    r.reject_unknown({"port", "host", "pushgateway", "job"})
+    port = r.get("port", int)
+    if port is not None and not 0 <= port <= 65535:
+        raise r.err("port", f"{port} is not a TCP port")
+    return Metrics(
+        port=port,
+        host=r.get("host", str, "127.0.0.1"),
+        pushgateway=r.get("pushgateway", str),
+        job=r.get("job", str, "eespresso_monitors"),
+    )
+
+
+def load(path: str | os.PathLike) -> Config:
+    """Read and validate a monitors file; raise ``ConfigError`` (one line) on any mistake."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file; copy monitors.example.toml and edit it") from None
+    except tomllib.TOMLDecodeError as exc:  # the message carries line and column
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    root = _Reader(path, data, "")
+    root.reject_unknown(
+        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
+    )
+    targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
+    targets = {name: _target(targets_r.sub(name), name) for name in targets_r.table}
+    accounts = {name: _account(accounts_r.sub(name), name) for name in accounts_r.table}
+    entries = root.get("monitors", list, required=True)
+    monitors = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise root.err(f"monitors[{index}]", "must be a table; write [[monitors]]")
+        monitors.append(_monitor(_Reader(path, entry, f"monitors[{index}]"), targets, accounts))
+    ids = [m.id for m in monitors]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise root.err("monitors", f"duplicate id {duplicates[0]!r}; ids must be stable and unique")
+    if not monitors:
+        raise root.err("monitors", "is empty; add at least one [[monitors]] table")
+    allure = root.get("allure_results", str)
+    return Config(
+        path=path,
+        monitors=tuple(monitors),
+        alerts=_alerts(root.sub("alerts")),
+        metrics=_metrics(root.sub("metrics")),
+        history=root.resolve(root.get("history", str, "monitors-history.sqlite")),
+        allure_results=root.resolve(allure) if allure else None,
+    )

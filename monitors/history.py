@@ -1,0 +1,241 @@
+"""Probe history, incidents and pauses in one SQLite file (issue 5, "Results").
+
+Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
+most the probe it was running: every earlier result is already in the WAL file and SQLite
+replays it on the next open (https://sqlite.org/wal.html). The same file carries what must
+survive a restart for safety: failed logins per account (the 3-per-15-minutes budget) and
+paused monitors, so restarting the runner never resets a protection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS probes (
+    id INTEGER PRIMARY KEY,
+    monitor_id TEXT NOT NULL, target TEXT NOT NULL, cip TEXT NOT NULL, journey TEXT NOT NULL,
+    started_at REAL NOT NULL, status TEXT NOT NULL, cause TEXT, error TEXT NOT NULL DEFAULT '',
+    failed_step TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL DEFAULT 0,
+    steps TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
+CREATE INDEX IF NOT EXISTS probes_by_account ON probes (target, cip, started_at);
+CREATE TABLE IF NOT EXISTS incidents (
+    id INTEGER PRIMARY KEY,
+    monitor_id TEXT NOT NULL, since REAL NOT NULL, cause TEXT NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '', failed_step TEXT NOT NULL DEFAULT '',
+    failures INTEGER NOT NULL DEFAULT 0, notified_at REAL, resolved_at REAL
+);
+CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at);
+CREATE TABLE IF NOT EXISTS pauses (
+    monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
+);
+"""
+
+STATUSES = ("ok", "degraded", "failed")
+
+
+@dataclass
+class ProbeRecord:
+    """One probe as stored: never a secret (errors come from the journey's one-line text)."""
+
+    monitor_id: str
+    target: str
+    cip: str
+    journey: str
+    started_at: float
+    status: str  # ok | degraded | failed
+    cause: str | None = None
+    error: str = ""
+    failed_step: str = ""
+    duration_ms: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def up(self) -> bool:
+        return self.status != "failed"
+
+
+@dataclass
+class Incident:
+    id: int
+    monitor_id: str
+    since: float
+    cause: str
+    last_error: str
+    failed_step: str
+    failures: int
+    notified_at: float | None
+    resolved_at: float | None
+
+
+class History:
+    """The runner's memory; safe to open from the CLI (`status`, `resume`) while it runs."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we open transactions ourselves, one per probe.
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- probes -----------------------------------------------------------------------------
+
+    def record(self, probe: ProbeRecord) -> int:
+        cur = self.db.execute(
+            "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
+            " error, failed_step, duration_ms, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                probe.monitor_id, probe.target, probe.cip, probe.journey, probe.started_at,
+                probe.status, probe.cause, probe.error, probe.failed_step, probe.duration_ms,
+                json.dumps(probe.steps),
+            ),
+        )  # fmt: skip
+        return int(cur.lastrowid)
+
+    def probes(self, monitor_id: str | None = None, since: float = 0.0) -> list[ProbeRecord]:
+        sql = "SELECT * FROM probes WHERE started_at >= ?"
+        args: list = [since]
+        if monitor_id is not None:
+            sql += " AND monitor_id = ?"
+            args.append(monitor_id)
+        return [_probe(row) for row in self.db.execute(sql + " ORDER BY started_at, id", args)]
+
+    def last_success(self, monitor_id: str) -> float | None:
+        row = self.db.execute(
+            "SELECT max(started_at) FROM probes WHERE monitor_id = ? AND status != 'failed'",
+            (monitor_id,),
+        ).fetchone()
+        return row[0]
+
+    def account_causes(self, target: str, cip: str, limit: int) -> list[str | None]:
+        """Causes of the latest probes that used this account, newest first."""
+        rows = self.db.execute(
+            "SELECT cause FROM probes WHERE target = ? AND cip = ?"
+            " ORDER BY started_at DESC, id DESC LIMIT ?",
+            (target, cip, limit),
+        )
+        return [row[0] for row in rows]
+
+    def count_causes(self, target: str, cip: str, causes: Iterable[str], since: float) -> int:
+        causes = tuple(causes)
+        marks = ",".join("?" * len(causes))
+        row = self.db.execute(
+            f"SELECT count(*) FROM probes WHERE target = ? AND cip = ? AND started_at >= ?"
+            f" AND cause IN ({marks})",
+            (target, cip, since, *causes),
+        ).fetchone()
+        return int(row[0])
+
+    def oldest_cause_since(self, target: str, cip: str, causes: Iterable[str], since: float):
+        causes = tuple(causes)
+        marks = ",".join("?" * len(causes))
+        row = self.db.execute(
+            f"SELECT min(started_at) FROM probes WHERE target = ? AND cip = ?"
+            f" AND started_at >= ? AND cause IN ({marks})",
+            (target, cip, since, *causes),
+        ).fetchone()
+        return row[0]
+
+    def streak(self, monitor_id: str) -> tuple[int, float | None]:
+        """Consecutive failed probes at the end of the history and when the streak began."""
+        rows = self.db.execute(
+            "SELECT status, started_at FROM probes WHERE monitor_id = ?"
+            " ORDER BY started_at DESC, id DESC LIMIT 1000",
+            (monitor_id,),
+        )
+        count, began = 0, None
+        for status, started_at in rows:
+            if status != "failed":
+                break
+            count, began = count + 1, started_at
+        return count, began
+
+    # -- incidents --------------------------------------------------------------------------
+
+    def open_incident(self, monitor_id: str) -> Incident | None:
+        row = self.db.execute(
+            "SELECT * FROM incidents WHERE monitor_id = ? AND resolved_at IS NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (monitor_id,),
+        ).fetchone()
+        return Incident(**dict(row)) if row else None
+
+    def open_incidents(self) -> list[Incident]:
+        rows = self.db.execute("SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY since")
+        return [Incident(**dict(row)) for row in rows]
+
+    def save_incident(self, incident: Incident) -> Incident:
+        values = (
+            incident.monitor_id, incident.since, incident.cause, incident.last_error,
+            incident.failed_step, incident.failures, incident.notified_at, incident.resolved_at,
+        )  # fmt: skip
+        if incident.id:
+            self.db.execute(
+                "UPDATE incidents SET monitor_id=?, since=?, cause=?, last_error=?, failed_step=?,"
+                " failures=?, notified_at=?, resolved_at=? WHERE id=?",
+                (*values, incident.id),
+            )
+        else:
+            cur = self.db.execute(
+                "INSERT INTO incidents (monitor_id, since, cause, last_error, failed_step,"
+                " failures, notified_at, resolved_at) VALUES (?,?,?,?,?,?,?,?)",
+                values,
+            )
+            incident.id = int(cur.lastrowid)
+        return incident
+
+    # -- pauses (account safety) -------------------------------------------------------------
+
+    def pause(self, monitor_id: str, reason: str, at: float | None = None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO pauses (monitor_id, since, reason) VALUES (?,?,?)",
+            (monitor_id, time.time() if at is None else at, reason),
+        )
+
+    def paused(self, monitor_id: str) -> tuple[float, str] | None:
+        row = self.db.execute(
+            "SELECT since, reason FROM pauses WHERE monitor_id = ?", (monitor_id,)
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def resume(self, monitor_id: str) -> bool:
+        cur = self.db.execute("DELETE FROM pauses WHERE monitor_id = ?", (monitor_id,))
+        return cur.rowcount > 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group one probe's writes (result, incident, pause) into one commit."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+
+def _probe(row: sqlite3.Row) -> ProbeRecord:
+    data = dict(row)
+    data.pop("id")
+    data["steps"] = json.loads(data["steps"])
+    return ProbeRecord(**data)

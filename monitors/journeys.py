@@ -1,0 +1,80 @@
+"""Bind a monitor to its journey: one function of a Playwright page → ``JourneyResult``.
+
+Monitors run ``later_login`` unless the config says ``first_access``. A later login needs an
+active vault entry for the account; when there is none the monitor says so (enroll with
+``python -m monitors enroll``) instead of enrolling behind ops' back: enrolling adds a device
+to a real person's account.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from monitors.config import ConfigError, Monitor
+from monitors.grading import limits
+from pages.result import JourneyResult
+
+JourneyFn = Callable[[Page], JourneyResult]
+
+
+class NotEnrolled(RuntimeError):
+    """The account has no active vault entry: a person must enroll it first."""
+
+
+class SetupError(RuntimeError):
+    """The probe cannot start (password unreadable, vault unusable): one line, no secret."""
+
+
+def _pages_journeys() -> Mapping[str, Callable[..., JourneyResult]]:
+    from pages import journeys  # lazily: the page objects pull in Playwright and pyzbar
+
+    return {"later_login": journeys.later_login, "first_access": journeys.first_access}
+
+
+class Binder:
+    """Holds the vaults (one per path) and the journey functions for the whole run."""
+
+    def __init__(self, journeys: Mapping[str, Callable[..., JourneyResult]] | None = None):
+        self._journeys = journeys
+        self._vaults: dict[Path, object] = {}
+
+    def vault(self, monitor: Monitor):
+        from authenticator import Vault, default_path
+
+        path = monitor.account.vault or default_path()
+        if path not in self._vaults:
+            self._vaults[path] = Vault(path)
+        return self._vaults[path]
+
+    def bind(self, monitor: Monitor) -> JourneyFn:
+        """The journey with everything but the page filled in; reads the password now."""
+        from authenticator import AuthenticatorError
+
+        try:
+            return self._bind(monitor)
+        except (ConfigError, AuthenticatorError) as exc:
+            raise SetupError(str(exc).splitlines()[0]) from None
+
+    def _bind(self, monitor: Monitor) -> JourneyFn:
+        journeys = self._journeys if self._journeys is not None else _pages_journeys()
+        account, base_url = monitor.account, monitor.target.base_url
+        vault = self.vault(monitor)
+        kwargs = dict(
+            base_url=base_url, cip=account.cip, password=account.password(), vault=vault,
+            limits=limits(monitor),
+        )  # fmt: skip
+        if monitor.journey == "first_access":
+            kwargs["device_name"] = account.device_name
+        else:
+            entry = vault.get(base_url, account.cip)
+            if entry is None or entry.state != "active":
+                state = "no entry" if entry is None else f"only a {entry.state} entry"
+                raise NotEnrolled(
+                    f"the vault has {state} for CIP {account.cip} on {base_url}: enroll it once "
+                    "with 'python -m monitors enroll' (see --help), then the monitor resumes"
+                )
+        return functools.partial(journeys[monitor.journey], **kwargs)

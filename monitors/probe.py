@@ -1,0 +1,162 @@
+"""One probe, from the safety checks to the alert (issue 5, "The runner").
+
+``Prober.probe(monitor)`` is the whole life of a probe: skip it if the monitor is paused or
+the account's failed-login budget is spent, take the account lock, check the TLS certificate,
+check the vault, run the journey in a fresh browser context under a hard timeout, grade the
+result against the thresholds, then store it, update the incident, send notices and metrics.
+The journey is one function of a Playwright page returning a ``JourneyResult``; which one
+(``later_login`` or ``first_access``) is decided by ``journeys.bind``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass
+
+from monitors import incidents, safety, tls
+from monitors.alerts import Channels, Notice
+from monitors.chromium import WarmBrowser
+from monitors.config import Config, Monitor
+from monitors.grading import grade
+from monitors.history import History, ProbeRecord
+from monitors.journeys import Binder, NotEnrolled, SetupError
+from monitors.metrics import ProbeMetrics
+from pages.result import Cause, JourneyResult
+
+
+@dataclass
+class Outcome:
+    """What the runner prints: the stored record, or why no probe ran."""
+
+    monitor_id: str
+    record: ProbeRecord | None = None
+    skipped: str = ""  # why the probe did not run (paused, budget, account busy)
+    notices: tuple[Notice, ...] = ()
+
+
+class Prober:
+    def __init__(
+        self,
+        config: Config,
+        history: History,
+        browser: WarmBrowser,
+        binder: Binder,
+        metrics: ProbeMetrics | None = None,
+        channels: Channels | None = None,
+        allure=None,
+    ) -> None:
+        self.config, self.history, self.browser, self.binder = config, history, browser, binder
+        self.metrics = metrics or ProbeMetrics()
+        self.channels = channels or Channels(config.alerts.channels)
+        self.allure = allure
+        self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
+        self.lock_dir = config.history.parent / (config.history.name + ".locks")
+        for monitor in config.monitors:
+            self.metrics.seed(
+                monitor.id, monitor.target.base_url, history.last_success(monitor.id),
+                history.paused(monitor.id) is not None,
+            )  # fmt: skip
+
+    def probe(self, monitor: Monitor) -> Outcome:
+        target, cip = monitor.target.base_url, monitor.account.cip
+        if (pause := self.history.paused(monitor.id)) is not None:
+            return Outcome(monitor.id, skipped=f"{pause[1]}; run 'python -m monitors resume "
+                           f"{monitor.id}'")  # fmt: skip
+        retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
+        if retry_at is not None:
+            when = time.strftime("%H:%M:%S", time.localtime(retry_at))
+            return Outcome(monitor.id, skipped=f"3 failed logins on this account in 15 min; "
+                           f"next try after {when}")  # fmt: skip
+        lock = safety.account_lock(self.lock_dir, target, cip)
+        try:
+            safety.acquire(lock, timeout_s=monitor.timeout_s)
+        except safety.AccountBusy as exc:
+            return Outcome(monitor.id, skipped=str(exc))
+        try:
+            record = self._run(monitor)
+        finally:
+            lock.release()
+        if self.stop is not None and self.stop.is_set():
+            return Outcome(monitor.id, skipped="runner stopping: probe discarded")
+        return self.settle(monitor, record)
+
+    def _run(self, monitor: Monitor) -> ProbeRecord:
+        started = time.time()
+        tls_left = None
+        if monitor.target.is_https:
+            try:
+                tls_left = tls.seconds_left(monitor.target.base_url, timeout=10)
+                self.metrics.tls_expiry.labels(monitor.id, monitor.target.base_url).set(tls_left)
+            except OSError:
+                tls_left = None  # unreachable: the journey will say so in its own words
+        try:
+            journey = self.binder.bind(monitor)
+        except NotEnrolled as exc:
+            return _failed(monitor, started, "not_enrolled", str(exc))
+        except SetupError as exc:  # password file gone, vault key wrong...
+            return _failed(monitor, started, "probe_error", str(exc))
+        result = self._journey(monitor, journey)
+        record = grade(monitor, result, started)
+        if tls_left is not None and record.status != "failed":
+            level = tls.grade(tls_left)
+            if level != "ok":
+                record.status, record.cause = level, Cause.TLS_EXPIRING.value
+                record.error = f"certificate expires in {tls_left / 86400:.1f} days"
+        return record
+
+    def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
+        """Run the journey in a fresh context; a hard timeout kills the browser (relaunched
+        on the next probe), because a sync Playwright call cannot be interrupted otherwise."""
+        fired = threading.Event()
+
+        def expire() -> None:
+            fired.set()
+            self.browser.kill()
+
+        watchdog = threading.Timer(monitor.timeout_s, expire)
+        context = None
+        try:
+            context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
+            watchdog.start()
+            result = journey(context.new_page())
+        except Exception as exc:  # a browser crash: the probe failed, not the portal
+            result = f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        finally:
+            watchdog.cancel()
+            if context is not None and self.browser.connected:
+                with contextlib.suppress(Exception):  # a context of a dying browser
+                    context.close()
+        if fired.is_set():
+            return f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted"
+        return result
+
+    def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
+        """Store, decide on pause and notices in one transaction, then deliver."""
+        with self.history.transaction():
+            self.history.record(record)
+            paused_now = False
+            if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
+                self.history, record.target, record.cip
+            ):
+                self.history.pause(monitor.id, safety.PAUSE_REASON, at=record.started_at)
+                paused_now = True
+            notices = incidents.evaluate(
+                self.history, monitor, self.config.alerts, record, paused_now=paused_now
+            )
+        self.metrics.observe(record, monitor.target.base_url)
+        if paused_now:
+            self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)
+        for notice in notices:
+            self.channels.send(notice)
+        if self.allure is not None:
+            self.allure.write(monitor, record)
+        return Outcome(monitor.id, record=record, notices=tuple(notices))
+
+
+def _failed(monitor: Monitor, started: float, cause: str, error: str) -> ProbeRecord:
+    return ProbeRecord(
+        monitor.id, monitor.target.base_url, monitor.account.cip, monitor.journey, started,
+        "failed", cause, error, "", (time.time() - started) * 1000,
+    )  # fmt: skip

@@ -1,0 +1,110 @@
+"""The long-lived runner and ``--once`` (issue 5, "The runner").
+
+One process, one warm Chromium (``WarmBrowser``), monitors run one after the other in due
+order: the sync Playwright API is bound to one thread, and probes of the same portal gain
+nothing from racing each other. SIGTERM/SIGINT stop the loop; a probe in flight is cut short
+by killing this runner's own Chromium, is not recorded (a shutdown is not an outage), and the
+browser is closed so no Chromium outlives the runner.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import TextIO
+
+from croniter import croniter
+
+from monitors.alerts import cause_words
+from monitors.config import Config, Monitor
+from monitors.probe import Outcome, Prober
+
+
+def next_due(monitor: Monitor, after: float) -> float:
+    """Next start time strictly after ``after`` (interval or cron, in local time like cron)."""
+    if monitor.cron:
+        return croniter(monitor.cron, datetime.fromtimestamp(after)).get_next(float)
+    assert monitor.every_s is not None
+    return after + monitor.every_s
+
+
+def first_due(monitor: Monitor, now: float) -> float:
+    """Interval monitors start at once; cron monitors wait for their first slot."""
+    return next_due(monitor, now) if monitor.cron else now
+
+
+def progress_line(outcome: Outcome) -> str:
+    """One line per probe for a terminal or a container log; never a secret."""
+    clock = time.strftime("%H:%M:%S")
+    if outcome.record is None:
+        return f"{clock}  {outcome.monitor_id:<24} SKIPPED   {outcome.skipped}"
+    rec = outcome.record
+    steps = " · ".join(f"{step} {ms:.0f}" for step, ms in rec.steps.items())
+    line = f"{clock}  {rec.monitor_id:<24} {rec.status.upper():<9} {rec.duration_ms:>6.0f} ms"
+    if steps:
+        line += f"  ({steps})"
+    if rec.cause:
+        line += f"  {cause_words(rec.cause)}"
+        if rec.error:
+            line += f": {rec.error}"
+    for notice in outcome.notices:
+        line += f"  [{notice.kind} sent]"
+    return line
+
+
+class Runner:
+    def __init__(self, config: Config, prober: Prober, out: TextIO | None = None) -> None:
+        self.config, self.prober = config, prober
+        self.out = out if out is not None else sys.stdout
+        self.stop = threading.Event()
+        prober.stop = self.stop
+
+    def _report(self, outcome: Outcome) -> None:
+        print(progress_line(outcome), file=self.out, flush=True)
+
+    def install_signal_handlers(self) -> None:
+        """First SIGTERM/SIGINT: stop after cutting the current probe short; second: exit."""
+
+        def handle(signum: int, _frame: object) -> None:
+            if self.stop.is_set():
+                raise KeyboardInterrupt
+            self.stop.set()
+            self.prober.browser.kill()  # ends a probe in flight; close() cleans up after
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+
+    def run_forever(self, max_probes: int | None = None) -> int:
+        """Probe every monitor on its schedule until stopped; returns the number of probes."""
+        now = time.time()
+        due = {m.id: first_due(m, now) for m in self.config.monitors}
+        by_id = {m.id: m for m in self.config.monitors}
+        done = 0
+        while not self.stop.is_set() and (max_probes is None or done < max_probes):
+            monitor_id = min(due, key=due.__getitem__)
+            wait = due[monitor_id] - time.time()
+            if wait > 0:
+                self.stop.wait(min(wait, 1.0))
+                continue
+            outcome = self.prober.probe(by_id[monitor_id])
+            if self.stop.is_set():
+                break
+            self._report(outcome)
+            done += 1
+            # A late probe does not trigger a burst of catch-up probes.
+            due[monitor_id] = max(next_due(by_id[monitor_id], due[monitor_id]), time.time())
+        return done
+
+    def run_once(self) -> bool:
+        """Each monitor once, in config order; True when every probe passed."""
+        passed = True
+        for monitor in self.config.monitors:
+            if self.stop.is_set():
+                return False
+            outcome = self.prober.probe(monitor)
+            self._report(outcome)
+            passed &= outcome.record is not None and outcome.record.up
+        return passed

@@ -1,0 +1,81 @@
+"""Helpers for the monitors' tests and benchmarks: a local webhook receiver, free ports.
+
+The receiver is the far end of apprise's ``json://`` channel and of Alertmanager's webhook: a
+real HTTP server on 127.0.0.1 that records every JSON body it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Receiver:
+    """Bodies posted to it, in order; ``url`` is its base address."""
+
+    def __init__(self, server: ThreadingHTTPServer) -> None:
+        self.server = server
+        self.bodies: list[dict] = []
+        self.lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def snapshot(self) -> list[dict]:
+        with self.lock:
+            return list(self.bodies)
+
+    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float) -> list[dict]:
+        """Poll until ``predicate(bodies)`` holds; the bodies seen so far either way."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.snapshot()):
+                break
+            time.sleep(0.1)
+        return self.snapshot()
+
+
+@contextmanager
+def receiver() -> Iterator[Receiver]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("Content-Length", 0))
+            raw = self.rfile.read(length)
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = {"raw": raw.decode(errors="replace")}
+            body["_path"] = self.path
+            with box.lock:
+                box.bodies.append(body)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    box = Receiver(server)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield box
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,42 @@
+"""TLS certificate expiry of https targets (issue 5: warn under 30 days, critical under 7).
+
+The certificate is fetched without verifying it: a self-signed or privately signed portal
+certificate still has an expiry date ops must hear about, and whether the browser trusts it
+is the journey's business (``verify_tls`` in the config).
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from cryptography import x509
+
+WARN_DAYS = 30
+CRITICAL_DAYS = 7
+
+
+def seconds_left(base_url: str, *, timeout: float = 10.0, now: datetime | None = None) -> float:
+    """Seconds until the server certificate's notAfter (negative once expired)."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "", parts.port or 443
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with (
+        socket.create_connection((host, port), timeout=timeout) as sock,
+        context.wrap_socket(sock, server_hostname=host) as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+    cert = x509.load_der_x509_certificate(der)
+    return (cert.not_valid_after_utc - (now or datetime.now(UTC))).total_seconds()
+
+
+def grade(seconds: float) -> str:
+    """``ok``, ``degraded`` (under 30 days) or ``failed`` (under 7 days)."""
+    days = seconds / 86400
+    if days < CRITICAL_DAYS:
+        return "failed"
+    return "degraded" if days < WARN_DAYS else "ok"

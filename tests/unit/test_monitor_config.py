@@ -1,0 +1,153 @@
+"""monitors.toml loading: a valid file, and one clear line for each kind of mistake."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from monitors.config import ConfigError, load, parse_duration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BASE = """
+history = "data/history.sqlite"
+[targets.sandbox]
+base_url = "http://127.0.0.1:8080/"
+[accounts.probe]
+cip = "PROBE0001"
+password_env = "EESPRESSO_TEST_PASSWORD"
+[alerts]
+channels = ["json://127.0.0.1:9/hook"]
+[[monitors]]
+id = "login-1"
+target = "sandbox"
+account = "probe"
+every = "2m"
+[monitors.thresholds]
+degraded_ms = 1000
+max_ms = 5000
+[monitors.thresholds.steps.code]
+max_ms = 800
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "monitors.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_example_file_loads():
+    config = load(ROOT / "monitors.example.toml")
+    monitor = config.monitors[0]
+    assert monitor.journey == "later_login"
+    assert monitor.every_s == 300
+    assert monitor.steps["code"].max_ms == 10000
+    assert config.metrics.port == 9464
+
+
+def test_valid_file(tmp_path):
+    config = load(write(tmp_path, BASE))
+    monitor = config.monitor("login-1")
+    assert monitor.target.base_url == "http://127.0.0.1:8080"  # no trailing slash
+    assert monitor.every_s == 120 and monitor.cron is None
+    assert monitor.overall.degraded_ms == 1000 and monitor.steps["code"].max_ms == 800
+    assert config.history == tmp_path / "data/history.sqlite"  # relative to the file
+    assert config.alerts.failures_before_alert == 2 and config.alerts.recovery_notice
+    assert config.alerts.channels == ("json://127.0.0.1:9/hook",)
+
+
+def test_cron_schedule(tmp_path):
+    text = BASE.replace('every = "2m"', 'cron = "*/5 * * * *"')
+    assert load(write(tmp_path, text)).monitors[0].cron == "*/5 * * * *"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('every = "2m"', 'every = "soon"', "monitors[0].every: 'soon' is not a duration"),
+        ('every = "2m"', 'cron = "every day"', "monitors[0].cron: 'every day' is not a cron"),
+        ('every = "2m"', "", "set exactly one of every"),
+        ('target = "sandbox"', 'target = "prod"', "add [targets.prod]"),
+        ('account = "probe"', 'account = "ops"', "add [accounts.ops]"),
+        ('id = "login-1"', 'id = "Login One"', "monitors[0].id"),
+        ("max_ms = 800", "max_ms = 800\nmin_ms = 3", "steps.code.min_ms: unknown key"),
+        ("[monitors.thresholds.steps.code]", "[monitors.thresholds.steps.qr]", "unknown step"),
+        ("degraded_ms = 1000", "degraded_ms = 9000", "above max_ms"),
+        ('base_url = "http://127.0.0.1:8080/"', 'base_url = "ftp://x"', "not an http(s) URL"),
+        ('password_env = "EESPRESSO_TEST_PASSWORD"', "", "exactly one of password_env"),
+        ('cip = "PROBE0001"', "cip = 12", "accounts.probe.cip: expected str"),
+        ('history = "data/history.sqlite"', "histroy = 'x'", "histroy: unknown key"),
+        ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
+        ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
+    ],
+)
+def test_mistakes_give_one_clear_line(tmp_path, old, new, expected):
+    path = write(tmp_path, BASE.replace(old, new))
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(path) in message
+    assert expected in message
+
+
+def test_duplicate_ids(tmp_path):
+    second = BASE[BASE.index("[[monitors]]") :].split("[monitors.thresholds]")[0]
+    with pytest.raises(ConfigError, match="duplicate id 'login-1'"):
+        load(write(tmp_path, BASE + second))
+
+
+def test_unknown_journey(tmp_path):
+    text = BASE.replace('every = "2m"', 'every = "2m"\njourney = "logout"')
+    with pytest.raises(ConfigError, match="journey: 'logout' is unknown"):
+        load(write(tmp_path, text))
+
+
+def test_toml_syntax_error_names_line(tmp_path):
+    with pytest.raises(ConfigError, match=r"invalid TOML: .*line 3"):
+        load(write(tmp_path, "[targets.a]\nbase_url = 'http://x'\nbroken = \n"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="copy monitors.example.toml"):
+        load(tmp_path / "nope.toml")
+
+
+def test_unknown_monitor_id(tmp_path):
+    with pytest.raises(ConfigError, match="known ids: login-1"):
+        load(write(tmp_path, BASE)).monitor("nope")
+
+
+def test_password_sources(tmp_path, monkeypatch):
+    account = load(write(tmp_path, BASE)).monitors[0].account
+    monkeypatch.delenv("EESPRESSO_TEST_PASSWORD", raising=False)
+    with pytest.raises(ConfigError, match="EESPRESSO_TEST_PASSWORD is empty or unset"):
+        account.password()
+    monkeypatch.setenv("EESPRESSO_TEST_PASSWORD", "Correct-Horse-42!")
+    assert account.password() == "Correct-Horse-42!"
+    assert "Correct-Horse" not in repr(account)
+
+    secret = tmp_path / "secret"
+    text = BASE.replace('password_env = "EESPRESSO_TEST_PASSWORD"', 'password_file = "secret"')
+    by_file = load(write(tmp_path, text)).monitors[0].account
+    with pytest.raises(ConfigError, match="cannot read password_file"):
+        by_file.password()
+    secret.write_text("From-A-File-1234\n")
+    assert by_file.password() == "From-A-File-1234"
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(90, 90.0), ("90s", 90.0), ("5m", 300.0), ("1h", 3600.0),
+                           ("250ms", 0.25), ("1.5d", 129600.0)],
+)  # fmt: skip
+def test_durations(value, seconds):
+    assert parse_duration(value, where="x") == seconds
+
+
+@pytest.mark.parametrize("value", ["0s", -1, "5 minutes", True])
+def test_bad_durations(value):
+    with pytest.raises(ConfigError):
+        parse_duration(value, where="x")

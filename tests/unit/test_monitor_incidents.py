@@ -1,0 +1,216 @@
+"""Incidents, alerts and account safety, with real apprise delivery to a local receiver.
+
+Probe records are fed to ``Prober.settle`` (what the runner does after each journey); the
+notices travel through apprise's ``json://`` channel to a real HTTP server on loopback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from monitors import safety
+from monitors.chromium import WarmBrowser
+from monitors.config import load
+from monitors.history import History, ProbeRecord
+from monitors.journeys import Binder
+from monitors.probe import Prober
+from monitors.testing import receiver
+
+TARGET = "http://127.0.0.1:9"
+CONFIG = """
+history = "history.sqlite"
+[targets.portal]
+base_url = "{target}"
+[accounts.probe]
+cip = "PROBE0001"
+password_env = "EESPRESSO_TEST_PASSWORD"
+[alerts]
+failures_before_alert = {n}
+reminder_every = "{reminder}"
+recovery_notice = {recovery}
+channels = ["json://127.0.0.1:{port}/hook"]
+[[monitors]]
+id = "login-a"
+target = "portal"
+account = "probe"
+every = "1m"
+[[monitors]]
+id = "login-b"
+target = "portal"
+account = "probe"
+every = "1m"
+"""
+
+
+@pytest.fixture
+def hook():
+    with receiver() as box:
+        yield box
+
+
+def make_prober(tmp_path: Path, hook, *, n=2, reminder="1h", recovery="true") -> Prober:
+    text = CONFIG.format(target=TARGET, n=n, reminder=reminder, recovery=recovery, port=hook.port)
+    (tmp_path / "monitors.toml").write_text(textwrap.dedent(text))
+    config = load(tmp_path / "monitors.toml")
+    # The browser is never launched here: every path below stops before the journey.
+    return Prober(config, History(config.history), WarmBrowser(), Binder(journeys={}))
+
+
+def probe(prober: Prober, at: float, status="failed", cause="unreachable", monitor="login-a"):
+    record = ProbeRecord(
+        monitor, TARGET, "PROBE0001", "later_login", at, status,
+        None if status == "ok" else cause, "" if status == "ok" else f"{cause} at {at:.0f}",
+        "" if status == "ok" else "Étape 1 : Ouvrir le portail", 250.0, {"open": 250.0},
+    )  # fmt: skip
+    return prober.settle(prober.config.monitor(monitor), record)
+
+
+def kinds(bodies: list[dict]) -> list[str]:
+    return [b["type"] for b in bodies]
+
+
+def test_outage_of_five_probes_gives_one_alert_and_one_recovery(tmp_path, hook):
+    prober = make_prober(tmp_path, hook)
+    t0 = time.time() - 3600
+    sent = [probe(prober, t0 + 60 * i).notices for i in range(5)]
+    assert [len(n) for n in sent] == [0, 1, 0, 0, 0]
+    recovery = probe(prober, t0 + 300, status="ok").notices
+    assert [n.kind for n in recovery] == ["recovery"]
+    bodies = hook.wait_for(lambda b: len(b) >= 2, timeout=10)
+    assert kinds(bodies) == ["failure", "success"]
+    alert = bodies[0]
+    assert "DOWN login-a" in alert["title"]
+    for needed in ("Monitor: login-a", f"Target: {TARGET}", "the portal could not be reached",
+                   "Since: ", "Last error: unreachable at", "Failed step: Étape 1"):  # fmt: skip
+        assert needed in alert["message"]
+    since = time.strftime("%Y-%m-%d %H:%M", time.gmtime(t0))
+    assert since in alert["message"]  # the incident dates from the FIRST failure
+    assert "RECOVERED login-a" in bodies[1]["title"]
+    assert prober.history.open_incident("login-a") is None
+
+
+def test_one_transient_failure_raises_nothing(tmp_path, hook):
+    prober = make_prober(tmp_path, hook)
+    t0 = time.time() - 600
+    assert probe(prober, t0).notices == ()
+    assert probe(prober, t0 + 60, status="ok").notices == ()
+    time.sleep(0.5)
+    assert hook.snapshot() == []
+
+
+def test_reminders_at_the_interval_and_no_storm(tmp_path, hook):
+    prober = make_prober(tmp_path, hook, reminder="5m")
+    t0 = time.time() - 7200
+    kinds_sent = [[n.kind for n in probe(prober, t0 + 60 * i).notices] for i in range(13)]
+    # alert at the 2nd failure (t0+60), reminders 5 min after each notice: t0+360, t0+660.
+    flat = [(i, k) for i, ks in enumerate(kinds_sent) for k in ks]
+    assert flat == [(1, "alert"), (6, "reminder"), (11, "reminder")]
+
+
+def test_incident_survives_a_restart(tmp_path, hook):
+    prober = make_prober(tmp_path, hook)
+    t0 = time.time() - 3600
+    probe(prober, t0)
+    probe(prober, t0 + 60)
+    prober.history.close()
+    again = make_prober(tmp_path, hook)  # a new runner process on the same history
+    assert probe(again, t0 + 120).notices == ()
+    assert [n.kind for n in probe(again, t0 + 180, status="ok").notices] == ["recovery"]
+    assert kinds(hook.wait_for(lambda b: len(b) >= 2, timeout=10)) == ["failure", "success"]
+
+
+def test_no_recovery_notice_when_disabled(tmp_path, hook):
+    prober = make_prober(tmp_path, hook, recovery="false")
+    t0 = time.time() - 600
+    probe(prober, t0)
+    probe(prober, t0 + 60)
+    assert probe(prober, t0 + 120, status="ok").notices == ()
+    assert prober.history.open_incident("login-a") is None
+
+
+def test_degraded_is_up(tmp_path, hook):
+    prober = make_prober(tmp_path, hook, n=1)
+    t0 = time.time() - 600
+    assert [n.kind for n in probe(prober, t0).notices] == ["alert"]
+    assert [n.kind for n in probe(prober, t0 + 60, status="degraded", cause="slow").notices] == [
+        "recovery"]  # fmt: skip
+
+
+def test_two_rejections_pause_the_monitor_until_resumed(tmp_path, hook):
+    prober = make_prober(tmp_path, hook, n=5)  # the pause alerts even below N
+    t0 = time.time() - 600
+    assert probe(prober, t0, cause="credentials_rejected").notices == ()
+    notices = probe(prober, t0 + 60, cause="credentials_rejected").notices
+    assert [(n.kind, n.paused) for n in notices] == [("alert", True)]
+    body = hook.wait_for(lambda b: len(b) >= 1, timeout=10)[0]
+    assert "PAUSED login-a" in body["title"]
+    assert "paused to protect the account from lockout" in body["message"].lower()
+    assert "python -m monitors resume login-a" in body["message"]
+    outcome = prober.probe(prober.config.monitor("login-a"))  # no browser: it must not run
+    assert outcome.record is None and "paused to protect the account" in outcome.skipped
+    assert prober.history.resume("login-a")
+    assert not prober.history.resume("login-a")
+    assert prober.history.paused("login-a") is None
+
+
+def test_a_success_between_rejections_does_not_pause(tmp_path, hook):
+    prober = make_prober(tmp_path, hook)
+    t0 = time.time() - 600
+    probe(prober, t0, cause="code_rejected")
+    probe(prober, t0 + 60, status="ok")
+    probe(prober, t0 + 120, cause="code_rejected")
+    assert prober.history.paused("login-a") is None
+
+
+def test_login_budget_is_shared_by_the_account_and_survives_restart(tmp_path, hook):
+    """3 failed logins per account per 15 minutes, whoever made them, whatever the config."""
+    prober = make_prober(tmp_path, hook, n=10)
+    now = time.time()
+    # locked_out counts against the budget but does not pause: only the budget protects here.
+    probe(prober, now - 800, cause="locked_out", monitor="login-a")
+    probe(prober, now - 400, cause="locked_out", monitor="login-b")
+    assert safety.budget_exhausted(prober.history, TARGET, "PROBE0001", now) is None
+    probe(prober, now - 10, cause="locked_out", monitor="login-a")
+    retry_at = safety.budget_exhausted(prober.history, TARGET, "PROBE0001", now)
+    assert retry_at == pytest.approx(now - 800 + 900)
+    prober.history.close()
+    again = make_prober(tmp_path, hook, n=10)
+    outcome = again.probe(again.config.monitor("login-b"))
+    assert outcome.record is None and "3 failed logins" in outcome.skipped
+    assert safety.budget_exhausted(again.history, TARGET, "PROBE0001", now + 120) is None
+
+
+HOLDER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from monitors import safety
+from pathlib import Path
+lock = safety.account_lock(Path(sys.argv[1]), {target!r}, "PROBE0001")
+lock.acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_account_lock_is_shared_across_processes(tmp_path, hook):
+    prober = make_prober(tmp_path, hook)
+    root = str(Path(__file__).resolve().parents[2])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(root=root, target=TARGET), str(prober.lock_dir)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        lock = safety.account_lock(prober.lock_dir, TARGET, "PROBE0001")
+        with pytest.raises(safety.AccountBusy):
+            safety.acquire(lock, timeout_s=0.3)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    safety.acquire(lock, timeout_s=5).release()  # free again once the holder is gone
