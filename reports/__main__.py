@@ -1,0 +1,86 @@
+"""``python -m reports html|gate|demo`` (issue 6).
+
+Every user error is one line on stderr and exit code 2 (``InputError``); the gate's verdict is
+exit 0 (pass) or 1 (fail). ``demo`` belongs to the lead (``reports/demo.py``) and is imported
+only when asked for, so ``html`` and ``gate`` never depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    html = commands.add_parser("html", help="render the Allure Report 3 HTML report")
+    html.add_argument("--results", type=Path, required=True, help="allure-pytest results folder")
+    html.add_argument("--out", type=Path, required=True, help="report folder (index.html)")
+    html.add_argument(
+        "--history",
+        type=Path,
+        help="Allure history file kept across runs for trends"
+        " (default: <out>-history.jsonl beside the report folder)",
+    )
+    html.add_argument("--no-history", action="store_true", help="render without trends")
+
+    gate = commands.add_parser("gate", help="release verdict: exit 0 pass, 1 fail, 2 unusable")
+    gate.add_argument("--results", type=Path, required=True, help="allure-pytest results folder")
+    gate.add_argument("--history", type=Path, help="monitors' SQLite history (SLO rules)")
+    gate.add_argument("--policy", type=Path, help="gate policy (see gate.example.toml)")
+    gate.add_argument("--summary", type=Path, help="write a Markdown summary here")
+    gate.add_argument("--junit", type=Path, help="write a JUnit XML file here (one case per rule)")
+    gate.add_argument("--report-url", default="", help="link to the HTML report in the summary")
+
+    commands.add_parser("demo", help="the full main job against the sandbox (make demo)")
+    return parser
+
+
+def _html(args: argparse.Namespace) -> int:
+    from reports.html import render
+
+    history = None
+    if not args.no_history:
+        history = args.history or args.out.parent / f"{args.out.name}-history.jsonl"
+    index = render(args.results, args.out, history)
+    print(f"report: {index}")
+    return EXIT_PASS
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from reports.gate import evaluate
+    from reports.policy import load_policy
+    from reports.results import load_results
+    from reports.summary import write_outputs
+
+    policy = load_policy(args.policy)
+    verdict = evaluate(load_results(args.results), policy, args.history, args.report_url)
+    write_outputs(verdict, args.summary, args.junit)
+    for rule in verdict.rules:
+        print(rule.line())
+    failed = sum(1 for rule in verdict.rules if not rule.passed)
+    print(f"gate: {'PASS' if verdict.passed else 'FAIL'} ({failed} of {len(verdict.rules)} failed)")
+    return EXIT_PASS if verdict.passed else EXIT_FAIL
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["demo"]:
+        from reports import demo  # the lead's orchestration, imported only when asked for
+
+        return demo.main(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        return _html(args) if args.command == "html" else _gate(args)
+    except InputError as exc:
+        print(f"reports {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The release gate on crafted allure-pytest results (issue 6): exit codes and one line per rule.
+
+The folders under tests/fixtures/allure/ are real allure-pytest output (see generate.py); the
+test-count rules run through the real Allure 3 CLI (node), so these tests need ``make setup``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from reports.__main__ import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allure"
+
+
+def gate(capsys, folder: str, *extra: str) -> tuple[int, list[str], str]:
+    code = main(["gate", "--results", str(FIXTURES / folder), *extra])
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def line_of(lines: list[str], rule: str) -> str:
+    found = [line for line in lines if line[6:].startswith(f"{rule}:")]  # "PASS  rule: ..."
+    assert len(found) == 1, lines
+    return found[0]
+
+
+def test_all_pass_exits_0_with_one_pass_line_per_rule(capsys, tmp_path):
+    summary, junit = tmp_path / "gate.md", tmp_path / "gate.xml"
+    code, lines, err = gate(capsys, "all_pass", "--summary", str(summary), "--junit", str(junit))
+    assert code == 0, (lines, err)
+    rules = lines[:-1]
+    assert [line.split()[0] for line in rules] == ["PASS"] * 7
+    assert [line[6:].split(":")[0] for line in rules] == [
+        "allure.maxFailures",
+        "allure.minTestsCount",
+        "allure.successRate",
+        "journey[first access]",
+        "journey[later login]",
+        "severity",
+        "flaky",
+    ]
+    assert lines[-1] == "gate: PASS (0 of 7 failed)"
+    assert summary.read_text().startswith("## Release gate: ✅ PASS")
+    cases = ET.parse(junit).getroot().findall("./testsuite/testcase")
+    assert len(cases) == 7 and not any(case.find("failure") is not None for case in cases)
+
+
+def test_a_failed_critical_journey_fails_three_ways(capsys, tmp_path):
+    summary, junit = tmp_path / "gate.md", tmp_path / "gate.xml"
+    code, lines, _ = gate(capsys, "failure", "--summary", str(summary), "--junit", str(junit))
+    assert code == 1
+    assert line_of(lines, "allure.maxFailures").startswith("FAIL")  # Allure's own verdict
+    assert "The number of failed tests 1 exceeds" in line_of(lines, "allure.maxFailures")
+    assert line_of(lines, "allure.minTestsCount").startswith("PASS")
+    later = line_of(lines, "journey[later login]")
+    assert later.startswith("FAIL") and "Authenticator code refused (code_rejected)" in later
+    assert line_of(lines, "severity").startswith("FAIL")
+    assert lines[-1] == "gate: FAIL (4 of 7 failed)"
+    text = summary.read_text()
+    assert "❌ FAIL" in text and "### Failed tests" in text
+    assert "| test_journeys#test_later_login | failed | Authenticator code refused" in text
+    failures = ET.parse(junit).getroot().findall("./testsuite/testcase/failure")
+    assert len(failures) == 4
+
+
+def test_a_missing_journey_fails_its_rule_only(capsys):
+    code, lines, _ = gate(capsys, "missing_journey")
+    assert code == 1
+    failed = [line for line in lines if line.startswith("FAIL")]
+    assert failed == ["FAIL  journey[later login]: missing: no test with story='later login'"]
+
+
+def test_flaky_passes_by_default_and_fails_when_the_policy_counts_it(capsys, tmp_path):
+    code, lines, _ = gate(capsys, "flaky")
+    assert code == 0
+    assert line_of(lines, "flaky") == (
+        "PASS  flaky: passed only on retry, tolerated by policy: test_later_login"
+    )
+    policy = tmp_path / "gate.toml"
+    policy.write_text("[flaky]\ncount_as_failed = true\n")
+    code, lines, _ = gate(capsys, "flaky", "--policy", str(policy))
+    assert code == 1
+    assert line_of(lines, "flaky").startswith("FAIL  flaky: passed only on retry, counted")
+
+
+@pytest.mark.parametrize(
+    ("folder", "says"),
+    [
+        ("empty", "holds no test results (*-result.json): run pytest --alluredir"),
+        ("corrupt", "-result.json is not valid JSON"),
+        ("partial", "is partial: "),
+        ("no_such_folder", "does not exist"),
+    ],
+)
+def test_unusable_results_exit_2_with_one_line(capsys, tmp_path, folder, says):
+    summary = tmp_path / "gate.md"
+    code, lines, err = gate(capsys, folder, "--summary", str(summary))
+    assert code == 2
+    assert lines == [] and not summary.exists()  # never a verdict, never a pass
+    assert len(err.strip().splitlines()) == 1 and says in err
+    assert err.startswith("reports gate: error: ")
+
+
+def test_unknown_policy_key_names_the_key_and_the_file(capsys, tmp_path):
+    policy = tmp_path / "gate.toml"
+    policy.write_text("[allure]\nmax_failure = 0\n")
+    code, _, err = gate(capsys, "all_pass", "--policy", str(policy))
+    assert code == 2
+    assert f"policy {policy}: unknown key 'allure.max_failure'" in err
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("[alure]\n", "unknown key 'alure'"),
+        ("[allure]\nmax_failures = 'none'\n", "allure.max_failures must be a int"),
+        ("[journeys]\nrequired = 'first access'\n", "journeys.required must be a list of strings"),
+        ("[allure\n", "is not valid TOML"),
+    ],
+)
+def test_bad_policies_exit_2(capsys, tmp_path, body, says):
+    policy = tmp_path / "gate.toml"
+    policy.write_text(body)
+    code, lines, err = gate(capsys, "all_pass", "--policy", str(policy))
+    assert (code, lines) == (2, [])
+    assert says in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_example_policy_is_valid_and_asks_for_the_history(capsys):
+    example = Path(__file__).resolve().parents[2] / "gate.example.toml"
+    code, _, err = gate(capsys, "all_pass", "--policy", str(example))
+    assert code == 2
+    assert "has [monitors] rules: pass --history monitors.sqlite" in err
+
+
+def test_journey_label_rule_comes_from_the_policy(capsys, tmp_path):
+    policy = tmp_path / "gate.toml"
+    policy.write_text('[journeys]\nlabel = "feature"\nrequired = ["home page"]\n')
+    code, lines, _ = gate(capsys, "missing_journey", "--policy", str(policy))
+    assert code == 0
+    assert line_of(lines, "journey[home page]") == "PASS  journey[home page]: 1 test(s) passed"
+
+
+def test_missing_node_or_allure_says_run_make_setup(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no node on the PATH
+    code, lines, err = gate(capsys, "all_pass")
+    assert (code, lines) == (2, [])
+    assert err.strip().endswith("run make setup")

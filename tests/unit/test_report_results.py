@@ -1,0 +1,101 @@
+"""Reading results folders, journey causes and the policy file (issue 6), without node."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pages.result import Cause
+from reports.categories import CATEGORY_OF, allure_categories, cause_of, describe_failure
+from reports.errors import InputError
+from reports.policy import Policy, load_policy
+from reports.results import Outcome, load_results, read_properties, write_properties
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "allure"
+
+
+def outcome(message: str = "", **labels: str) -> Outcome:
+    return Outcome("t", "m#t", "failed", tuple(labels.items()), message)
+
+
+def test_retries_fold_into_one_flaky_outcome():
+    results = load_results(FIXTURES / "flaky")
+    later = [test for test in results.tests if test.name == "test_later_login"]
+    assert len(later) == 1
+    assert (later[0].status, later[0].attempts, later[0].flaky) == ("passed", 2, True)
+    assert [test.name for test in results.flaky] == ["test_later_login"]
+    assert len(results.tests) == 3
+
+
+def test_a_failed_journey_keeps_its_labels_and_message():
+    results = load_results(FIXTURES / "failure")
+    (failed,) = [test for test in results.tests if test.failed]
+    assert failed.severity == "critical"
+    assert failed.label_values("story") == ["later login"]
+    assert cause_of(failed) is Cause.CODE_REJECTED
+
+
+@pytest.mark.parametrize(
+    ("test", "cause"),
+    [
+        (outcome(cause="clock_skew"), Cause.CLOCK_SKEW),
+        (outcome("AssertionError: unexpected_page: no heading"), Cause.UNEXPECTED_PAGE),
+        (outcome("slow: 31 s for step login"), Cause.SLOW),
+        (outcome("AssertionError: the home page never showed"), None),
+        (outcome("TimeoutError: Timeout 30000ms exceeded: slow"), None),
+        (outcome(cause="not-a-cause"), None),
+    ],
+)
+def test_cause_comes_from_the_label_then_the_message_prefix(test, cause):
+    assert cause_of(test) is cause
+
+
+def test_describe_failure_uses_words_or_the_first_message_line():
+    assert describe_failure(outcome(cause="unreachable")) == "Portal down (unreachable)"
+    assert describe_failure(outcome("boom\nlong trace")) == "boom"
+
+
+def test_every_cause_has_an_allure_category_whose_regexes_match_it():
+    assert set(CATEGORY_OF) == set(Cause)
+    rules = {rule["name"]: rule for rule in allure_categories()}
+    for cause, name in CATEGORY_OF.items():
+        by_label, by_message = rules[name]["matchers"]
+        assert re.search(by_label["labels"]["cause"], cause.value)
+        assert re.search(by_message["message"], f"AssertionError: {cause.value}: words")
+        assert not re.search(by_message["message"], f"AssertionError: words {cause.value}")
+    assert list(rules)[-2:] == ["Other failures", "Test errors (broken)"]
+
+
+def test_properties_round_trip(tmp_path):
+    path = tmp_path / "environment.properties"
+    write_properties(path, {"target": "http://127.0.0.1:8080", "browser.version": "131"})
+    path.write_text(path.read_text() + "# comment\n!other\nkey: value\n")
+    assert read_properties(path) == {
+        "target": "http://127.0.0.1:8080",
+        "browser.version": "131",
+        "key": "value",
+    }
+
+
+def test_a_file_instead_of_a_folder_is_refused(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text("{}")
+    with pytest.raises(InputError, match="is not a folder"):
+        load_results(path)
+
+
+def test_a_result_without_status_is_partial(tmp_path):
+    (tmp_path / "a-result.json").write_text('{"uuid": "a", "name": "t"}')
+    with pytest.raises(InputError, match="is partial: it has no 'status'"):
+        load_results(tmp_path)
+
+
+def test_the_example_policy_documents_the_defaults():
+    example = load_policy(ROOT / "gate.example.toml")
+    defaults = Policy()
+    for section in ("allure", "journeys", "severity", "flaky", "monitors", "report"):
+        assert getattr(example, section) == getattr(defaults, section), section
+    assert example.has_monitors and not defaults.has_monitors
