@@ -76,6 +76,7 @@ class JourneyResult:
     steps: dict[str, float] = field(default_factory=dict)
     duration_ms: float = 0.0
     started_at: str = field(default_factory=_now_iso)
+    clock_offset_s: float | None = None  # the portal's clock minus ours, when it was measured
 
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`)."""

@@ -1,0 +1,116 @@
+"""Submitting a one-time code and judging the portal's answer, clock drift included.
+
+The seed warns that the computer and the phone must be « à la même heure »: a portal whose
+clock is off by more than a time step refuses every code. So a refused code is diagnosed: the
+server's clock is estimated from its HTTP ``Date`` header (``authenticator.estimate_offset``)
+and, only when the offset is *known* to exceed one step, the cause is ``clock_skew``. With
+compensation on, the journey then retries once with that offset applied, never blindly: a
+blind retry is one more failure towards the lockout (5 failures, PORTAL.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from authenticator import Authenticator, Code, OtpAccount, Vault, estimate_offset
+from pages.failures import JourneyFailure
+from pages.result import Cause, JourneyResult
+from pages.screens import BaseScreen, LockoutPage, LoginPage
+
+# A claimed step can be lost to another process between reading and claiming: try a few.
+_CLAIM_ATTEMPTS = 3
+_OFFSET_SAMPLES = 3
+
+
+def claim_fresh_code(
+    auth: Authenticator, vault: Vault, base_url: str, cip: str, account: OtpAccount
+) -> Code:
+    """A code for a time step no process has used yet for this account, claimed in the vault."""
+    entry = vault.get(base_url, cip)
+    after = entry.last_step if entry else None
+    for _ in range(_CLAIM_ATTEMPTS):
+        code = auth.next_code(account, after_step=after)
+        if vault.claim_step(base_url, cip, code.step):
+            return code
+        after = code.step  # another process took this step meanwhile
+    raise JourneyFailure(Cause.CODE_REJECTED, "no unused time step could be claimed in the vault")
+
+
+def known_skew(base_url: str, auth: Authenticator, period: int, timeout_s: float) -> float | None:
+    """The server's clock minus ours, when it is surely more than one step; else ``None``."""
+    try:
+        offset = estimate_offset(base_url, samples=_OFFSET_SAMPLES, timeout=timeout_s)
+    except Exception:  # noqa: BLE001 - no estimate means "unknown", never a guess
+        return None
+    drift = offset.seconds - auth.offset
+    if abs(drift) - offset.uncertainty > period:
+        return offset.seconds
+    return None
+
+
+@dataclass
+class Confirmation:
+    """One account's code confirmation during a journey (enrollment or later login)."""
+
+    vault: Vault
+    base_url: str
+    cip: str
+    account: OtpAccount
+    auth: Authenticator
+    result: JourneyResult
+    compensate_clock: bool = False
+    timeout_s: float = 5.0
+
+    def code(self) -> str:
+        """A fresh, claimed code to type (never a step any process used before)."""
+        return claim_fresh_code(self.auth, self.vault, self.base_url, self.cip, self.account).value
+
+    def submit(self, send: Callable[[str], BaseScreen], accepted: type[BaseScreen]) -> BaseScreen:
+        """Claim a fresh code, ``send`` it, and return the screen that shows it was accepted."""
+        return self.check(send(self.code()), accepted, send)
+
+    def check(
+        self, screen: BaseScreen, accepted: type[BaseScreen], resend: Callable[[str], BaseScreen]
+    ) -> BaseScreen:
+        """Judge the screen that followed a code: accepted, refused, or refused for the clock."""
+        if isinstance(screen, accepted):
+            return self._activate(screen)
+        self._raise_if_not_a_refusal(screen)
+        skew = known_skew(self.base_url, self.auth, self.account.period, self.timeout_s)
+        if skew is None:
+            raise JourneyFailure(Cause.CODE_REJECTED, "the portal refused the authenticator code")
+        self.result.clock_offset_s = round(skew, 1)
+        if not self.compensate_clock:
+            raise JourneyFailure(
+                Cause.CLOCK_SKEW,
+                f"the portal refused the code and its clock is {skew:+.0f} s off ours",
+            )
+        # Retry once, knowingly: the phone's clock set to the portal's.
+        self.auth = Authenticator(offset=skew)
+        screen = resend(self.code())
+        if isinstance(screen, accepted):
+            return self._activate(screen)
+        self._raise_if_not_a_refusal(screen)
+        raise JourneyFailure(
+            Cause.CLOCK_SKEW,
+            f"the portal's clock is {skew:+.0f} s off and refused the compensated code too",
+        )
+
+    def _activate(self, screen: BaseScreen) -> BaseScreen:
+        self.vault.activate(self.base_url, self.cip)
+        return screen
+
+    @staticmethod
+    def _raise_if_not_a_refusal(screen: BaseScreen) -> None:
+        """A refused code comes back to a code form; anything else has its own cause."""
+        if isinstance(screen, LockoutPage):
+            raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
+        if isinstance(screen, LoginPage):
+            raise JourneyFailure(
+                Cause.UNEXPECTED_PAGE, "the portal went back to the login page after the code"
+            )
+        if not screen.has_error():
+            raise JourneyFailure(
+                Cause.UNEXPECTED_PAGE, f"after the code the portal showed {screen.label}"
+            )

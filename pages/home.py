@@ -1,0 +1,52 @@
+"""The eEspresso home page: « Vous avez maintenant accès à votre eEspresso. »"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Self
+
+from playwright.sync_api import Locator, Page, expect
+
+from pages import patterns
+from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen
+
+
+def _logout(page: Page) -> Locator:
+    return page.get_by_role("button", name=patterns.LOGOUT).or_(
+        page.get_by_role("link", name=patterns.LOGOUT)
+    )
+
+
+class HomePage(BaseScreen):
+    """Where a successful access lands: a heading naming eEspresso and a way to log out."""
+
+    priority: ClassVar[int] = 50
+    label: ClassVar[str] = "the eEspresso home page"
+
+    def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
+        super().__init__(page, timeout_ms)
+        self.heading = page.get_by_role("heading", name=patterns.HOME_HEADING).first
+        self.logout_control = _logout(page).first
+
+    @classmethod
+    def signature(cls, page: Page) -> Locator:
+        return _logout(page)
+
+    def expect_loaded(self) -> Self:
+        expect(self.heading).to_be_visible(timeout=self.timeout_ms)
+        expect(self.logout_control).to_be_visible(timeout=self.timeout_ms)
+        return self
+
+    def shows_success(self) -> bool:
+        """The seed's last line, shown after the first access."""
+        return self.page.get_by_text(patterns.SUCCESS).first.is_visible()
+
+    def expect_device(self, device_name: str) -> Self:
+        """The device saved at step 7 is listed (« Mes appareils »)."""
+        expect(self.page.get_by_text(device_name, exact=True).first).to_be_visible(
+            timeout=self.timeout_ms
+        )
+        return self
+
+    def logout(self) -> BaseScreen:
+        """End the session; the portal comes back to the login page."""
+        return self._submit(self.logout_control, "logging out")

@@ -1,0 +1,155 @@
+"""The two journeys of the seed, for tests and monitors alike (DESIGN.md, "How code should read").
+
+``first_access`` is steps 1–7 of the seed; ``later_login`` is « Lors de vos prochains accès ».
+Each calls one page-object verb per seed step inside a timed Allure step and returns a
+``JourneyResult``; a portal failure never raises, it becomes a cause.
+
+Secrets: the secret scanned from the QR goes to the vault as ``pending`` *before* its first
+code is submitted and becomes ``active`` once the portal accepted a code, so a crash never
+loses a secret the portal accepted; every code's time step is claimed in the vault before it
+is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code is refused).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from authenticator import Authenticator, Vault
+from pages.confirm import Confirmation, claim_fresh_code
+from pages.failures import JourneyFailure, unexpected
+from pages.result import Cause, JourneyResult, Limits
+from pages.screens import (
+    BaseScreen,
+    CodePage,
+    DevicePage,
+    EnrollmentPage,
+    HomePage,
+    LockoutPage,
+    LoginPage,
+)
+from pages.steps import STEP_TITLES, JourneyRun
+
+__all__ = ["STEP_TITLES", "NotEnrolled", "claim_fresh_code", "first_access", "later_login"]
+
+
+class NotEnrolled(LookupError):
+    """The vault holds no secret for this account: a configuration problem, not a failure."""
+
+
+def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
+    """The screen a step expects, or the cause its actual screen stands for."""
+    if isinstance(screen, wanted):
+        return screen
+    if isinstance(screen, LockoutPage):
+        raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
+    if isinstance(screen, LoginPage) and screen.has_error():
+        raise JourneyFailure(
+            Cause.CREDENTIALS_REJECTED, f"the portal refused the CIP or password ({where})"
+        )
+    raise unexpected(f"after {where} the portal showed {screen.label}, not {wanted.label}")
+
+
+def _open(page: Page, base_url: str, limits: Limits) -> LoginPage:
+    screen = LoginPage.open(page, base_url, limits.timeout_ms)
+    return _expect(screen, LoginPage, "opening the portal")  # type: ignore[return-value]
+
+
+def first_access(
+    page: Page,
+    *,
+    base_url: str,
+    cip: str,
+    password: str,
+    device_name: str,
+    vault: Vault,
+    authenticator: Authenticator | None = None,
+    limits: Limits | None = None,
+    compensate_clock: bool = False,
+) -> JourneyResult:
+    """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
+    limits = limits or Limits()
+    run = JourneyRun(JourneyResult("first_access", base_url, cip), page, limits)
+    with run.running():
+        with run.step("open"):
+            login = _open(page, base_url, limits)
+        with run.step("login"):
+            screen = login.login(cip, password)
+            if isinstance(screen, CodePage):
+                raise unexpected("the account is already enrolled (the portal asks for a code)")
+            enrollment = _expect(screen, EnrollmentPage, "clicking « CONNEXION »")
+        with run.step("scan"):
+            account = enrollment.scan()
+            vault.save_pending(base_url, cip, account, device_name)  # before any code is sent
+        confirm = Confirmation(
+            vault,
+            base_url,
+            cip,
+            account,
+            authenticator or Authenticator(),
+            run.result,
+            compensate_clock,
+        )
+        if enrollment.is_one_page():
+            with run.step("code"):
+                enrollment.enter_code(confirm.code())
+            with run.step("device"):
+
+                def resend(value: str) -> BaseScreen:
+                    enrollment.enter_code(value)
+                    return enrollment.save_device(device_name)
+
+                screen = confirm.check(enrollment.save_device(device_name), HomePage, resend)
+        else:
+            with run.step("code"):
+                device_page = confirm.submit(enrollment.confirm_code, DevicePage)
+            with run.step("device"):
+                screen = device_page.save_device(device_name)
+        with run.step("home"):
+            _expect(screen, HomePage, "clicking « Enregistrer »").expect_loaded()
+    return run.result
+
+
+def later_login(
+    page: Page,
+    *,
+    base_url: str,
+    cip: str,
+    password: str,
+    vault: Vault,
+    authenticator: Authenticator | None = None,
+    limits: Limits | None = None,
+    compensate_clock: bool = False,
+) -> JourneyResult:
+    """Log in with CIP and password, confirm with the vault's authenticator code, reach eEspresso.
+
+    Raises ``NotEnrolled`` (before opening anything) when the vault has no secret for the account.
+    """
+    entry = vault.get(base_url, cip)
+    if entry is None:
+        raise NotEnrolled(
+            f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
+        )
+    limits = limits or Limits()
+    run = JourneyRun(JourneyResult("later_login", base_url, cip), page, limits)
+    with run.running():
+        with run.step("open"):
+            login = _open(page, base_url, limits)
+        with run.step("login"):
+            screen = login.login(cip, password)
+            if isinstance(screen, EnrollmentPage):
+                raise unexpected("the portal asks for a new enrollment (QR code): enroll again")
+            code_page = _expect(screen, CodePage, "clicking « CONNEXION »")
+        with run.step("code"):
+            confirm = Confirmation(
+                vault,
+                base_url,
+                cip,
+                entry.account,
+                authenticator or Authenticator(),
+                run.result,
+                compensate_clock,
+            )
+            screen = confirm.submit(code_page.submit_code, HomePage)
+        with run.step("home"):
+            _expect(screen, HomePage, "submitting the code").expect_loaded()
+    return run.result

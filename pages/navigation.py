@@ -1,0 +1,109 @@
+"""Following the portal's page loads: what answered, with which status, and what never did.
+
+A click on « CONNEXION » posts a form; the next page may come after redirects, be an error
+page (5xx), never come (outage, latency) or come from a portal that re-renders the same URL
+with an alert. Waiting for an element of the *next* page is racy (the old page is still on
+screen), so every action that submits waits for the main frame to commit a new document, and
+this watcher remembers the status of the last document response and any failed navigation, so
+the page layer can tell ``unreachable`` from ``http_error`` from ``slow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Request, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from pages.failures import JourneyFailure, network_failure, slow
+from pages.result import Cause
+
+_WATCHERS: WeakKeyDictionary[Page, Navigation] = WeakKeyDictionary()
+
+
+class Navigation:
+    """Listens to the main frame's document requests of one page."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.status: int | None = None  # status of the last document response
+        self.path = ""  # its path (never the query: it could carry anything)
+        self.failure = ""  # Chromium's error text of the last failed navigation
+        self.pending = 0  # document requests sent and not yet answered
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_failed)
+
+    @classmethod
+    def of(cls, page: Page) -> Navigation:
+        """The page's watcher, attached on first use (before the first navigation)."""
+        watcher = _WATCHERS.get(page)
+        if watcher is None:
+            watcher = _WATCHERS[page] = cls(page)
+        return watcher
+
+    def _is_document(self, request: Request) -> bool:
+        try:
+            return request.is_navigation_request() and request.frame == self.page.main_frame
+        except PlaywrightError:  # requests of service workers have no frame
+            return False
+
+    def _on_request(self, request: Request) -> None:
+        if self._is_document(request):
+            self.pending += 1
+            self.failure = ""
+
+    def _on_response(self, response: Response) -> None:
+        if self._is_document(response.request):
+            self.pending = max(0, self.pending - 1)
+            self.status = response.status
+            self.path = urlsplit(response.url).path
+
+    def _on_failed(self, request: Request) -> None:
+        if self._is_document(request):
+            self.pending = max(0, self.pending - 1)
+            self.failure = request.failure or "net::ERR_FAILED"
+
+    @property
+    def http_error(self) -> bool:
+        return self.status is not None and self.status >= 400
+
+    def http_failure(self, where: str) -> JourneyFailure:
+        return JourneyFailure(
+            Cause.HTTP_ERROR, f"{where}: the portal answered HTTP {self.status} for {self.path}"
+        )
+
+    def goto(self, url: str, timeout_ms: float) -> None:
+        """Open ``url`` (step 1); connection errors and timeouts become classified failures."""
+        where = "opening the portal"
+        try:
+            self.page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+        except PlaywrightTimeoutError:
+            raise slow(where, timeout_ms) from None
+        except PlaywrightError as error:
+            raise network_failure(str(error), where) from None
+
+    def submit(self, action: Callable[[], None], where: str, timeout_ms: float) -> None:
+        """Run ``action`` (a click or Enter) and wait until the next document has loaded."""
+        main = self.page.main_frame
+        try:
+            with self.page.expect_event(
+                "framenavigated", predicate=lambda frame: frame == main, timeout=timeout_ms
+            ):
+                action()
+            self.page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+        except PlaywrightTimeoutError:
+            if self.failure:
+                raise network_failure(self.failure, where) from None
+            if self.pending:
+                raise slow(where, timeout_ms) from None
+            raise JourneyFailure(
+                Cause.UNEXPECTED_PAGE, f"{where}: the page did not change (markup changed?)"
+            ) from None
+        except PlaywrightError as error:
+            raise network_failure(self.failure or str(error), where) from None
+        if self.failure:
+            raise network_failure(self.failure, where)

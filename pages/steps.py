@@ -1,0 +1,107 @@
+"""Bookkeeping of one journey: timed Allure steps, and failures turned into a result.
+
+Each step of a journey is an Allure step titled after the seed and timed; a classified failure
+(``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
+step's title and a one-line message, so journeys never raise for a portal failure (issue 4).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import allure
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from pages.failures import JourneyFailure, network_failure, slow
+from pages.navigation import Navigation
+from pages.result import Cause, JourneyResult, Limits
+
+#: Allure step titles, after the seed's numbered steps (ids are the keys of ``result.steps``).
+STEP_TITLES: dict[str, str] = {
+    "open": "Étape 1 : Ouvrir l'adresse du portail eEspresso",
+    "login": "Étape 2 : Saisir le CIP et le mot de passe, cliquer sur « CONNEXION »",
+    "scan": "Étapes 3 à 5 : Scanner le code QR avec « Google Authenticator »",
+    "code": "Étape 6 : Indiquer le code à usage unique fourni par « Google Authenticator »",
+    "device": "Étape 7 : Créer un nom pour l'appareil mobile, cliquer sur « Enregistrer »",
+    "home": "Accès à eEspresso",
+}
+
+
+class _Stop(Exception):
+    """Ends a journey after its failure was recorded."""
+
+
+class JourneyRun:
+    """Collects one journey's step timings and its outcome into a ``JourneyResult``."""
+
+    def __init__(self, result: JourneyResult, page: Page, limits: Limits) -> None:
+        self.result = result
+        self.page = page
+        self.limits = limits
+        self._started = time.perf_counter()
+
+    def fail(self, cause: Cause, message: str, step: str) -> None:
+        if self.result.cause is None:  # the first failure is the one that explains
+            self.result.cause = cause
+            self.result.error = " ".join(message.split())[:300]
+            self.result.failed_step = STEP_TITLES[step]
+
+    @contextmanager
+    def step(self, step_id: str) -> Iterator[None]:
+        """Run one seed step; on a portal failure, record it and stop the journey."""
+        started = time.perf_counter()
+        try:
+            with allure.step(STEP_TITLES[step_id]):
+                try:
+                    yield
+                except PlaywrightTimeoutError:
+                    raise slow(STEP_TITLES[step_id], self.limits.timeout_ms) from None
+                except PlaywrightError as error:
+                    raise self._classify(error) from None
+        except JourneyFailure as failure:
+            self.fail(failure.cause, failure.message, step_id)
+            raise _Stop from None
+        finally:
+            self.result.steps[step_id] = round((time.perf_counter() - started) * 1000, 1)
+
+    def _classify(self, error: PlaywrightError) -> JourneyFailure:
+        """A Playwright error no page object classified: the page went away or broke."""
+        nav = Navigation.of(self.page)
+        if nav.failure or "net::ERR_" in str(error):
+            return network_failure(nav.failure or str(error), "the portal")
+        if nav.http_error:
+            return nav.http_failure("the portal")
+        return JourneyFailure(Cause.UNEXPECTED_PAGE, "the page changed while the journey used it")
+
+    @contextmanager
+    def running(self) -> Iterator[JourneyRun]:
+        """Wraps the journey body; ``_Stop`` ends it quietly with the failure recorded."""
+        self.page.set_default_timeout(self.limits.timeout_ms)
+        with suppress(_Stop):
+            yield self
+        self._finish()
+
+    def _finish(self) -> None:
+        result = self.result
+        result.duration_ms = round((time.perf_counter() - self._started) * 1000, 1)
+        if result.cause is None:
+            self._check_limits()
+        result.ok = result.cause is None
+
+    def _check_limits(self) -> None:
+        """Over budget is a failure too (``slow``), named after the first step over its bound."""
+        for step_id, bound in self.limits.step_max_ms.items():
+            took = self.result.steps.get(step_id)
+            if took is not None and took > bound:
+                message = f"{STEP_TITLES[step_id]} took {took:.0f} ms (limit {bound:.0f} ms)"
+                self.fail(Cause.SLOW, message, step_id)
+                return
+        bound = self.limits.max_ms
+        if bound is not None and self.result.duration_ms > bound:
+            last = next(reversed(self.result.steps), "home")
+            message = f"the journey took {self.result.duration_ms:.0f} ms (limit {bound:.0f} ms)"
+            self.fail(Cause.SLOW, message, last)
