@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from pages.browser import launch_args
 
@@ -57,8 +58,24 @@ class WarmBrowser:
         return self._browser
 
     def new_context(self, *, ignore_https_errors: bool = False) -> BrowserContext:
-        """A fresh context on the warm browser, launching (or relaunching) it when needed."""
-        return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+        """A fresh context on the warm browser, launching (or relaunching) it when needed.
+
+        A browser that died between two probes may still look connected for a moment: the
+        first failure relaunches it once, so the crash is not blamed on the portal."""
+        try:
+            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+        except PlaywrightError:
+            self._drop()
+            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+
+    def _drop(self) -> None:
+        """Forget a dead browser (its Playwright driver is stopped and restarted too)."""
+        self.kill()
+        self._browser = None
+        if self._playwright is not None:
+            with contextlib.suppress(Exception):
+                self._playwright.stop()
+            self._playwright = None
 
     @property
     def connected(self) -> bool:

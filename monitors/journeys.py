@@ -35,29 +35,44 @@ def _pages_journeys() -> Mapping[str, Callable[..., JourneyResult]]:
     return {"later_login": journeys.later_login, "first_access": journeys.first_access}
 
 
+def _authenticator_vault(path: Path | None):
+    from authenticator import Vault, default_path
+
+    return Vault(path or default_path())
+
+
 class Binder:
     """Holds the vaults (one per path) and the journey functions for the whole run."""
 
-    def __init__(self, journeys: Mapping[str, Callable[..., JourneyResult]] | None = None):
+    def __init__(
+        self,
+        journeys: Mapping[str, Callable[..., JourneyResult]] | None = None,
+        open_vault: Callable[[Path | None], object] | None = None,
+    ) -> None:
+        """Defaults: the pages area's journeys and ``authenticator.Vault``; a test of the
+        runner's own logic passes a real journey of its own and the vault it needs."""
         self._journeys = journeys
-        self._vaults: dict[Path, object] = {}
+        self._open_vault = open_vault or _authenticator_vault
+        self._vaults: dict[Path | None, object] = {}
 
     def vault(self, monitor: Monitor):
-        from authenticator import Vault, default_path
-
-        path = monitor.account.vault or default_path()
+        path = monitor.account.vault
         if path not in self._vaults:
-            self._vaults[path] = Vault(path)
+            self._vaults[path] = self._open_vault(path)
         return self._vaults[path]
 
     def bind(self, monitor: Monitor) -> JourneyFn:
         """The journey with everything but the page filled in; reads the password now."""
-        from authenticator import AuthenticatorError
-
         try:
             return self._bind(monitor)
-        except (ConfigError, AuthenticatorError) as exc:
-            raise SetupError(str(exc).splitlines()[0]) from None
+        except ConfigError as exc:
+            raise SetupError(str(exc)) from None
+        except Exception as exc:
+            from authenticator import AuthenticatorError
+
+            if isinstance(exc, AuthenticatorError):  # VaultError: wrong key, corrupt file...
+                raise SetupError(f"vault: {str(exc).splitlines()[0]}") from None
+            raise
 
     def _bind(self, monitor: Monitor) -> JourneyFn:
         journeys = self._journeys if self._journeys is not None else _pages_journeys()

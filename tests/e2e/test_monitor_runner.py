@@ -1,0 +1,173 @@
+"""The runner's own machinery with a real Chromium: warm browser, fresh contexts, hard timeout,
+relaunch after a crash, SIGTERM without orphan Chromium.
+
+The journey here is a real probe function of this file (open the page, read its heading)
+against a real local HTTP server, so these tests do not depend on the portal's page objects;
+the portal journeys are exercised in test_monitor_sandbox.py.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import textwrap
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from monitors.chromium import WarmBrowser, marked_pids
+from monitors.config import load
+from monitors.history import History
+from monitors.journeys import Binder
+from monitors.probe import Prober
+from monitors.runner import Runner
+from pages.result import Cause, JourneyResult
+
+CONFIG = """
+history = "history.sqlite"
+[targets.local]
+base_url = "{url}"
+[accounts.probe]
+cip = "PROBE0001"
+password_env = "EESPRESSO_RUNNER_TEST_PASSWORD"
+[[monitors]]
+id = "home"
+target = "local"
+account = "probe"
+journey = "first_access"
+every = "{every}"
+timeout = "{timeout}"
+"""
+
+
+class Portal(BaseHTTPRequestHandler):
+    mode = "up"  # up | hang
+
+    def do_GET(self) -> None:  # noqa: N802
+        if Portal.mode == "hang":
+            time.sleep(20)
+        body = b"<html><body><h1>Bienvenue dans eEspresso</h1></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def open_home(page, *, base_url, cip, password, vault, limits, device_name) -> JourneyResult:
+    """A real, tiny journey: open the portal and check its heading."""
+    result = JourneyResult("first_access", base_url, cip)
+    started = time.perf_counter()
+    try:
+        page.goto(base_url, timeout=limits.timeout_ms)
+        heading = page.get_by_role("heading").first.inner_text(timeout=limits.timeout_ms)
+        result.ok = "eEspresso" in heading
+        result.cause = None if result.ok else Cause.UNEXPECTED_PAGE
+    except PlaywrightError as exc:
+        result.cause, result.error = Cause.UNREACHABLE, str(exc).splitlines()[0]
+        result.failed_step = "open"
+    result.steps["open"] = (time.perf_counter() - started) * 1000
+    result.duration_ms = result.steps["open"]
+    return result
+
+
+def stuck(page, *, base_url, limits, **_kwargs) -> JourneyResult:
+    """A journey that ignores its time limits (a bug): only the hard timeout can end it."""
+    page.goto(base_url, timeout=0)
+    return JourneyResult("first_access", base_url, "PROBE0001", ok=True)
+
+
+@pytest.fixture
+def portal():
+    Portal.mode = "up"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def make_runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("EESPRESSO_RUNNER_TEST_PASSWORD", "Not-Used-By-This-Journey-1")
+    made = []
+
+    def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home) -> Runner:
+        path = tmp_path / "monitors.toml"
+        path.write_text(textwrap.dedent(CONFIG.format(url=url, every=every, timeout=timeout)))
+        config = load(path)
+        browser = WarmBrowser()
+        binder = Binder(journeys={"first_access": journey}, open_vault=lambda _path: None)
+        prober = Prober(config, History(config.history), browser, binder)
+        runner = Runner(config, prober, out=io.StringIO())
+        made.append(runner)
+        return runner
+
+    yield make
+    for runner in made:
+        runner.prober.browser.close()
+        runner.prober.history.close()
+        assert marked_pids(runner.prober.browser.marker) == []
+
+
+def test_once_with_a_warm_browser_and_fresh_contexts(portal, make_runner):
+    runner = make_runner(portal)
+    assert runner.run_once()
+    assert runner.run_forever(max_probes=3) == 3
+    probes = runner.prober.history.probes("home")
+    assert [p.status for p in probes] == ["ok"] * 4
+    assert runner.prober.browser.launches == 1  # one warm browser for every probe
+    lines = runner.out.getvalue().splitlines()
+    assert len(lines) == 4 and all("home" in line and " OK " in line for line in lines)
+
+
+def test_hard_timeout_kills_the_browser_and_the_next_probe_relaunches_it(portal, make_runner):
+    runner = make_runner(portal, timeout="3s", journey=stuck)
+    Portal.mode = "hang"
+    started = time.monotonic()
+    outcome = runner.prober.probe(runner.config.monitors[0])
+    assert time.monotonic() - started < 15
+    assert outcome.record.status == "failed" and outcome.record.cause == "probe_error"
+    assert "timeout" in outcome.record.error
+    Portal.mode = "up"
+    runner.prober.binder = Binder(journeys={"first_access": open_home}, open_vault=lambda p: None)
+    assert runner.prober.probe(runner.config.monitors[0]).record.status == "ok"
+    assert runner.prober.browser.launches == 2
+
+
+def test_crashed_browser_is_relaunched(portal, make_runner):
+    runner = make_runner(portal)
+    assert runner.run_once()
+    for pid in marked_pids(runner.prober.browser.marker):
+        os.kill(pid, signal.SIGKILL)  # Chromium dies between two probes
+    time.sleep(0.5)
+    assert runner.run_once()
+    assert runner.prober.browser.launches == 2
+
+
+def test_sigterm_stops_cleanly_without_orphan_chromium(portal, make_runner):
+    runner = make_runner(portal, every="1s")
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    runner.install_signal_handlers()
+    timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        started = time.monotonic()
+        done = runner.run_forever(max_probes=1000)
+    finally:
+        timer.cancel()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    assert time.monotonic() - started < 15
+    assert 1 <= done < 1000
+    runner.prober.browser.close()
+    assert marked_pids(runner.prober.browser.marker) == []
