@@ -1,0 +1,110 @@
+"""The HTML report through the real Allure Report 3 and the real Chromium (issue 6).
+
+The report must open from disk with no server and no network: it is loaded from ``file://`` in
+Debian's Chromium (``pages.browser.launch_args()``), every request it makes must stay on disk,
+and the page must show the tests, the journey-cause category and the suite's version.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pages.browser import launch_args
+from reports.__main__ import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allure"
+OFFLINE_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+
+@pytest.fixture
+def chromium(playwright):
+    browser = playwright.chromium.launch(**launch_args())
+    yield browser
+    browser.close()
+
+
+def render(capsys, results: Path, out: Path, *extra: str) -> tuple[int, str, str]:
+    code = main(["html", "--results", str(results), "--out", str(out), *extra])
+    stdout, stderr = capsys.readouterr()
+    return code, stdout, stderr
+
+
+def open_offline(chromium, index: Path):
+    """Load ``index`` from file:// with every non-disk request refused and recorded."""
+    context = chromium.new_context(offline=True)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(OFFLINE_SCHEMES) else outside.append(r.url)
+    )
+    page.goto(index.as_uri())
+    return page, outside
+
+
+def test_report_opens_from_disk_offline_and_shows_the_tests(capsys, chromium, tmp_path):
+    out = tmp_path / "report"
+    code, stdout, _ = render(capsys, FIXTURES / "failure", out)
+    assert code == 0
+    index = out / "index.html"
+    assert stdout.strip() == f"report: {index}"
+    page, outside = open_offline(chromium, index)
+    page.get_by_text("test_later_login").first.wait_for(timeout=30_000)
+    body = page.inner_text("body")
+    assert "eEspresso remote access" in page.title()
+    for name in ("test_first_access", "test_later_login", "test_home_lists_devices"):
+        assert name in body
+    page.get_by_text("suite.version").wait_for()  # the environment, shown expanded
+    page.get_by_role("button", name="Categories").first.click()
+    page.get_by_text("Authenticator code refused").wait_for()
+    assert outside == []  # no analytics, fonts or data fetched from anywhere but the disk
+    assert "googletagmanager" not in index.read_text(encoding="utf-8")
+
+
+def test_history_is_kept_across_runs_for_trends(capsys, tmp_path):
+    history = tmp_path / "history.jsonl"
+    for results in ("failure", "all_pass"):
+        code, _, _ = render(
+            capsys, FIXTURES / results, tmp_path / "report", "--history", str(history)
+        )
+        assert code == 0
+    runs = [json.loads(line) for line in history.read_text().splitlines()]
+    assert len(runs) == 2
+    statuses = [sorted(r["status"] for r in run["testResults"].values()) for run in runs]
+    assert statuses == [["failed", "passed", "passed"], ["passed", "passed", "passed"]]
+
+
+def test_default_history_sits_beside_the_report(capsys, tmp_path):
+    code, _, _ = render(capsys, FIXTURES / "all_pass", tmp_path / "report")
+    assert code == 0
+    assert len((tmp_path / "report-history.jsonl").read_text().splitlines()) == 1
+
+
+def test_a_folder_that_is_not_a_report_is_never_overwritten(capsys, tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    code, stdout, stderr = render(capsys, FIXTURES / "all_pass", out)
+    assert (code, stdout) == (2, "")
+    assert "is not empty and holds no report: choose another folder" in stderr
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_unusable_results_render_nothing(capsys, tmp_path):
+    out = tmp_path / "report"
+    code, _, stderr = render(capsys, FIXTURES / "corrupt", out)
+    assert code == 2 and "is not valid JSON" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_missing_allure_says_run_make_setup(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("EESPRESSO_ALLURE", str(tmp_path / "allure"))
+    code, _, stderr = render(capsys, FIXTURES / "all_pass", tmp_path / "report")
+    assert code == 2
+    assert stderr.strip() == (
+        f"reports html: error: EESPRESSO_ALLURE={tmp_path / 'allure'} is not executable:"
+        " fix or unset it"
+    )
