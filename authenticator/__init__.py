@@ -1,0 +1,41 @@
+"""The virtual authenticator (seed steps 3–6) and the vault of enrolled secrets (issue 3).
+
+``scan`` reads the enrollment QR screenshot, ``parse_uri`` the Key URI inside it; an
+``OtpAccount`` computes codes with pyotp; the ``Authenticator`` hands out codes the portal
+will accept (never a used time step, never about to expire); ``estimate_offset`` measures the
+portal's clock; the ``Vault`` keeps enrolled keys encrypted and crash-safe.
+"""
+
+from authenticator.clock import ClockOffset, estimate_offset
+from authenticator.errors import (
+    AuthenticatorError,
+    ClockError,
+    CodeWaitError,
+    ScanError,
+    UriError,
+    VaultError,
+)
+from authenticator.otp import OtpAccount, parse_uri
+from authenticator.phone import Authenticator, Code
+from authenticator.scan import scan
+from authenticator.vault import Vault, VaultEntry, default_path, normalise_base_url
+
+__all__ = [
+    "Authenticator",
+    "AuthenticatorError",
+    "ClockError",
+    "ClockOffset",
+    "Code",
+    "CodeWaitError",
+    "OtpAccount",
+    "ScanError",
+    "UriError",
+    "Vault",
+    "VaultEntry",
+    "VaultError",
+    "default_path",
+    "estimate_offset",
+    "normalise_base_url",
+    "parse_uri",
+    "scan",
+]

@@ -1,0 +1,31 @@
+"""Typed errors of the virtual authenticator.
+
+Every message is one line a person can act on and never holds a secret, a code or an
+``otpauth://`` URI (issue 3; DESIGN.md "Secrets"): callers may log or show ``str(error)``.
+"""
+
+from __future__ import annotations
+
+
+class AuthenticatorError(Exception):
+    """Base of every error raised by the ``authenticator`` package."""
+
+
+class UriError(AuthenticatorError, ValueError):
+    """An ``otpauth://`` URI that is not a valid TOTP key; the message names the faulty part."""
+
+
+class ScanError(AuthenticatorError):
+    """A screenshot that holds no readable authenticator QR code."""
+
+
+class CodeWaitError(AuthenticatorError):
+    """No unused time step would start within ``max_wait``: waiting longer would be a hang."""
+
+
+class ClockError(AuthenticatorError):
+    """The portal's clock could not be read (unreachable, no ``Date`` header)."""
+
+
+class VaultError(AuthenticatorError):
+    """The vault cannot be read or written (wrong key, corrupt or foreign file, lock timeout)."""

@@ -1,0 +1,169 @@
+"""Step 5 of the seed: "point the phone's camera at the QR code" — decode a screenshot.
+
+A screenshot is not a clean scan: the QR may sit on a busy page, lack its quiet zone, be
+drawn light-on-dark (dark mode), be JPEG-compressed, rotated by CSS, or be 2 device pixels
+per module. pyzbar (Debian ``libzbar0``) does the decoding; Pillow prepares the image. We try
+the cheap forms first and stop at the first authenticator key (issue 3, DESIGN.md "QR
+decoding"). Time and memory are bounded: the size is checked from the header before any
+pixel is decoded, and the whole search has a deadline.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+from collections.abc import Iterator
+
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
+from pyzbar.pyzbar import ZBarSymbol
+from pyzbar.pyzbar import decode as zbar_decode
+
+from authenticator.errors import ScanError, UriError
+from authenticator.otp import OtpAccount, parse_uri
+
+MAX_PIXELS = 25_000_000  # a 1280×2000 full page at device scale 3 is 23 MP; 40 MP is refused
+MAX_WORK_PIXELS = 12_000_000  # no upscaled candidate larger than this (memory, zbar time)
+DEADLINE_SECONDS = 8.0  # the search gives up after this, whatever is left to try
+_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")  # what browsers screenshot; nothing exotic
+
+
+def scan(png: bytes) -> OtpAccount:
+    """Decode the authenticator QR code of a screenshot (PNG, JPEG, ...).
+
+    Raises ``ScanError`` with one line that never holds the payload.
+    """
+    gray = _load_gray(png)
+    size = f"{gray.width}×{gray.height}"
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    other: str | None = None
+    for candidate in _candidates(gray):
+        payloads = _decode(candidate)
+        keys = {p for p in payloads if p[:10].lower() == "otpauth://"}
+        if len(keys) > 1:
+            raise ScanError(
+                f"the {size} screenshot holds {len(keys)} different authenticator QR codes; "
+                "capture only the enrollment QR"
+            )
+        if keys:
+            return _account(keys.pop())
+        other = other or next(iter(payloads), None)
+        if time.monotonic() > deadline:
+            break
+    if other is not None:
+        raise ScanError(f"the QR code holds {_describe(other)}, not an authenticator key")
+    raise ScanError(f"no QR code found in the {size} screenshot")
+
+
+def _load_gray(data: bytes) -> Image.Image:
+    """Open, check the size from the header, then decode to 8-bit gray on white."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise ScanError(f"expected the screenshot as bytes, got {type(data).__name__}")
+    if not data:
+        raise ScanError("the screenshot is empty (0 bytes)")
+    try:
+        with warnings.catch_warnings():
+            # Pillow's decompression-bomb guard only warns below 2×MAX_IMAGE_PIXELS: make it fail.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=_FORMATS)
+    except UnidentifiedImageError:
+        raise ScanError(f"the screenshot ({len(data)} bytes) is not a PNG/JPEG image") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ScanError(
+            f"the screenshot claims more than {Image.MAX_IMAGE_PIXELS / 1e6:.0f} MP: too large "
+            "(a decompression bomb?); screenshot the QR element, not the page"
+        ) from None
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ScanError(
+            f"the {width}×{height} screenshot is too large ({width * height / 1e6:.0f} MP, "
+            f"limit {MAX_PIXELS / 1e6:.0f} MP): screenshot the QR element, not the page"
+        )
+    try:
+        image.load()
+        return _flatten(image)
+    except (OSError, ValueError, SyntaxError):  # Pillow's errors for truncated/damaged data
+        raise ScanError(
+            f"the {width}×{height} screenshot is truncated or damaged; capture it again"
+        ) from None
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Gray, with transparency composited on white (a QR on a transparent PNG would vanish)."""
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        background = Image.new("RGBA", image.size, "white")
+        image = Image.alpha_composite(background, image.convert("RGBA"))
+    return image.convert("L")
+
+
+def _candidates(gray: Image.Image) -> Iterator[Image.Image]:
+    """Forms of the screenshot from cheapest to likeliest-to-help, each with a quiet zone.
+
+    A 2 px/module code, rotated or anti-aliased, is read by zbar once smoothly upscaled; dark
+    mode needs the inversion (tried first when the picture is mostly dark); JPEG noise and
+    grey-on-grey are helped by a binarised form. Large screenshots (full pages, device scale
+    3) are tried halved first: a quarter of the pixels, and their modules are big.
+    """
+    area = gray.width * gray.height
+    scales = [0.5, 1.0] if area > 4_000_000 else [1.0]
+    scales += [f for f in (2.0, 3.0) if area * f * f <= MAX_WORK_PIXELS]
+    if area <= 4_000_000 and min(gray.size) >= 400:
+        scales.append(0.5)
+    tones = [_same, ImageOps.invert]
+    if ImageStat.Stat(gray).mean[0] < 128:
+        tones.reverse()
+    for binarise in (False, True):
+        for factor in scales:
+            resized = _resize(gray, factor)
+            if binarise:
+                resized = _binarise(resized)
+            for tone in tones:
+                yield _pad(tone(resized))
+
+
+def _same(image: Image.Image) -> Image.Image:
+    return image
+
+
+def _resize(image: Image.Image, factor: float) -> Image.Image:
+    if factor == 1.0:
+        return image
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    resample = Image.Resampling.LANCZOS if factor > 1 else Image.Resampling.BOX
+    return image.resize(size, resample)
+
+
+def _binarise(image: Image.Image) -> Image.Image:
+    """Threshold halfway between the darkest and lightest tones (JPEG ringing, grey-on-grey)."""
+    low, high = image.getextrema()
+    middle = (low + high) // 2
+    return image.point(lambda value: 255 if value > middle else 0)
+
+
+def _pad(image: Image.Image) -> Image.Image:
+    """Add a white border: the QR spec's 4-module quiet zone is often cropped by screenshots."""
+    border = max(16, min(image.size) // 10)
+    return ImageOps.expand(image, border=border, fill=255)
+
+
+def _decode(image: Image.Image) -> list[str]:
+    """Every QR payload zbar finds, as text (undecodable bytes are replaced, never shown)."""
+    symbols = zbar_decode(image, symbols=[ZBarSymbol.QRCODE])
+    return [symbol.data.decode("utf-8", errors="replace") for symbol in symbols]
+
+
+def _account(uri: str) -> OtpAccount:
+    try:
+        return parse_uri(uri)
+    except UriError as error:  # its message is written to be secret-free
+        raise ScanError(f"the QR code holds an unusable authenticator key: {error}") from None
+
+
+def _describe(payload: str) -> str:
+    """What a non-key payload is, in words: never the payload itself."""
+    lowered = payload[:10].lower()
+    if lowered.startswith(("http://", "https://")):
+        return "a web address"
+    if lowered.startswith("otpauth"):
+        return "a malformed authenticator address"
+    return "text"

@@ -1,0 +1,182 @@
+"""The vault of enrolled secrets, one entry per (base URL, CIP).
+
+An entry is saved ``pending`` *before* the enrollment code is submitted and turned ``active``
+once the portal accepted it (DESIGN.md "Secrets"), so a crash between the two never loses a
+secret the portal may have accepted. ``last_step`` is the last time step used for the account,
+shared by every process through ``claim_step`` so no two probes type the same code (RFC 6238
+§5.2: the portal accepts a step once). Every change is a read-modify-write under an
+inter-process lock (``filelock``); the file itself is handled by ``vault_file``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import filelock
+
+from authenticator import vault_file
+from authenticator.errors import UriError, VaultError
+from authenticator.otp import OtpAccount, parse_uri
+
+PATH_ENV = "EESPRESSO_VAULT"
+LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def default_path() -> Path:
+    """``$EESPRESSO_VAULT``, else ``~/.local/share/eespresso/vault``."""
+    configured = os.environ.get(PATH_ENV)
+    return Path(configured) if configured else Path.home() / ".local/share/eespresso/vault"
+
+
+def normalise_base_url(base_url: str) -> str:
+    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one entry per portal."""
+    parts = urlsplit(base_url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise VaultError(f"the base URL {base_url[:80]!r} is not an http(s) URL with a host")
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    if parts.port not in (None, _DEFAULT_PORTS[scheme]):
+        host += f":{parts.port}"
+    return f"{scheme}://{host}{parts.path.rstrip('/')}"
+
+
+@dataclass(frozen=True)
+class VaultEntry:
+    """One enrolled account; its repr shows the account's parameters, never the secret."""
+
+    base_url: str
+    cip: str
+    account: OtpAccount
+    state: Literal["pending", "active"]
+    device_name: str
+    created_at: str  # ISO 8601, UTC
+    last_step: int | None
+
+
+class Vault:
+    """Encrypted store of enrolled TOTP keys (Fernet), safe across processes and crashes."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, key: bytes | str | None = None):
+        self.path = Path(path) if path is not None else default_path()
+        self._key = key
+        self._lock = filelock.FileLock(
+            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600
+        )
+
+    def __repr__(self) -> str:
+        return f"Vault({str(self.path)!r})"
+
+    def save_pending(self, base_url: str, cip: str, account: OtpAccount, device_name: str) -> None:
+        """Record a freshly scanned key before its first code is submitted."""
+        with self._change() as entries:
+            previous = entries.get(_entry_id(base_url, cip), {})
+            entries[_entry_id(base_url, cip)] = {
+                "uri": account.to_uri(),
+                "state": "pending",
+                "device_name": device_name,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                # steps are time: one used under the old key stays used for the portal account
+                "last_step": previous.get("last_step"),
+            }
+
+    def activate(self, base_url: str, cip: str) -> None:
+        """Mark the entry active: the portal accepted its code."""
+        with self._change() as entries:
+            self._require(entries, base_url, cip)["state"] = "active"
+
+    def claim_step(self, base_url: str, cip: str, step: int) -> bool:
+        """Record ``step`` as used if it is later than the last one; False if already used."""
+        with self._change() as entries:
+            entry = self._require(entries, base_url, cip)
+            if entry["last_step"] is not None and step <= entry["last_step"]:
+                return False
+            entry["last_step"] = int(step)
+            return True
+
+    def get(self, base_url: str, cip: str) -> VaultEntry | None:
+        """The entry of (base URL, CIP), or None when nothing is enrolled there."""
+        entry_id = _entry_id(base_url, cip)
+        raw = self._read().get(entry_id)
+        return None if raw is None else _entry(entry_id, raw, self.path)
+
+    def entries(self) -> list[VaultEntry]:
+        """Every entry, sorted by base URL then CIP."""
+        raw = self._read()
+        return [_entry(entry_id, raw[entry_id], self.path) for entry_id in sorted(raw)]
+
+    def remove(self, base_url: str, cip: str) -> bool:
+        """Forget an entry (the portal still knows the device: reset it there too)."""
+        with self._change() as entries:
+            return entries.pop(_entry_id(base_url, cip), None) is not None
+
+    def _read(self) -> dict[str, dict]:
+        document = vault_file.read(
+            self.path, lambda: vault_file.load_key(self.path, self._key, create=False)
+        )
+        return document["entries"]
+
+    @contextlib.contextmanager
+    def _change(self) -> Iterator[dict[str, dict]]:
+        """Lock, read, let the caller change the entries, write them back if they changed."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with self._lock:
+                vault_file.remove_stale_temporaries(self.path)
+                get_key = functools.partial(vault_file.load_key, self.path, self._key, create=True)
+                document = vault_file.read(self.path, get_key)
+                key = get_key()  # created above if the vault is new; read again otherwise
+                assert key is not None  # create=True yields a key or raises
+                before = copy.deepcopy(document)
+                yield document["entries"]
+                if document != before:
+                    vault_file.write(self.path, key, document)
+        except filelock.Timeout:
+            raise VaultError(
+                f"the vault {self.path} stayed locked for {LOCK_TIMEOUT:g} s by another process"
+            ) from None
+        except PermissionError as error:
+            raise VaultError(f"no permission on {error.filename or self.path}") from None
+
+    def _require(self, entries: dict[str, dict], base_url: str, cip: str) -> dict:
+        entry = entries.get(_entry_id(base_url, cip))
+        if entry is None:
+            raise VaultError(
+                f"nothing is enrolled for CIP {cip} at {normalise_base_url(base_url)} "
+                f"in {self.path}: run the first access (python -m monitors enroll) first"
+            )
+        return entry
+
+
+def _entry_id(base_url: str, cip: str) -> str:
+    if not cip or " " in cip:
+        raise VaultError(f"the CIP {cip!r} is empty or holds spaces")
+    return f"{normalise_base_url(base_url)} {cip}"
+
+
+def _entry(entry_id: str, raw: dict, path: Path) -> VaultEntry:
+    base_url, cip = entry_id.rsplit(" ", 1)
+    try:
+        account = parse_uri(raw["uri"])
+    except (UriError, KeyError, TypeError):
+        raise VaultError(f"the entry for CIP {cip} at {base_url} in {path} is damaged") from None
+    return VaultEntry(
+        base_url=base_url,
+        cip=cip,
+        account=account,
+        state=raw["state"],
+        device_name=raw["device_name"],
+        created_at=raw["created_at"],
+        last_step=raw["last_step"],
+    )

@@ -1,0 +1,182 @@
+"""The vault's file: Fernet encryption, key management and crash-safe writes.
+
+Losing an enrolled secret locks the monitoring account out until the helpdesk resets it
+(issue 3), so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
+the folder. A file we cannot read (wrong key, corrupt, foreign) is never overwritten.
+
+Layout: one ASCII header line ``EESPRESSO-VAULT 1 <key id>``, then the Fernet token of a JSON
+document. The key id (a truncated HMAC of the key) lets a wrong key be told from corruption.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from authenticator.errors import VaultError
+
+MAGIC = b"EESPRESSO-VAULT"
+VERSION = 1
+KEY_ENV = "EESPRESSO_VAULT_KEY"
+_KEY_HELP = (
+    "generate one with: python -c 'from cryptography.fernet import Fernet; "
+    "print(Fernet.generate_key().decode())'"
+)
+
+
+def key_path(path: Path) -> Path:
+    """The key file beside the vault: ``vault`` → ``vault.key``."""
+    return path.with_name(path.name + ".key")
+
+
+def key_id(key: bytes) -> str:
+    return hmac.new(key, b"eespresso-vault key id", hashlib.sha256).hexdigest()[:16]
+
+
+def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes | None:
+    """The key: explicit argument, else ``$EESPRESSO_VAULT_KEY``, else the key file.
+
+    The key file is created (mode 0600, exclusively) only when ``create`` is true and no
+    vault exists yet: a vault whose key is missing must fail, not get a fresh key.
+    Returns None when there is no key and none may be created.
+    """
+    source = "the key argument"
+    key = explicit
+    if key is None and os.environ.get(KEY_ENV):
+        key, source = os.environ[KEY_ENV], KEY_ENV
+    if key is None:
+        file = key_path(path)
+        source = str(file)
+        try:
+            key = file.read_bytes().strip()
+        except FileNotFoundError:
+            if not create:
+                return None
+            if path.exists():
+                raise VaultError(
+                    f"the vault {path} exists but its key file {file} is missing: "
+                    f"restore the key file or set {KEY_ENV}"
+                ) from None
+            key = Fernet.generate_key()
+            _write_new(file, key + b"\n")
+        except OSError as error:
+            raise VaultError(f"cannot read the vault key {file}: {error.strerror}") from None
+    key = key.encode() if isinstance(key, str) else bytes(key)
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        raise VaultError(
+            f"{source} is not a valid vault key (32 url-safe base64 bytes); {_KEY_HELP}"
+        ) from None
+    return key
+
+
+def read(path: Path, get_key: Callable[[], bytes | None]) -> dict:
+    """The decrypted document, or an empty one when the vault does not exist yet.
+
+    The header is checked before the key is looked up, so a foreign file is reported as
+    such rather than as a missing key.
+    """
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return {"version": VERSION, "entries": {}}
+    except OSError as error:
+        raise VaultError(f"cannot read the vault {path}: {error.strerror}") from None
+    header, _, token = blob.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 3 or fields[0] != MAGIC:
+        raise VaultError(f"{path} is not an eEspresso vault (foreign file); it was left untouched")
+    if fields[1] != str(VERSION).encode():
+        raise VaultError(f"{path} is a vault of an unknown version; upgrade the suite")
+    key = get_key()
+    if key is None:
+        raise VaultError(f"no key for the vault {path}: set {KEY_ENV} or restore {key_path(path)}")
+    if not hmac.compare_digest(fields[2], key_id(key).encode()):
+        raise VaultError(
+            f"the vault {path} was written with another key: check {KEY_ENV} or "
+            f"{key_path(path)}; the vault was left untouched"
+        )
+    try:
+        document = json.loads(Fernet(key).decrypt(token.strip()))
+        if not isinstance(document.get("entries"), dict):
+            raise ValueError
+        return document
+    except (InvalidToken, ValueError, AttributeError):
+        raise VaultError(
+            f"the vault {path} is corrupt (right key, unreadable content); it was left "
+            "untouched: restore it from a backup or re-enrol"
+        ) from None
+
+
+def write(path: Path, key: bytes, document: dict) -> None:
+    """Replace the vault atomically: a crash leaves either the old or the new file."""
+    token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
+    header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
+    _replace(path, header + b"\n" + token + b"\n")
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files left by killed writers (call with the lock held)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    temporary = _durable_temporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (mode 0600) whole or not at all; fails if it already exists.
+
+    Written to a temporary file then hard-linked: a writer killed midway leaves no
+    half-written key that would lock the vault forever.
+    """
+    temporary = _durable_temporary(path, data)
+    try:
+        os.link(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    _fsync_folder(path.parent)
+
+
+def _durable_temporary(path: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file beside ``path`` (mode 0600), fsynced."""
+    folder, prefix = path.parent, f".{path.name}."
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:  # mkstemp creates it mode 0600
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX: the directory entry lives in the folder)."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,153 @@
+"""scan(): the generated QR corpus decodes at 100 %, bad screenshots give one clear error."""
+
+from __future__ import annotations
+
+import io
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import pytest
+import segno
+from PIL import Image
+
+from authenticator import ScanError, parse_uri, scan
+from tests.fixtures import qr_corpus
+
+CORPUS = list(qr_corpus.specs())
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+URI = f"otpauth://totp/eEspresso:CIP1?secret={SECRET}&issuer=eEspresso"
+
+
+def png_of(payload: str, scale: int = 4) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(payload, micro=False).save(buffer, kind="png", scale=scale)
+    return buffer.getvalue()
+
+
+def test_corpus_covers_the_issue() -> None:
+    """Guard against a shrunken corpus: every dimension of issue 3 is present."""
+    assert {spec.library for spec in CORPUS} == {"segno", "qrcode"}
+    assert {spec.error for spec in CORPUS} == {"L", "M", "Q", "H"}
+    assert {spec.px for spec in CORPUS} == set(range(2, 9))
+    assert {1.0, 2.0, 3.0} <= {spec.scale for spec in CORPUS}
+    assert min(spec.device_px for spec in CORPUS) == 2
+    for feature in ("inverted", "jpeg", "angle", "page"):
+        assert any(getattr(spec, feature) for spec in CORPUS), feature
+    assert {0, 1} <= {spec.border for spec in CORPUS}
+
+
+@pytest.mark.parametrize("spec", CORPUS, ids=[spec.name for spec in CORPUS])
+def test_corpus_image_decodes(spec: qr_corpus.Spec, tmp_path: Path) -> None:
+    assert spec.device_px >= 2
+    image = tmp_path / f"{spec.name}.{'jpg' if spec.jpeg else 'png'}"
+    image.write_bytes(qr_corpus.render(spec))
+    assert scan(image.read_bytes()) == parse_uri(spec.uri)
+
+
+def test_rgba_qr_on_transparent_background() -> None:
+    """A QR drawn on a transparent PNG: black on nothing, composited onto white."""
+    buffer = io.BytesIO()
+    segno.make(URI, micro=False).save(buffer, kind="png", scale=4, light=None)
+    assert Image.open(io.BytesIO(buffer.getvalue())).mode in ("RGBA", "LA", "P", "1", "L")
+    assert scan(buffer.getvalue()).account == "CIP1"
+
+
+def test_otpauth_is_chosen_beside_another_qr() -> None:
+    page = Image.new("L", (900, 400), 255)
+    page.paste(Image.open(io.BytesIO(png_of("https://example.org/aide"))), (20, 20))
+    page.paste(Image.open(io.BytesIO(png_of(URI))), (450, 20))
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    assert scan(buffer.getvalue()).account == "CIP1"
+
+
+def _expect_scan_error(data: bytes, words: str) -> str:
+    with pytest.raises(ScanError) as raised:
+        scan(data)
+    message = str(raised.value)
+    assert words in message, message
+    assert "\n" not in message and SECRET not in message and "otpauth://" not in message
+    return message
+
+
+def test_no_qr() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (412, 380), "white").save(buffer, "PNG")
+    _expect_scan_error(buffer.getvalue(), "no QR code found in the 412×380 screenshot")
+
+
+def test_web_address_qr() -> None:
+    _expect_scan_error(
+        png_of("https://paierh.example/aide"),
+        "the QR code holds a web address, not an authenticator key",
+    )
+
+
+def test_text_qr() -> None:
+    _expect_scan_error(png_of("bonjour"), "the QR code holds text, not an authenticator key")
+
+
+@pytest.mark.parametrize(
+    ("uri", "words"),
+    [
+        (f"otpauth://hotp/eEspresso:CIP1?secret={SECRET}&counter=0", "counter-based (hotp)"),
+        (f"otpauth://totp/eEspresso:CIP1?secret={SECRET}&algorithm=MD5", "algorithm 'MD5'"),
+        (f"otpauth://totp/eEspresso:CIP1?secret={SECRET}&digits=9", "'digits' is 9"),
+        (f"otpauth://totp/Evil:CIP1?secret={SECRET}&issuer=eEspresso", "differs from the issuer"),
+        ("otpauth://totp/eEspresso:CIP1?secret=11111111111111111", "not Base32"),
+    ],
+)
+def test_qr_with_unusable_key(uri: str, words: str) -> None:
+    message = _expect_scan_error(png_of(uri), "unusable authenticator key")
+    assert words in message
+
+
+def test_two_different_keys_are_refused() -> None:
+    other = URI.replace("CIP1", "CIP2")
+    page = Image.new("L", (900, 450), 255)
+    page.paste(Image.open(io.BytesIO(png_of(URI))), (10, 10))
+    page.paste(Image.open(io.BytesIO(png_of(other))), (460, 10))
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    _expect_scan_error(buffer.getvalue(), "2 different authenticator QR codes")
+
+
+def test_truncated_png() -> None:
+    data = png_of(URI)
+    _expect_scan_error(data[: len(data) // 2], "truncated or damaged")
+
+
+@pytest.mark.parametrize(
+    "data", [b"not an image at all", b"%PDF-1.7\n...", b"\x89PNG\r\n\x1a\n"], ids=str
+)
+def test_non_image_bytes(data: bytes) -> None:
+    _expect_scan_error(data, "not a PNG/JPEG image")
+
+
+def test_empty_and_wrong_type() -> None:
+    _expect_scan_error(b"", "empty (0 bytes)")
+    with pytest.raises(ScanError, match="as bytes, got str"):
+        scan("a path?")  # type: ignore[arg-type]
+
+
+def test_forty_megapixels_is_refused_before_decoding() -> None:
+    """8000×5000: refused from the header, so memory stays far below the decoded 40 MB."""
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 5000), 1).save(buffer, "PNG")
+    tracemalloc.start()
+    try:
+        _expect_scan_error(buffer.getvalue(), "8000×5000 screenshot is too large (40 MP")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+
+
+def test_decompression_bomb_header_is_refused() -> None:
+    """A tiny PNG whose header claims 100 000 × 100 000 pixels (Pillow's bomb guard)."""
+    data = bytearray(png_of(URI))
+    chunk = data.index(b"IHDR")
+    data[chunk + 4 : chunk + 12] = (100_000).to_bytes(4, "big") * 2
+    data[chunk + 17 : chunk + 21] = zlib.crc32(data[chunk : chunk + 17]).to_bytes(4, "big")
+    _expect_scan_error(bytes(data), "too large (a decompression bomb?)")
