@@ -19,6 +19,12 @@ from reports.categories import allure_categories
 REPORT_NAME = "eEspresso remote access"
 CONFIG_NAME = "allurerc.json"
 HISTORY_LIMIT = 50  # runs kept in the history file: enough for trends, bounded in size
+AWESOME_OPTIONS = {
+    "singleFile": True,
+    "reportLanguage": "en",
+    # Release managers look for journeys, not test files: the E2E suite's feature/story labels.
+    "groupBy": ["feature", "story"],
+}
 
 
 def allure_config(
@@ -33,7 +39,7 @@ def allure_config(
         "name": name,
         "categories": allure_categories(),
         # The multi-file report fetches its data and fonts, which browsers refuse on file://.
-        "plugins": {"awesome": {"options": {"singleFile": True, "reportLanguage": "en"}}},
+        "plugins": {"awesome": {"options": AWESOME_OPTIONS}},
     }
     if output is not None:
         config["output"] = str(output)
