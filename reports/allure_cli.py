@@ -67,6 +67,15 @@ def run_allure(args: list[str], *, cwd: Path) -> subprocess.CompletedProcess[str
 
 
 def last_line(text: str) -> str:
-    """The last non-empty line of a tool's output, for one-line error messages."""
+    """The line of a tool's output that says what went wrong, for one-line error messages.
+
+    Node ends a crash with its stack and its version: the error is the first line that names
+    one, else the last line.
+    """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"
+    noise = ("at ", "Node.js v", "^", "throw ")
+    meaningful = [line for line in lines if not line.startswith(noise)]
+    errors = [line for line in meaningful if "Error" in line or "error" in line]
+    if errors:
+        return errors[0]
+    return meaningful[-1] if meaningful else (lines[-1] if lines else "no output")

@@ -7,6 +7,7 @@ an output that is one self-contained ``index.html`` opening from disk without a 
 
 from __future__ import annotations
 
+import json
 import platform
 import re
 import shutil
@@ -33,7 +34,7 @@ def render(results_dir: Path, out: Path, history: Path | None) -> Path:
     results = load_results(results_dir)
     _check_output(out)
     if history is not None:
-        history.parent.mkdir(parents=True, exist_ok=True)
+        _check_history(history)
     with allure_workdir() as work:
         staging = work / "report"
         config = allure_config(output=staging, history=history.resolve() if history else None)
@@ -66,6 +67,28 @@ def _check_output(out: Path) -> None:
     entries = {entry.name for entry in out.iterdir()}
     if entries and "index.html" not in entries:
         raise InputError(f"--out {out} is not empty and holds no report: choose another folder")
+
+
+def _check_history(history: Path) -> None:
+    """Allure crashes on a damaged history file: say so before, and keep the file for a person."""
+    if history.is_dir():
+        raise InputError(f"--history {history} is a folder: name a .jsonl file")
+    if not history.exists():
+        history.parent.mkdir(parents=True, exist_ok=True)
+        return
+    try:
+        lines = history.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read history {history}: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        try:
+            ok = not line.strip() or isinstance(json.loads(line), dict)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise InputError(
+                f"history {history} is damaged at line {number}: move it away to restart the trends"
+            )
 
 
 def _strip_analytics(index: Path) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from pages.result import Cause
+from reports.__main__ import main
+from reports.allure_cli import last_line
 from reports.categories import CATEGORY_OF, allure_categories, cause_of, describe_failure
 from reports.errors import InputError
 from reports.policy import Policy, load_policy
@@ -99,3 +101,28 @@ def test_the_example_policy_documents_the_defaults():
     for section in ("allure", "journeys", "severity", "flaky", "monitors", "report"):
         assert getattr(example, section) == getattr(defaults, section), section
     assert example.has_monitors and not defaults.has_monitors
+
+
+def test_a_damaged_history_is_refused_before_allure_runs(capsys, tmp_path):
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"uuid": "run-1"}\n{"broken\n')
+    out = tmp_path / "report"
+    code = main(["html", "--results", str(FIXTURES / "all_pass"), "--out", str(out),
+                 "--history", str(history)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.strip() == (
+        f"reports html: error: history {history} is damaged at line 2:"
+        " move it away to restart the trends"
+    )
+    assert history.read_text().endswith('{"broken\n')  # kept for a person to look at
+
+
+def test_error_line_of_a_node_crash_names_the_error():
+    crash = (
+        "file:///x/report.js:353\n    throw err;\n    ^\n\nTypeError: x.toArray is not a function\n"
+        "    at QualityGate.validate (file:///x/qualityGate.js:74:58)\n\nNode.js v20.20.2\n"
+    )
+    assert last_line(crash) == "TypeError: x.toArray is not a function"
+    assert last_line("") == "no output"
+    assert last_line("one\ntwo\n") == "two"
