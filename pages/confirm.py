@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from authenticator import Authenticator, Code, OtpAccount, Vault, estimate_offset
+from authenticator import (
+    Authenticator,
+    Code,
+    CodeWaitError,
+    OtpAccount,
+    Vault,
+    estimate_offset,
+)
 from pages.failures import JourneyFailure
 from pages.result import Cause, JourneyResult
 from pages.screens import BaseScreen, LockoutPage, LoginPage
@@ -30,7 +37,10 @@ def claim_fresh_code(
     entry = vault.get(base_url, cip)
     after = entry.last_step if entry else None
     for _ in range(_CLAIM_ATTEMPTS):
-        code = auth.next_code(account, after_step=after)
+        try:
+            code = auth.next_code(account, after_step=after)
+        except CodeWaitError as error:  # the vault's last step is far ahead of this clock
+            raise JourneyFailure(Cause.CLOCK_SKEW, str(error)) from None
         if vault.claim_step(base_url, cip, code.step):
             return code
         after = code.step  # another process took this step meanwhile
@@ -87,7 +97,9 @@ class Confirmation:
                 f"the portal refused the code and its clock is {skew:+.0f} s off ours",
             )
         # Retry once, knowingly: the phone's clock set to the portal's.
-        self.auth = Authenticator(offset=skew)
+        self.auth = Authenticator(
+            offset=skew, min_seconds_left=self.auth.min_seconds_left, max_wait=self.auth.max_wait
+        )
         screen = resend(self.code())
         if isinstance(screen, accepted):
             return self._activate(screen)

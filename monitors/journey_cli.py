@@ -1,0 +1,195 @@
+"""``python -m monitors enroll|login``: one journey from the command line (issue 4).
+
+``enroll`` runs the first access (steps 1–7) and keeps the scanned secret in the vault;
+``login`` runs a later login with the vault's secret. Exit 0 when the journey succeeded, 1 when
+it failed (the cause says why), 2 for a usage or configuration error (one line on stderr).
+
+The password comes from ``EESPRESSO_PASSWORD`` or ``--password-file``, never from argv: the
+command line of a process is readable by every user of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: The keys of ``--json`` (issue 4), in this order.
+JSON_KEYS = ("journey", "target", "cip", "ok", "cause", "duration_ms", "steps", "started_at")
+PROG = "python -m monitors"
+
+
+_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
+
+
+class UsageError(Exception):
+    """A usage or configuration error: one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that fails with one line and never echoes argument values (they may be secrets)."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
+            shown = " ".join(w for w in words if _OPTION.fullmatch(w)) or "(values not shown)"
+            message = (
+                f"unknown option(s) {shown}; the password comes from EESPRESSO_PASSWORD "
+                "or --password-file"
+            )
+        raise UsageError(f"{message} (see --help)")
+
+
+def parser() -> argparse.ArgumentParser:
+    # No abbreviations: "--password SECRET" must not be taken for "--password-file SECRET".
+    top = _Parser(
+        prog="python -m monitors", description="Run one eEspresso journey.", allow_abbrev=False
+    )
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in (
+        ("enroll", "first access: log in, scan the QR, confirm a code, name the device"),
+        ("login", "later login with the vault's authenticator secret"),
+    ):
+        command = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+        command.add_argument("--base-url", required=True, help="the portal's address")
+        command.add_argument(
+            "--cip", default=os.environ.get("EESPRESSO_CIP"), help="user name (or EESPRESSO_CIP)"
+        )
+        if name == "enroll":
+            command.add_argument("--device-name", required=True, help="e.g. « Mon iPhone »")
+        command.add_argument(
+            "--password-file", help="file holding the password (else EESPRESSO_PASSWORD)"
+        )
+        command.add_argument(
+            "--vault",
+            help="vault file (default $EESPRESSO_VAULT or ~/.local/share/eespresso/vault)",
+        )
+        command.add_argument("--alluredir", help="write an Allure result of the journey here")
+        command.add_argument("--json", action="store_true", help="print exactly one JSON line")
+        command.add_argument("--timeout", type=float, default=30.0, help="seconds per page wait")
+        command.add_argument(
+            "--compensate-clock",
+            action="store_true",
+            help="retry once with the portal's clock offset when a code is refused for clock drift",
+        )
+        command.add_argument("--headed", action="store_true", help="show the browser")
+    return top
+
+
+def _prepare(args: argparse.Namespace):
+    """Everything that can be wrong before a browser starts: password, vault, enrollment."""
+    from authenticator import Vault, VaultError, normalise_base_url
+    from pages.settings import SettingsError, read_password
+
+    if not args.cip:
+        raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    try:
+        password = read_password(os.environ, args.password_file)
+        base_url = normalise_base_url(args.base_url)
+        vault = Vault(args.vault) if args.vault else Vault()
+        entry = vault.get(base_url, args.cip)  # also proves the vault and its key are readable
+    except (SettingsError, VaultError) as error:
+        raise UsageError(str(error)) from None
+    if args.command == "login" and entry is None:
+        raise UsageError(
+            f"the vault {vault.path} has no secret for {args.cip} at {base_url}: run 'enroll' first"
+        )
+    if args.command == "enroll":
+        folder = vault.path.parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not os.access(folder, os.W_OK):
+            raise UsageError(f"cannot write the vault's folder {folder}: the secret would be lost")
+    return base_url, password, vault
+
+
+def _run(args: argparse.Namespace, base_url: str, password: str, vault):
+    from playwright.sync_api import sync_playwright
+
+    from pages import journeys
+    from pages.browser import BrowserNotFound, launch_args
+    from pages.result import Limits
+
+    limits = Limits(timeout_ms=args.timeout * 1000)
+    try:
+        options = launch_args(headless=not args.headed)
+    except BrowserNotFound as error:
+        raise UsageError(str(error)) from None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**options)
+        try:
+            context = browser.new_context(locale="fr-CA", timezone_id="America/Montreal")
+            page = context.new_page()
+            common = dict(
+                base_url=base_url,
+                cip=args.cip,
+                password=password,
+                vault=vault,
+                limits=limits,
+                compensate_clock=args.compensate_clock,
+            )
+            if args.command == "enroll":
+                return journeys.first_access(page, device_name=args.device_name, **common)
+            return journeys.later_login(page, **common)
+        finally:
+            browser.close()
+
+
+def summary(result) -> str:
+    """A short human summary; the cause in words when the journey failed."""
+    name = result.journey.replace("_", " ")
+    steps = ", ".join(f"{step} {ms:.0f} ms" for step, ms in result.steps.items())
+    if result.ok:
+        return (
+            f"{name} OK on {result.target} as {result.cip} in {result.duration_ms:.0f} ms ({steps})"
+        )
+    cause = result.cause
+    lines = [
+        f"{name} FAILED on {result.target} as {result.cip}: {cause.words} ({cause.value})",
+        f"  at: {result.failed_step}",
+        f"  why: {result.error}",
+    ]
+    if result.clock_offset_s is not None:
+        lines.append(f"  the portal's clock is {result.clock_offset_s:+.0f} s from this machine's")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; ``argv`` includes the subcommand (``["login", "--base-url", ...]``)."""
+    from authenticator import AuthenticatorError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser().parse_args(argv)
+        base_url, password, vault = _prepare(args)
+        result = _run(args, base_url, password, vault)
+    except UsageError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    if args.alluredir:
+        from pages.allure_result import write_journey_result
+
+        write_journey_result(Path(args.alluredir), result)
+    if args.json:
+        data = result.to_json()
+        print(json.dumps({key: data[key] for key in JSON_KEYS}, ensure_ascii=False))
+    else:
+        print(summary(result))
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

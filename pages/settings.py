@@ -1,0 +1,88 @@
+"""The suite's one frozen settings object (DESIGN.md, "How code should read" §4).
+
+Order: command line, then environment, then default. The password never comes from the
+command line (argv is visible to every user of the machine in ``ps``): it comes from
+``EESPRESSO_PASSWORD`` or from a file. The repr hides it; ``describe()`` is the non-secret part
+that pytest's report header and the CLI print.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from authenticator import default_path
+
+PASSWORD_ENV = "EESPRESSO_PASSWORD"
+CIP_ENV = "EESPRESSO_CIP"
+BASE_URL_ENV = "PYTEST_BASE_URL"
+
+
+class SettingsError(ValueError):
+    """A configuration problem; the message is one line that says what to do."""
+
+
+def read_password(env: Mapping[str, str], password_file: str | os.PathLike[str] | None) -> str:
+    """The password from ``--password-file`` if given, else from ``EESPRESSO_PASSWORD``."""
+    if password_file:
+        path = Path(password_file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise SettingsError(f"cannot read the password file {path}: {reason}") from None
+        password = text.rstrip("\r\n")
+        if not password:
+            raise SettingsError(f"the password file {path} is empty")
+        return password
+    password = env.get(PASSWORD_ENV, "")
+    if not password:
+        raise SettingsError(
+            f"no password: set {PASSWORD_ENV} or pass --password-file FILE (never on argv)"
+        )
+    return password
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the suite points and with which account; ``base_url=None`` means the sandbox."""
+
+    base_url: str | None = None
+    cip: str | None = None
+    password: str | None = field(default=None, repr=False)
+    vault_path: Path = field(default_factory=default_path)
+    allow_enrollment: bool = False
+
+    @classmethod
+    def from_sources(
+        cls, cli: Mapping[str, object] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Merge command-line values (None = not given) over the environment and defaults."""
+        cli = cli or {}
+        env = os.environ if env is None else env
+        base_url = cli.get("base_url") or env.get(BASE_URL_ENV) or None
+        vault = cli.get("vault") or None
+        return cls(
+            base_url=str(base_url).rstrip("/") if base_url else None,
+            cip=str(cli.get("cip") or env.get(CIP_ENV) or "") or None,
+            password=env.get(PASSWORD_ENV) or None,
+            vault_path=Path(str(vault)) if vault else default_path(),
+            allow_enrollment=bool(cli.get("allow_enrollment")),
+        )
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.base_url is None
+
+    def describe(self) -> str:
+        """One line for humans, without any secret."""
+        if self.is_sandbox:
+            return "target: embedded sandbox (started on 127.0.0.1, port 0)"
+        password = "set" if self.password else f"missing ({PASSWORD_ENV})"
+        return (
+            f"target: {self.base_url}; CIP: {self.cip or f'missing ({CIP_ENV})'}; "
+            f"password: {password}; vault: {self.vault_path}; "
+            f"enrollment: {'allowed' if self.allow_enrollment else 'refused'}"
+        )
