@@ -10,11 +10,13 @@ the E2E smoke set once against the embedded sandbox (``pytest -m smoke --allured
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +31,24 @@ def _timed(args: list[str]) -> float:
     return elapsed
 
 
+def _scaled(results: Path, copies: int, into: Path) -> Path:
+    """``copies`` copies of every result, each a distinct test (new uuid and historyId)."""
+    into.mkdir()
+    for path in results.glob("*-result.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("attachments", None)  # attachments are not copied: keep the folder whole
+        for _ in range(copies):
+            data["uuid"] = str(uuid.uuid4())
+            data["historyId"] = data["testCaseId"] = uuid.uuid4().hex
+            (into / f"{data['uuid']}-result.json").write_text(json.dumps(data), encoding="utf-8")
+    return into
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--results", type=Path, help="results folder (default: run the smoke set)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=1, help="copies of each result (size test)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -41,6 +57,8 @@ def main() -> None:
             smoke = _timed(["-m", "pytest", "-m", "smoke", "-q", "-p", "no:cacheprovider",
                             f"--alluredir={results}", "tests/e2e"])  # fmt: skip
             print(f"smoke run (pytest -m smoke, 2 journeys): {smoke:.1f} s")
+        if args.scale > 1:
+            results = _scaled(results, args.scale, work / "scaled")
         count = len(list(results.glob("*-result.json")))
         html = [
             _timed(
