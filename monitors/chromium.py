@@ -1,10 +1,15 @@
 """One warm Chromium for the runner: fresh context per probe, relaunch after a crash.
 
 Starting Chromium costs far more than a login on the sandbox, so the runner keeps one browser
-and gives each probe a new context (cookies and storage never leak between probes). Every
-Chromium process the runner starts carries a marker flag, so the runner can find its own
-processes in /proc: to enforce a probe's hard timeout (kill the browser, which ends any
-Playwright call) and to leave no orphan Chromium at shutdown, without touching anybody else's.
+and gives each probe a new context (cookies and storage never leak between probes).
+
+Playwright's sync API belongs to the thread that started it, so every browser call runs on
+one dedicated thread (``run``): the runner's main thread stays free to enforce a probe's hard
+timeout and to react to SIGTERM while a journey is blocked in the browser, and the runner can
+live beside another Playwright user in the same process (pytest-playwright in the tests).
+Every Chromium process the runner starts carries a marker flag, so it can find its own
+processes in /proc: to cut a hung probe short (kill the browser, which ends any Playwright
+call) and to leave no orphan Chromium at shutdown, without touching anybody else's.
 """
 
 from __future__ import annotations
@@ -13,7 +18,10 @@ import contextlib
 import os
 import signal
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -21,6 +29,7 @@ from playwright.sync_api import Error as PlaywrightError
 from pages.browser import launch_args
 
 MARKER_FLAG = "--eespresso-monitor-run"
+T = TypeVar("T")
 
 
 def marked_pids(marker: str) -> list[int]:
@@ -43,8 +52,14 @@ class WarmBrowser:
         self.headless = headless
         self.marker = f"{MARKER_FLAG}={uuid.uuid4().hex}"
         self.launches = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-chromium")
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
+        self._closed = False
+
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        """Run ``work`` on the browser thread (where ``new_context`` may be called)."""
+        return self._thread.submit(work)
 
     def _ensure(self) -> Browser:
         if self._playwright is None:
@@ -59,6 +74,7 @@ class WarmBrowser:
 
     def new_context(self, *, ignore_https_errors: bool = False) -> BrowserContext:
         """A fresh context on the warm browser, launching (or relaunching) it when needed.
+        Call it on the browser thread only.
 
         A browser that died between two probes may still look connected for a moment: the
         first failure relaunches it once, so the crash is not blamed on the portal."""
@@ -82,13 +98,13 @@ class WarmBrowser:
         return self._browser is not None and self._browser.is_connected()
 
     def kill(self) -> None:
-        """SIGKILL this runner's Chromium processes (and only them)."""
+        """SIGKILL this runner's Chromium processes (and only them); safe from any thread
+        and from a signal handler."""
         for pid in marked_pids(self.marker):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
 
-    def close(self) -> None:
-        """Close politely, then make sure nothing is left (no orphan Chromium)."""
+    def _close(self) -> None:
         if self._browser is not None:
             with contextlib.suppress(Exception):
                 self._browser.close()
@@ -97,4 +113,13 @@ class WarmBrowser:
             with contextlib.suppress(Exception):
                 self._playwright.stop()
             self._playwright = None
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Close politely on the browser thread, then make sure nothing is left. Idempotent."""
+        if not self._closed:
+            self._closed = True
+            future = self._thread.submit(self._close)
+            with contextlib.suppress(Exception):
+                future.result(timeout=timeout)
+            self._thread.shutdown(wait=False, cancel_futures=True)
         self.kill()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 from monitors import incidents, safety, tls
@@ -107,30 +108,28 @@ class Prober:
         return record
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
-        """Run the journey in a fresh context; a hard timeout kills the browser (relaunched
-        on the next probe), because a sync Playwright call cannot be interrupted otherwise."""
-        fired = threading.Event()
+        """Run the journey in a fresh context on the browser thread. Past the probe's
+        timeout, kill the browser (relaunched on the next probe): a sync Playwright call
+        cannot be interrupted any other way."""
 
-        def expire() -> None:
-            fired.set()
-            self.browser.kill()
-
-        watchdog = threading.Timer(monitor.timeout_s, expire)
-        context = None
-        try:
+        def work() -> JourneyResult:
             context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
-            watchdog.start()
-            result = journey(context.new_page())
-        except Exception as exc:  # a browser crash: the probe failed, not the portal
-            result = f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        finally:
-            watchdog.cancel()
-            if context is not None and self.browser.connected:
+            try:
+                return journey(context.new_page())
+            finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
-        if fired.is_set():
+
+        future = self.browser.submit(work)
+        try:
+            return future.result(timeout=monitor.timeout_s)
+        except FutureTimeout:
+            self.browser.kill()
+            with contextlib.suppress(Exception):
+                future.result(timeout=30)  # let the browser thread unwind before the next probe
             return f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted"
-        return result
+        except Exception as exc:  # a browser crash: the probe failed, not the portal
+            return f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
 
     def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
         """Store, decide on pause and notices in one transaction, then deliver."""

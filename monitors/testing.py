@@ -79,3 +79,35 @@ def receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(str(value))  # a JSON string is a valid TOML basic string
+
+
+def write_config(path, tables: dict[str, dict], monitors: list[dict], **top: object):
+    """A monitors.toml from plain dicts: ``tables`` maps "targets.x" to its keys; nested
+    dicts in a monitor become sub-tables (``thresholds``, ``thresholds.steps.code``)."""
+    lines = [f"{key} = {toml_value(value)}" for key, value in top.items()]
+    for name, keys in tables.items():
+        lines.append(f"[{name}]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in keys.items()]
+
+    def table(prefix: str, keys: dict) -> None:
+        lines.extend(f"{k} = {toml_value(v)}" for k, v in keys.items() if not isinstance(v, dict))
+        for key, sub in keys.items():
+            if isinstance(sub, dict):
+                lines.append(f"[{prefix}.{key}]")
+                table(f"{prefix}.{key}", sub)
+
+    for monitor in monitors:
+        lines.append("[[monitors]]")
+        table("monitors", monitor)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
