@@ -29,6 +29,9 @@ _ANALYTICS = re.compile(
 )
 
 
+REPORT_FILES = {"index.html", "summary.json"}  # what Allure's single-file report writes
+
+
 def render(results_dir: Path, out: Path, history: Path | None) -> Path:
     """Render ``results_dir`` into ``out`` (replacing an earlier report); return index.html."""
     results = load_results(results_dir)
@@ -65,7 +68,7 @@ def _check_output(out: Path) -> None:
     if not out.is_dir():
         raise InputError(f"--out {out} is a file: choose a folder for the report")
     entries = {entry.name for entry in out.iterdir()}
-    if entries and "index.html" not in entries:
+    if not entries <= REPORT_FILES:
         raise InputError(f"--out {out} is not empty and holds no report: choose another folder")
 
 

@@ -110,3 +110,13 @@ def test_missing_allure_says_run_make_setup(capsys, monkeypatch, tmp_path):
         f"reports html: error: EESPRESSO_ALLURE={tmp_path / 'allure'} is not executable:"
         " fix or unset it"
     )
+
+
+def test_a_web_page_folder_is_not_taken_for_a_report(capsys, tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("<h1>our intranet</h1>")
+    (out / "logo.png").write_bytes(b"\x89PNG")
+    code, _, stderr = render(capsys, FIXTURES / "all_pass", out)
+    assert code == 2 and "holds no report" in stderr
+    assert (out / "index.html").read_text() == "<h1>our intranet</h1>"
