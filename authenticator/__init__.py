@@ -17,7 +17,7 @@ from authenticator.errors import (
 )
 from authenticator.otp import OtpAccount, parse_uri
 from authenticator.phone import Authenticator, Code
-from authenticator.scan import scan
+from authenticator.qr import scan
 from authenticator.vault import Vault, VaultEntry, default_path, normalise_base_url
 
 __all__ = [
