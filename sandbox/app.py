@@ -1,0 +1,36 @@
+"""The flaskr-style app factory of the stand-in portal (DESIGN.md, decision 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from sandbox import admin, faults, security, views
+from sandbox.config import build_config
+from sandbox.core import Sandbox
+from sandbox.sessions import StoreSessionInterface
+from sandbox.store import Store
+
+# Bigger bodies get a French 413 page; the largest legitimate form is well under 1 KiB.
+MAX_BODY = 64 * 1024
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """A new, independent portal: its own accounts, sessions, audit log and faults.
+
+    ``config`` keys are listed in ``sandbox.config`` (TEAM.md "Sandbox"); invalid values
+    raise ``ConfigError`` with a message naming the key.
+    """
+    settings = build_config(config)
+    app = Flask(__name__)
+    app.config.update(settings)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
+    app.extensions["sandbox"] = Sandbox(config=settings, store=Store())
+    app.session_interface = StoreSessionInterface()
+    faults.init_app(app)  # first: an outage answers before anything else runs
+    security.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    return app

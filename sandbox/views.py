@@ -1,0 +1,269 @@
+"""The portal's pages (PORTAL.md "First access" and "Later accesses").
+
+Flow: login (CIP + password) → first access: set-up page (QR, code, device name on one page,
+or code then device name on two pages) → home; later access: code page → home. The session
+``stage`` says which page the person may post to next. State changes happen under the store
+lock; templates render outside it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+
+from sandbox import rules, wording
+from sandbox.config import instance_variants
+from sandbox.core import current
+from sandbox.qr import render as render_qr
+from sandbox.store import Account
+
+bp = Blueprint("portal", __name__)
+
+CIP_MAX = 64
+PASSWORD_MIN, PASSWORD_MAX = 14, 20  # seed: "14 à 20 caractères"
+DEVICE_MAX = 40
+
+
+def page(template: str, status: int = 200, variants: dict[str, Any] | None = None, **ctx: Any):
+    """Render ``template`` in the wording of ``variants`` (the instance's by default)."""
+    variants = variants or instance_variants(current().config)
+    return render_template(template, w=wording.wording(variants["wording"]), **ctx), status
+
+
+def message_page(status: int, heading: str | None = None, message: str | None = None):
+    """A French error page with the support numbers; never a traceback (issue 2)."""
+    default_heading, default_message = wording.ERRORS.get(status, wording.ERRORS[400])
+    return page(
+        "message.html",
+        status,
+        heading=heading or default_heading,
+        message=message or default_message,
+        show_support=True,
+    )
+
+
+def locked_page():
+    """Lockout page (HTTP 423 Locked) with the support numbers (PORTAL.md "Behaviour")."""
+    config = current().config
+    text = wording.LOCKED_TEXT.format(
+        threshold=config["LOCKOUT_THRESHOLD"], minutes=round(config["LOCKOUT_SECONDS"] / 60)
+    )
+    _end_session()
+    return message_page(423, wording.LOCKED_HEADING, text)
+
+
+def _end_session() -> None:
+    session.clear()
+    session.ended = True  # type: ignore[attr-defined]
+
+
+def _start_stage(cip: str, stage: str) -> None:
+    """Bind the session to ``cip`` at ``stage``; a new session id after the password."""
+    csrf = session.get("csrf")
+    session.clear()
+    session.update(cip=cip, stage=stage, csrf=csrf)
+    session.rotate = True  # type: ignore[attr-defined]
+
+
+def _account_at(stage: str) -> Account | None:
+    """The account whose session is at ``stage``, or None (no session, wrong page)."""
+    if session.get("stage") != stage:
+        return None
+    return current().store.accounts.get(session.get("cip", ""))
+
+
+def _no_stage():
+    """A page reached out of order: back to login on GET, a clear 403 on POST."""
+    if request.method == "GET":
+        return redirect(url_for("portal.index"))
+    return message_page(403)
+
+
+def _device_name() -> str | None:
+    name = request.form.get("device_name", "").strip()
+    return name if 0 < len(name) <= DEVICE_MAX and name.isprintable() else None
+
+
+def _bad_code(account: Account) -> str:
+    return wording.wording(account.variants["wording"])["bad_code"]
+
+
+def _check(account: Account, now: float) -> str:
+    """Check the posted code: "ok" (step remembered), "rejected" or "locked".
+
+    Wrong and replayed codes get the same answer; only the audit tells them apart
+    (RFC 6238 §5.2). Call with the store lock held.
+    """
+    sandbox = current()
+    secret = account.secret if account.enrolled else account.pending_secret
+    outcome, step = rules.check_code(
+        secret or "",
+        account.variants,
+        request.form.get("code", ""),
+        now,
+        account.last_accepted_step,
+    )
+    if outcome is rules.CodeCheck.OK:
+        account.last_accepted_step = step
+        account.consecutive_failures = 0
+        return "ok"
+    locked = rules.register_failure(sandbox.store, account, outcome.value, now, sandbox.config)
+    return "locked" if locked else "rejected"
+
+
+@bp.get("/")
+@bp.get("/connexion")
+def index():
+    if session.get("stage") == "home":
+        return redirect(url_for("portal.home"))
+    return page("login.html", cip="", notice=session.pop("notice", None))
+
+
+@bp.post("/connexion", endpoint="login")
+def login():
+    sandbox = current()
+    cip = request.form.get("cip", "").strip()
+    password = request.form.get("password", "")
+    if not cip or not password:
+        return page("login.html", 400, cip=cip[:CIP_MAX], error=wording.MISSING_FIELDS)
+    if len(cip) > CIP_MAX:
+        return page("login.html", 401, cip="", error=wording.wording("seed")["bad_credentials"])
+    with sandbox.store.lock:
+        now = sandbox.now()
+        account = sandbox.store.accounts.get(cip)
+        if account is not None and rules.is_locked(account, now):
+            return locked_page()
+        length_ok = PASSWORD_MIN <= len(password) <= PASSWORD_MAX
+        if (
+            account is None
+            or not length_ok
+            or not hmac.compare_digest(password.encode(), account.password.encode())
+        ):
+            if account is not None and rules.register_failure(
+                sandbox.store, account, "password_rejected", now, sandbox.config
+            ):
+                return locked_page()
+            w = wording.wording(instance_variants(sandbox.config)["wording"])
+            error = wording.PASSWORD_LENGTH if not length_ok else w["bad_credentials"]
+            return page("login.html", 400 if not length_ok else 401, cip=cip, error=error)
+        if account.enrolled:
+            _start_stage(cip, "code")
+            return redirect(url_for("portal.verify"))
+        rules.pending_secret(account, now, sandbox.config["ENROLLMENT_TTL"])
+        _start_stage(cip, "setup")
+        return redirect(url_for("portal.setup"))
+
+
+def _setup_page(account: Account, status: int = 200, **ctx: Any):
+    sandbox = current()
+    with sandbox.store.lock:
+        variants = dict(account.variants)
+        secret = account.pending_secret or ""
+    uri = rules.provisioning_uri(account.cip, secret, variants, sandbox.config["ISSUER"])
+    name = wording.wording(variants["wording"])["qr_name"]
+    qr = render_qr(uri, variants["qr"], name)
+    ctx.setdefault("device_name", "")
+    return page("setup.html", status, variants, qr=qr, layout=variants["layout"], **ctx)
+
+
+@bp.route("/configuration", methods=["GET", "POST"])
+def setup():
+    sandbox = current()
+    account = _account_at("setup")
+    if account is None:
+        return _no_stage()
+    with sandbox.store.lock:
+        now = sandbox.now()
+        if rules.is_locked(account, now):
+            return locked_page()
+        if rules.enrollment_expired(account, now, sandbox.config["ENROLLMENT_TTL"]):
+            sandbox.store.record(account.cip, "enrollment_expired", now)
+            _end_session()
+            return page("login.html", 410, cip="", error=wording.ENROLLMENT_EXPIRED)
+        if request.method == "POST":
+            one_page = account.variants["layout"] == "one-page"
+            typed = request.form.get("device_name", "")[:DEVICE_MAX]
+            device = _device_name()
+            if one_page and device is None:
+                return _setup_page(account, 400, error=wording.DEVICE_NAME, device_name=typed)
+            verdict = _check(account, now)
+            if verdict == "locked":
+                return locked_page()
+            if verdict == "rejected":
+                return _setup_page(account, 401, error=_bad_code(account), device_name=typed)
+            if one_page:
+                return _finish_enrollment(account, device or "", now)
+            session["stage"] = "device"
+            return redirect(url_for("portal.device"))
+    return _setup_page(account)
+
+
+def _finish_enrollment(account: Account, device: str, now: float):
+    rules.complete_enrollment(current().store, account, device, now)
+    session["stage"] = "home"
+    session["notice"] = wording.wording(account.variants["wording"])["success"]
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/configuration/appareil", methods=["GET", "POST"])
+def device():
+    sandbox = current()
+    account = _account_at("device")
+    if account is None:
+        return _no_stage()
+    if request.method == "GET":
+        return page("device.html", variants=account.variants, device_name="")
+    name = _device_name()
+    if name is None:
+        typed = request.form.get("device_name", "")[:DEVICE_MAX]
+        return page(
+            "device.html", 400, account.variants, device_name=typed, error=wording.DEVICE_NAME
+        )
+    with sandbox.store.lock:
+        return _finish_enrollment(account, name, sandbox.now())
+
+
+@bp.route("/verification", methods=["GET", "POST"])
+def verify():
+    sandbox = current()
+    account = _account_at("code")
+    if account is None:
+        return _no_stage()
+    if request.method == "GET":
+        return page("code.html", variants=account.variants)
+    with sandbox.store.lock:
+        now = sandbox.now()
+        if rules.is_locked(account, now):
+            return locked_page()
+        verdict = _check(account, now)
+        if verdict == "ok":
+            sandbox.store.record(account.cip, "login_ok", now)
+            session["stage"] = "home"
+            return redirect(url_for("portal.home"))
+    if verdict == "locked":
+        return locked_page()
+    return page("code.html", 401, account.variants, error=_bad_code(account))
+
+
+@bp.get("/accueil")
+def home():
+    account = _account_at("home")
+    if account is None:
+        return redirect(url_for("portal.index"))
+    with current().store.lock:
+        devices = list(account.devices)
+    return page(
+        "home.html",
+        variants=account.variants,
+        cip=account.cip,
+        devices=devices,
+        notice=session.pop("notice", None),
+    )
+
+
+@bp.post("/deconnexion", endpoint="logout")
+def logout() -> Response:
+    _end_session()
+    return redirect(url_for("portal.index"))
