@@ -32,6 +32,10 @@ def csrf_token() -> str:
 def _check_csrf() -> Any:
     if request.method != "POST" or request.path.startswith(ADMIN_PREFIX):
         return None
+    if request.routing_exception is not None:
+        return None  # let the 404 / 405 page say what is wrong
+    if not request.form and request.content_length:
+        return message_page(400)  # a body werkzeug could not read as a form (e.g. not UTF-8)
     sent = request.form.get("csrf_token", "")
     expected = session.get("csrf", "")
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):

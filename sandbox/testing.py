@@ -19,6 +19,7 @@ from flask import Flask
 from sandbox.app import create_app
 from sandbox.client import AdminClient
 from sandbox.server import SandboxServer
+from sandbox.sessions import COOKIE
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,11 @@ class PortalDriver:
         return response
 
     def post(self, path: str, data: dict[str, str]) -> Any:
-        """POST a form with the current CSRF token (fetched from the login page if needed)."""
-        if self._csrf is None:
+        """POST a form with the current CSRF token (fetched from the login page if needed).
+
+        A session ended by logout or lockout takes its token with it, as in a browser.
+        """
+        if self._csrf is None or self.client.get_cookie(COOKIE) is None:
             self.get("/")
         response = self.client.post(path, data={"csrf_token": self._csrf or "", **data})
         self._remember_csrf(response)

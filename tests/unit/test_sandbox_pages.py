@@ -10,10 +10,13 @@ from urllib.parse import unquote
 
 import pyotp
 import pytest
+import segno
 from PIL import Image
 from pyzbar import pyzbar
 
 from sandbox import create_app
+from sandbox.config import DEFAULT_ISSUER
+from sandbox.qr import BORDER, SCALE
 from sandbox.testing import FakeClock, PortalDriver
 
 CIP, PASSWORD = "tremblay01", "Motdepasse-2024!"  # 16 characters
@@ -172,3 +175,72 @@ def test_canvas_modules_rebuild_a_qr_that_decodes(clock):
     png = io.BytesIO()
     image.resize((image.width * 6, image.height * 6), Image.NEAREST).save(png, "PNG")
     assert decode(png.getvalue()).startswith("otpauth://totp/")
+
+
+@pytest.mark.parametrize(
+    ("wording", "next_button", "save_button"),
+    [
+        (
+            "seed",
+            '<button type="submit">Suivant</button>',
+            '<input type="submit" value="Enregistrer">',
+        ),
+        (
+            "alt",
+            '<input type="submit" value="Continuer">',
+            '<button type="submit">Sauvegarder</button>',
+        ),
+    ],
+)
+def test_two_page_layout_asks_the_code_then_the_device_name(
+    clock, wording, next_button, save_button
+):
+    portal = make(clock, LAYOUT="two-page", WORDING=wording)
+    add_account(portal)
+    portal.login(CIP, PASSWORD)
+    html = portal.get("/configuration").get_data(as_text=True)
+    assert next_button in html and 'id="device_name"' not in html
+    code = code_for(portal.pending_secret(CIP), clock)
+    response = portal.post("/configuration", {"code": code})
+    assert response.location == "/configuration/appareil"
+    html = portal.get("/configuration/appareil").get_data(as_text=True)
+    assert save_button in html and 'placeholder="Ex : Mon iPhone"' in html
+    assert portal.admin("GET", f"/accounts/{CIP}").get_json()["enrolled"] is False
+    response = portal.post("/configuration/appareil", {"device_name": "Mon iPhone"})
+    assert response.location == "/accueil"
+    html = portal.get("/accueil").get_data(as_text=True)
+    assert "Vous avez maintenant accès à votre eEspresso." in html and "eEspresso" in html
+
+
+def test_svg_qr_is_segno_rendering_of_the_provisioning_uri(clock):
+    portal = make(clock, QR="svg", WORDING="alt")
+    add_account(portal)
+    portal.login(CIP, PASSWORD)
+    html = portal.get("/configuration").get_data(as_text=True)
+    secret = portal.pending_secret(CIP)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=CIP, issuer_name=DEFAULT_ISSUER)
+    expected = segno.make(uri, error="m", micro=False).svg_data_uri(scale=SCALE, border=BORDER)
+    assert f'<img src="{expected}" alt="Code QR de configuration"' in html
+    assert "Scanner un code QR" in html  # alt wording of steps 3-5
+
+
+def test_inline_svg_qr_is_an_img_role_with_a_qr_name(clock):
+    portal = make(clock, QR="inline-svg")
+    add_account(portal)
+    portal.login(CIP, PASSWORD)
+    html = portal.get("/configuration").get_data(as_text=True)
+    assert '<svg role="img" aria-label="Code QR à scanner avec Google Authenticator"' in html
+    assert "<path" in html
+
+
+def test_alt_wording_later_login_uses_valider_and_code_de_verification(clock):
+    portal = make(clock, WORDING="alt")
+    secret = add_account(portal, enrolled=True)["secret"]
+    portal.login(CIP, PASSWORD)
+    html = portal.get("/verification").get_data(as_text=True)
+    assert '<label for="code">Code de vérification</label>' in html
+    assert '<button type="submit">Valider</button>' in html
+    portal.post("/verification", {"code": code_for(secret, clock)})
+    html = portal.get("/accueil").get_data(as_text=True)
+    assert "<h1>eEspresso – Libre-service RH</h1>" in html
+    assert '<input type="submit" value="Déconnexion">' in html
