@@ -79,11 +79,11 @@ class Authenticator:
                 f"{account.period} s period"
             )
         key = account._fingerprint()
-        with self._lock:  # two threads of one process must not get the same step either
-            used = [s for s in (after_step, self._used.get(key)) if s is not None]
-            floor = max(used, default=None)
-            start = self.now()
-            while True:
+        start = self.now()
+        while True:
+            with self._lock:  # threads of one process must not get the same step either
+                used = [s for s in (after_step, self._used.get(key)) if s is not None]
+                floor = max(used, default=None)
                 now = self.now()
                 step = account.step(now)
                 if floor is not None and step <= floor:
@@ -93,9 +93,9 @@ class Authenticator:
                 else:
                     self._used[key] = step
                     return Code(account.code_for_step(step), step, max(0.0, now - start))
-                if ready_at - start > self.max_wait:
-                    raise CodeWaitError(
-                        f"the next usable code starts in {ready_at - now:.0f} s, more than "
-                        f"max_wait {self.max_wait:g} s (time step already used; clock changed?)"
-                    )
-                self._sleep(max(0.0, ready_at - now) + 0.01)
+            if ready_at - start > self.max_wait:
+                raise CodeWaitError(
+                    f"the next usable code starts in {ready_at - now:.0f} s, more than "
+                    f"max_wait {self.max_wait:g} s (time step already used; clock changed?)"
+                )
+            self._sleep(max(0.0, ready_at - now) + 0.01)  # unlocked: other accounts go on

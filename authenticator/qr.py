@@ -49,6 +49,7 @@ def scan(png: bytes) -> OtpAccount:
             return _account(keys.pop())
         other = other or next(iter(payloads), None)
         if time.monotonic() > deadline:
+            size += f" (gave up after {DEADLINE_SECONDS:g} s)"
             break
     if other is not None:
         raise ScanError(f"the QR code holds {_describe(other)}, not an authenticator key")

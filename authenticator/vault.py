@@ -168,15 +168,14 @@ def _entry_id(base_url: str, cip: str) -> str:
 def _entry(entry_id: str, raw: dict, path: Path) -> VaultEntry:
     base_url, cip = entry_id.rsplit(" ", 1)
     try:
-        account = parse_uri(raw["uri"])
+        return VaultEntry(
+            base_url=base_url,
+            cip=cip,
+            account=parse_uri(raw["uri"]),
+            state=raw["state"],
+            device_name=raw["device_name"],
+            created_at=raw["created_at"],
+            last_step=raw["last_step"],
+        )
     except (UriError, KeyError, TypeError):
         raise VaultError(f"the entry for CIP {cip} at {base_url} in {path} is damaged") from None
-    return VaultEntry(
-        base_url=base_url,
-        cip=cip,
-        account=account,
-        state=raw["state"],
-        device_name=raw["device_name"],
-        created_at=raw["created_at"],
-        last_step=raw["last_step"],
-    )

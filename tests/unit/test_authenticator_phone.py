@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -118,3 +120,18 @@ def test_real_wait_is_bounded_and_reported() -> None:
     assert code.step == acc.step(now + offset) + 1
     assert 1.0 < code.waited <= elapsed + 0.01 < 5.0
     assert code.value == acc.code_for_step(code.step)
+
+
+def test_threads_never_share_a_step() -> None:
+    """Eight threads ask for codes of one account at once: eight different steps."""
+    fake_lock = threading.Lock()
+    fake = FakeTime(1000 * 30 + 1)
+
+    def sleep(seconds: float) -> None:
+        with fake_lock:
+            fake.now += seconds
+
+    authenticator = Authenticator(clock=fake.clock, sleep=sleep, max_wait=400)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda _: authenticator.next_code(account()), range(8)))
+    assert len({code.step for code in codes}) == 8

@@ -1,0 +1,102 @@
+"""Time ``authenticator.scan`` on realistic screenshots (issue 3: p50/p95 for an 800×600 and a
+full-page 1280×2000 screenshot), beside the floor: one bare pyzbar call on the same pixels.
+
+The screenshots come from the corpus generator (busy page, portal-like Key URI, QR at 4 CSS
+px/module). Also timed: the QR element alone (what the journeys screenshot), a dark-mode
+full page, a page with no QR (the slowest path: every preprocessing is tried) and a refused
+40-megapixel image.
+
+    .venv/bin/python bench/bench_scan.py --runs 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+from pyzbar.pyzbar import ZBarSymbol
+from pyzbar.pyzbar import decode as zbar_decode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere: tests.*
+
+from authenticator import ScanError, scan  # noqa: E402
+from tests.fixtures import qr_corpus  # noqa: E402
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _cases() -> dict[str, bytes]:
+    uri = qr_corpus.random_uri(random.Random(1))
+    spec = qr_corpus.Spec(uri, px=4, border=2)
+    cases = {
+        "QR element 4 px/module (journey case)": qr_corpus.render(spec),
+        "800×600 screenshot": qr_corpus.render(qr_corpus.replace(spec, page=(800, 600))),
+        "full page 1280×2000": qr_corpus.render(qr_corpus.replace(spec, page=(1280, 2000))),
+        "full page 1280×2000, dark mode": qr_corpus.render(
+            qr_corpus.replace(spec, page=(1280, 2000), inverted=True)
+        ),
+        "full page 1280×2000 at device scale 2": qr_corpus.render(
+            qr_corpus.replace(spec, page=(1280, 2000), scale=2.0)
+        ),
+    }
+    blank = qr_corpus.busy_page(
+        Image.new("RGB", (1, 1), "white"), (1280, 2000), 1.0, dark=False, seed=0
+    )
+    cases["full page 1280×2000 without QR (error path)"] = _png(blank)
+    cases["40 MP image (refused from its header)"] = _png(Image.new("1", (8000, 5000), 1))
+    return cases
+
+
+def _measure(run: Callable[[bytes], bool], data: bytes, runs: int) -> str:
+    """p50/p95 in ms over ``runs`` calls, and whether the QR was read."""
+    found = run(data)  # warm-up: first-call costs are not what a probe pays every minute
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run(data)
+        times.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(times, n=20, method="inclusive")
+    return (
+        f"p50 {statistics.median(times):7.1f} ms  p95 {cuts[18]:7.1f} ms  "
+        f"{'read' if found else 'not read'}"
+    )
+
+
+def _scan(data: bytes) -> bool:
+    try:
+        return scan(data) is not None
+    except ScanError:
+        return False
+
+
+def _floor(data: bytes) -> bool:
+    """Bare pyzbar on the decoded image: no preprocessing, no parsing."""
+    return bool(zbar_decode(Image.open(io.BytesIO(data)), symbols=[ZBarSymbol.QRCODE]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=40, help="timed runs per case")
+    args = parser.parse_args()
+    for name, data in _cases().items():
+        image = Image.open(io.BytesIO(data))
+        size = f"{image.width}×{image.height}"
+        line = f"{name:46s} {size:>9s}  scan {_measure(_scan, data, args.runs)}"
+        if "refused" not in name:
+            line += f"  | bare pyzbar {_measure(_floor, data, args.runs)}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
