@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import signal
+import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
 
@@ -47,12 +49,41 @@ def marked_pids(marker: str) -> list[int]:
     return pids
 
 
+class _BrowserThread:
+    """One daemon thread running submitted calls in order. A daemon, unlike the workers of
+    ``ThreadPoolExecutor``, never holds the process at exit: a journey asleep waiting for
+    the next TOTP step must not delay a SIGTERM shutdown by up to a time step."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._loop, name="warm-chromium", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            work, future = self._queue.get()
+            if work is None:
+                return
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(work())
+                except BaseException as exc:  # handed to the caller through the future
+                    future.set_exception(exc)
+
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._queue.put((work, future))
+        return future
+
+    def stop(self) -> None:
+        self._queue.put((None, None))
+
+
 class WarmBrowser:
     def __init__(self, headless: bool = True) -> None:
         self.headless = headless
         self.marker = f"{MARKER_FLAG}={uuid.uuid4().hex}"
         self.launches = 0
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-chromium")
+        self._thread = _BrowserThread()
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._closed = False
@@ -121,5 +152,5 @@ class WarmBrowser:
             future = self._thread.submit(self._close)
             with contextlib.suppress(Exception):
                 future.result(timeout=timeout)
-            self._thread.shutdown(wait=False, cancel_futures=True)
+            self._thread.stop()
         self.kill()

@@ -121,8 +121,16 @@ class Prober:
                     context.close()
 
         future = self.browser.submit(work)
+        deadline = time.monotonic() + monitor.timeout_s
         try:
-            return future.result(timeout=monitor.timeout_s)
+            while True:  # short waits, so a SIGTERM never waits for the journey to finish
+                if self.stop is not None and self.stop.is_set():
+                    return "runner stopping"
+                try:
+                    return future.result(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+                except FutureTimeout:
+                    if time.monotonic() >= deadline:
+                        raise
         except FutureTimeout:
             self.browser.kill()
             with contextlib.suppress(Exception):
