@@ -68,10 +68,14 @@ def _start_stage(cip: str, stage: str) -> None:
 
 
 def _account_at(stage: str) -> Account | None:
-    """The account whose session is at ``stage``, or None (no session, wrong page)."""
+    """The account whose session is at ``stage``, or None (no session, wrong page, or the
+    account was deleted or its enrollment reset through the admin API meanwhile)."""
     if session.get("stage") != stage:
         return None
-    return current().store.accounts.get(session.get("cip", ""))
+    account = current().store.accounts.get(session.get("cip", ""))
+    if account is None or account.enrolled != (stage in ("code", "home")):
+        return None
+    return account
 
 
 def _no_stage():
@@ -121,15 +125,20 @@ def index():
     return page("login.html", cip="", notice=session.pop("notice", None))
 
 
+def _login_refused(status: int, error: str, cip: str = ""):
+    return page("login.html", status, cip=cip[:CIP_MAX], error=error)
+
+
 @bp.post("/connexion", endpoint="login")
 def login():
     sandbox = current()
+    bad_credentials = wording.wording(sandbox.config["WORDING"])["bad_credentials"]
     cip = request.form.get("cip", "").strip()
     password = request.form.get("password", "")
     if not cip or not password:
-        return page("login.html", 400, cip=cip[:CIP_MAX], error=wording.MISSING_FIELDS)
+        return _login_refused(400, wording.MISSING_FIELDS, cip)
     if len(cip) > CIP_MAX:
-        return page("login.html", 401, cip="", error=wording.wording("seed")["bad_credentials"])
+        return _login_refused(401, bad_credentials)
     with sandbox.store.lock:
         now = sandbox.now()
         account = sandbox.store.accounts.get(cip)
@@ -145,9 +154,9 @@ def login():
                 sandbox.store, account, "password_rejected", now, sandbox.config
             ):
                 return locked_page()
-            w = wording.wording(instance_variants(sandbox.config)["wording"])
-            error = wording.PASSWORD_LENGTH if not length_ok else w["bad_credentials"]
-            return page("login.html", 400 if not length_ok else 401, cip=cip, error=error)
+            if not length_ok:
+                return _login_refused(400, wording.PASSWORD_LENGTH, cip)
+            return _login_refused(401, bad_credentials, cip)
         if account.enrolled:
             _start_stage(cip, "code")
             return redirect(url_for("portal.verify"))

@@ -212,3 +212,14 @@ def test_create_app_refuses_a_bad_config_naming_the_key(config):
     key = next(iter(config)).lower()
     with pytest.raises(ConfigError, match=f"(?i){key}"):
         create_app(config)
+
+
+def test_a_reset_or_deleted_account_ends_the_flow_it_was_in(portal, clock):
+    secret = create(portal, enrolled=True).get_json()["secret"]
+    portal.login(CIP, PASSWORD)
+    portal.admin("POST", f"/accounts/{CIP}/reset-enrollment")
+    response = portal.post("/verification", {"code": pyotp.TOTP(secret).at(clock.now)})
+    assert response.status_code == 403
+    assert portal.login(CIP, PASSWORD).location == "/configuration"
+    portal.admin("DELETE", f"/accounts/{CIP}")
+    assert portal.get("/configuration").status_code == 302

@@ -162,3 +162,19 @@ def test_cli_rejects_a_negative_certificate_validity_with_one_line():
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --cert-days must be 0 or more"
+
+
+def test_starting_and_stopping_leaves_no_thread_or_port_behind():
+    with running_sandbox():
+        pass  # first start imports and warms up
+    before = threading.active_count()
+    for _ in range(10):
+        with running_sandbox() as sandbox:
+            fetch(sandbox.url + "/")
+    assert threading.active_count() == before
+    port = int(sandbox.url.rsplit(":", 1)[1])
+    with socket.socket() as probe:
+        # SO_REUSEADDR ignores TIME_WAIT connections but not a socket still listening.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))
+        probe.listen()
