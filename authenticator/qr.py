@@ -24,6 +24,7 @@ from authenticator.otp import OtpAccount, parse_uri
 
 MAX_PIXELS = 25_000_000  # a 1280×2000 full page at device scale 3 is 23 MP; 40 MP is refused
 MAX_WORK_PIXELS = 12_000_000  # no upscaled candidate larger than this (memory, zbar time)
+LARGE_PIXELS = 4_000_000  # above this (full pages at device scale ≥ 1.5), try halving first
 DEADLINE_SECONDS = 8.0  # the search gives up after this, whatever is left to try
 _FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")  # what browsers screenshot; nothing exotic
 
@@ -37,6 +38,7 @@ def scan(png: bytes) -> OtpAccount:
     size = f"{gray.width}×{gray.height}"
     deadline = time.monotonic() + DEADLINE_SECONDS
     other: str | None = None
+    gave_up = ""
     for candidate in _candidates(gray):
         payloads = _decode(candidate)
         keys = {p for p in payloads if p[:10].lower() == "otpauth://"}
@@ -49,11 +51,11 @@ def scan(png: bytes) -> OtpAccount:
             return _account(keys.pop())
         other = other or next(iter(payloads), None)
         if time.monotonic() > deadline:
-            size += f" (gave up after {DEADLINE_SECONDS:g} s)"
+            gave_up = f" (gave up after {DEADLINE_SECONDS:g} s)"
             break
     if other is not None:
         raise ScanError(f"the QR code holds {_describe(other)}, not an authenticator key")
-    raise ScanError(f"no QR code found in the {size} screenshot")
+    raise ScanError(f"no QR code found in the {size} screenshot{gave_up}")
 
 
 def _load_gray(data: bytes) -> Image.Image:
@@ -106,9 +108,9 @@ def _candidates(gray: Image.Image) -> Iterator[Image.Image]:
     3) are tried halved first: a quarter of the pixels, and their modules are big.
     """
     area = gray.width * gray.height
-    scales = [0.5, 1.0] if area > 4_000_000 else [1.0]
+    scales = [0.5, 1.0] if area > LARGE_PIXELS else [1.0]
     scales += [f for f in (2.0, 3.0) if area * f * f <= MAX_WORK_PIXELS]
-    if area <= 4_000_000 and min(gray.size) >= 400:
+    if area <= LARGE_PIXELS and min(gray.size) >= 400:
         scales.append(0.5)
     tones = [_same, ImageOps.invert]
     if ImageStat.Stat(gray).mean[0] < 128:

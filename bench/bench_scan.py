@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import statistics
 import sys
@@ -54,6 +55,8 @@ def _cases() -> dict[str, bytes]:
         Image.new("RGB", (1, 1), "white"), (1280, 2000), 1.0, dark=False, seed=0
     )
     cases["full page 1280×2000 without QR (error path)"] = _png(blank)
+    worst = blank.resize((3840, 6000))  # device scale 3: the largest size scan() accepts
+    cases["full page ×3 (23 MP) without QR (worst case)"] = _png(worst)
     cases["40 MP image (refused from its header)"] = _png(Image.new("1", (8000, 5000), 1))
     return cases
 
@@ -89,6 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=40, help="timed runs per case")
     args = parser.parse_args()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}  runs={args.runs}  load average {load}")
     for name, data in _cases().items():
         image = Image.open(io.BytesIO(data))
         size = f"{image.width}×{image.height}"
