@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 
 # Causes the monitors add to the journeys' (pages/result.py): problems of the probe itself.
 MONITOR_CAUSE_WORDS = {
-    "not_enrolled": "the account has no active enrollment in the vault "
-    "(enroll it with 'python -m monitors enroll')",
+    "not_enrolled": "the account has no active enrollment in the vault",
     "probe_error": "the probe itself failed (browser crash or timeout), not necessarily the portal",
 }
 

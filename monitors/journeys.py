@@ -88,8 +88,11 @@ class Binder:
             entry = vault.get(base_url, account.cip)
             if entry is None or entry.state != "active":
                 state = "no entry" if entry is None else f"only a {entry.state} entry"
+                vault_opt = f" --vault {account.vault}" if account.vault else ""
                 raise NotEnrolled(
-                    f"the vault has {state} for CIP {account.cip} on {base_url}: enroll it once "
-                    "with 'python -m monitors enroll' (see --help), then the monitor resumes"
+                    f"the vault has {state} for CIP {account.cip} on {base_url}; enroll it once: "
+                    f"python -m monitors enroll --base-url {base_url} --cip {account.cip} "
+                    f"--device-name '{account.device_name}'{vault_opt} (password from "
+                    "EESPRESSO_PASSWORD or --password-file)"
                 )
         return functools.partial(journeys[monitor.journey], **kwargs)

@@ -146,7 +146,7 @@ def test_missing_enrollment_is_reported_not_performed(portal, make):
     prober, monitor = make(portal, enrolled=False)
     record = prober.probe(monitor).record
     assert record.cause == "not_enrolled"
-    assert "python -m monitors enroll" in record.error
+    assert "python -m monitors enroll --base-url" in record.error
     assert portal.admin.audit(monitor.account.cip) == []  # the portal was not even asked
     assert not portal.admin.account(monitor.account.cip)["enrolled"]
 

@@ -1,0 +1,69 @@
+"""Schedules (interval and cron) and the per-probe progress line."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from monitors.alerts import Notice
+from monitors.config import load
+from monitors.history import ProbeRecord
+from monitors.probe import Outcome
+from monitors.runner import first_due, next_due, progress_line
+
+CONFIG = """
+[targets.t]
+base_url = "http://127.0.0.1:9"
+[accounts.a]
+cip = "C1"
+password_env = "X"
+[[monitors]]
+id = "every"
+target = "t"
+account = "a"
+every = "90s"
+[[monitors]]
+id = "cron"
+target = "t"
+account = "a"
+cron = "*/15 * * * *"
+"""
+
+
+def monitors(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text(textwrap.dedent(CONFIG))
+    config = load(path)
+    return config.monitor("every"), config.monitor("cron")
+
+
+def test_interval_starts_now_then_every_period(tmp_path):
+    every, _ = monitors(tmp_path)
+    assert first_due(every, 1000.0) == 1000.0
+    assert next_due(every, 1000.0) == 1090.0
+
+
+def test_cron_waits_for_its_slots(tmp_path):
+    _, cron = monitors(tmp_path)
+    start = datetime(2026, 11, 28, 10, 7, 30).timestamp()
+    first = first_due(cron, start)
+    assert datetime.fromtimestamp(first) == datetime(2026, 11, 28, 10, 15)
+    assert datetime.fromtimestamp(next_due(cron, first)) == datetime(2026, 11, 28, 10, 30)
+
+
+def test_progress_lines_say_what_happened_without_secrets():
+    ok = ProbeRecord("login-a", "http://t", "C1", "later_login", 0.0, "ok", None, "", "", 812.0,
+                     {"open": 200.0, "login": 300.0, "code": 250.0, "home": 62.0})  # fmt: skip
+    line = progress_line(Outcome("login-a", record=ok))
+    assert "login-a" in line and "OK" in line and "812 ms" in line
+    assert "open 200 · login 300 · code 250 · home 62" in line
+
+    failed = ProbeRecord("login-a", "http://t", "C1", "later_login", 0.0, "failed",
+                         "code_rejected", "the portal refused the code", "code", 900.0)  # fmt: skip
+    notice = Notice("alert", "login-a", "http://t", "code_rejected", 0.0)
+    line = progress_line(Outcome("login-a", record=failed, notices=(notice,)))
+    assert "FAILED" in line and "the portal refused the authenticator code" in line
+    assert line.endswith("[alert sent]")
+
+    skipped = progress_line(Outcome("login-a", skipped="paused to protect the account"))
+    assert "SKIPPED" in skipped and "paused to protect the account" in skipped
