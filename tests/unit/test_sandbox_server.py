@@ -178,3 +178,21 @@ def test_starting_and_stopping_leaves_no_thread_or_port_behind():
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))
         probe.listen()
+
+
+def test_cli_tls_mode_prints_the_certificate_and_serves_https_with_variants():
+    command = [sys.executable, "-m", "sandbox", "serve", "--port", "0", "--tls"]
+    command += ["--cert-days", "5", "--wording", "alt", "--digits", "8", "--demo-account"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().split()[-1].rstrip("/")
+        token = process.stdout.readline().split()[-1]
+        cert_file = process.stdout.readline().split()[1]
+        assert url.startswith("https://127.0.0.1:")
+        context = ssl.create_default_context(cafile=cert_file)
+        assert "Se connecter" in fetch(url + "/", context)[2]
+        demo = AdminClient(url, token, cafile=cert_file).account("demo0001")
+        assert demo["digits"] == 8 and demo["wording"] == "alt"
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
