@@ -11,6 +11,8 @@ uncertainty.
 from __future__ import annotations
 
 import logging
+import os
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -38,21 +40,24 @@ def estimate_offset(
     samples: int = 5,
     timeout: float = 5.0,
     *,
+    cafile: str | os.PathLike[str] | None = None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ClockOffset:
     """Estimate the portal's clock offset from ``samples`` HEAD requests to ``base_url``.
 
-    Raises ``ClockError`` (one line) when the portal cannot be reached or sends no ``Date``.
-    Logs a warning when the offset exceeds ``WARN_SECONDS``.
+    ``cafile`` trusts an extra certificate (the HTTPS sandbox's self-signed one). Raises
+    ``ClockError`` (one line) when the portal cannot be reached or sends no ``Date``. Logs a
+    warning when the offset exceeds ``WARN_SECONDS``.
     """
+    context = ssl.create_default_context(cafile=os.fspath(cafile)) if cafile else None
     samples = max(1, samples)
     bounds: list[tuple[float, float]] = []
     for index in range(samples):
         if index:
             sleep(1.0 / samples)  # spread the samples over a second: different rounding phases
         sent = clock()
-        date = _date_header(base_url, timeout)
+        date = _date_header(base_url, timeout, context)
         received = clock()
         bounds.append((date - received, date + 1.0 - sent))
     low = max(lo for lo, _ in bounds)
@@ -71,14 +76,15 @@ def estimate_offset(
     return offset
 
 
-def _date_header(base_url: str, timeout: float) -> float:
+def _date_header(base_url: str, timeout: float, context: ssl.SSLContext | None) -> float:
     """The ``Date`` of one response as unix time; an HTTP error status still carries one."""
     request = urllib.request.Request(base_url, method="HEAD")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
             value = response.headers.get("Date")
     except urllib.error.HTTPError as error:
         value = error.headers.get("Date")
+        error.close()
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ClockError(f"cannot read the clock of {base_url}: {reason}") from None

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 
 from authenticator import ClockError, estimate_offset
+from sandbox.testing import running_sandbox
 
 
 @contextmanager
@@ -75,3 +76,12 @@ def test_injected_clock_and_rounding() -> None:
         offset = estimate_offset(url, samples=1, clock=lambda: next(times))
     # the server's real Date is now, far from the fake 999: only the interval logic matters
     assert offset.uncertainty == pytest.approx(0.55)
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+def test_sees_the_sandbox_portal_clock_fault(tls: bool) -> None:
+    """The stand-in portal with its clock_offset fault: the Date header carries the skew."""
+    with running_sandbox(tls_days=30 if tls else None) as sandbox:
+        sandbox.admin.set_faults(clock_offset=-75)
+        offset = estimate_offset(sandbox.url, samples=3, cafile=sandbox.cert_file)
+    assert abs(offset.seconds + 75) <= offset.uncertainty + 0.05
