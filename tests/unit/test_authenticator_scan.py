@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import os
+import re
 import resource
 import zlib
 from pathlib import Path
@@ -15,6 +17,8 @@ from PIL import Image
 
 import authenticator.qr as qr_module
 from authenticator import ScanError, parse_uri, scan
+from sandbox import qr as sandbox_qr
+from sandbox import rules as sandbox_rules
 from tests.fixtures import qr_corpus
 
 CORPUS = list(qr_corpus.specs())
@@ -174,3 +178,27 @@ def test_search_stops_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     buffer = io.BytesIO()
     Image.new("L", (1200, 900), 255).save(buffer, "PNG")
     _expect_scan_error(buffer.getvalue(), "no QR code found in the 1200×900 screenshot (gave up")
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        {"algorithm": "SHA1", "digits": 6, "period": 30},
+        {"algorithm": "SHA256", "digits": 8, "period": 30},
+        {"algorithm": "SHA512", "digits": 6, "period": 60},
+    ],
+    ids=["sha1-6-30", "sha256-8-30", "sha512-6-60"],
+)
+def test_the_sandbox_portal_png_qr(variants: dict) -> None:
+    """The stand-in portal's own PNG QR (its issuer, pyotp URI): scanned codes are its codes."""
+    secret = sandbox_rules.new_secret()
+    issuer = "Accès eEspresso – CIUSSS de l'Estrie"
+    uri = sandbox_rules.provisioning_uri("ABCD12345678", secret, variants, issuer)
+    html = str(sandbox_qr.render(uri, "png", "Code QR"))
+    data_uri = re.search(r'src="data:image/png;base64,([^"]+)"', html)
+    assert data_uri is not None
+    account = scan(base64.b64decode(data_uri.group(1)))
+    assert (account.issuer, account.account) == (issuer, "ABCD12345678")
+    portal = sandbox_rules.totp(secret, variants)
+    for at in (0, 1_800_000_000, 1_800_000_029.9):
+        assert account.code(at=at) == portal.generate_otp(int(at // variants["period"]))
