@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from authenticator import (
     Authenticator,
+    ClockError,
     Code,
     CodeWaitError,
     OtpAccount,
@@ -51,7 +52,7 @@ def known_skew(base_url: str, auth: Authenticator, period: int, timeout_s: float
     """The server's clock minus ours, when it is surely more than one step; else ``None``."""
     try:
         offset = estimate_offset(base_url, samples=_OFFSET_SAMPLES, timeout=timeout_s)
-    except Exception:  # noqa: BLE001 - no estimate means "unknown", never a guess
+    except (ClockError, OSError, ValueError):  # no estimate means "unknown", never a guess
         return None
     drift = offset.seconds - auth.offset
     if abs(drift) - offset.uncertainty > period:

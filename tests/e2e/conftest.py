@@ -1,0 +1,241 @@
+"""Browser fixtures of the E2E suite, layered like pytest-playwright's (DESIGN.md §5).
+
+Session: the target (the embedded sandbox on port 0, or ``--base-url``), the browser launch
+and context arguments (system Chromium, fr-CA, America/Montreal) merged into
+pytest-playwright's own, so ``--headed``, ``--browser-channel``, ``--tracing``, ``--video`` and
+``--screenshot`` keep working. Function: one fresh account and one vault per test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import allure
+import pytest
+from playwright.sync_api import Browser, Page
+
+from authenticator import Authenticator, Vault
+from pages import browser as chromium
+from pages.masking import masked_screenshot
+from pages.settings import Settings
+from pages.testing import (
+    DEVICE_NAME,
+    LEDGER_ENV,
+    TestAccount,
+    new_cip,
+    new_password,
+    record_account,
+    seed_enrolled,
+)
+from sandbox.testing import RunningSandbox, running_sandbox
+
+# Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
+SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Traces record typed values: keep them on failure for sandbox runs only (issue 4)."""
+    asked = any(arg.startswith("--tracing") for arg in config.invocation_params.args)
+    if not asked and hasattr(config.option, "tracing"):
+        sandbox = not (config.getoption("--base-url", default=None))
+        config.option.tracing = "retain-on-failure" if sandbox else "off"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a real portal: refuse enrollment unless allowed; leave out sandbox-only tests."""
+    settings = Settings.from_sources(
+        {
+            "base_url": config.getoption("--base-url", default=None),
+            "allow_enrollment": config.getoption("--allow-enrollment", default=False),
+        }
+    )
+    if settings.is_sandbox:
+        return
+    sandbox_only = [i for i in items if SANDBOX_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    if sandbox_only:
+        config.hook.pytest_deselected(items=sandbox_only)
+        items[:] = [i for i in items if i not in sandbox_only]
+    enrolling = [i for i in items if i.get_closest_marker("enrollment")]
+    if enrolling and not settings.allow_enrollment:
+        raise pytest.UsageError(
+            f"{len(enrolling)} enrollment test(s) would replace the authenticator of "
+            f"{settings.cip or 'the account'} on {settings.base_url}: pass --allow-enrollment, "
+            "or leave them out with -m 'not enrollment'"
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """On failure, attach a screenshot with the QR, password and code fields masked."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when == "call" and report.failed and page is not None:
+        with contextlib.suppress(Exception):  # a closed page has nothing to show
+            allure.attach(
+                masked_screenshot(page),
+                name="Écran au moment de l'échec (secrets masqués)",
+                attachment_type=allure.attachment_type.PNG,
+            )
+
+
+# ---- session: target and browser -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sandbox(settings: Settings) -> Iterator[RunningSandbox]:
+    """The embedded stand-in portal, one per worker process (port 0)."""
+    if not settings.is_sandbox:
+        raise pytest.UsageError("this test needs the embedded sandbox (no --base-url)")
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def target_url(settings: Settings, request: pytest.FixtureRequest) -> str:
+    if settings.base_url:
+        return settings.base_url
+    return request.getfixturevalue("sandbox").url
+
+
+@pytest.fixture(scope="session")
+def base_url(target_url: str) -> str:
+    """pytest-playwright's ``base_url``: contexts resolve relative URLs against the target."""
+    return target_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """The system Chromium and its quiet flags, under pytest-playwright's own options."""
+    own = dict(browser_type_launch_args)
+    headless = own.pop("headless", True)
+    merged = chromium.launch_args(headless=headless, extra=own)
+    if "channel" in own:  # --browser-channel names its own executable
+        merged.pop("executable_path", None)
+    return merged
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "fr-CA", "timezone_id": "America/Montreal"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allure_environment(
+    pytestconfig: pytest.Config, browser: Browser, browser_name: str, target_url: str
+) -> None:
+    """``environment.properties`` of the Allure results (keys agreed with the reports area)."""
+    folder = pytestconfig.getoption("allure_report_dir", default=None)
+    if not folder:
+        return
+    lines = [
+        f"target={target_url}",
+        f"browser={browser_name}",
+        f"browser.version={browser.version}",
+    ]
+    path = Path(folder) / "environment.properties"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".environment.{os.getpid()}")
+    temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temporary.replace(path)  # atomic: xdist workers write the same content
+
+
+# ---- function: accounts, vault, phone --------------------------------------------------
+
+
+@pytest.fixture
+def vault(settings: Settings, tmp_path: Path) -> Iterator[Vault]:
+    """A fresh vault per test on the sandbox; the configured vault on a real portal."""
+    if not settings.is_sandbox:
+        yield Vault(settings.vault_path)
+        return
+    test_vault = Vault(tmp_path / "vault")
+    yield test_vault
+    if os.environ.get(LEDGER_ENV) and test_vault.path.exists():
+        for entry in test_vault.entries():  # what the test enrolled, for the leak check
+            record_account(entry.account)
+
+
+@pytest.fixture
+def phone() -> Authenticator:
+    return Authenticator()
+
+
+@pytest.fixture
+def make_account(sandbox: RunningSandbox) -> Callable[..., TestAccount]:
+    """Create sandbox accounts with a unique CIP, a fresh password and the given variants."""
+
+    def make(**variants: object) -> TestAccount:
+        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME)
+        sandbox.admin.create_account(account.cip, account.password, **variants)
+        return account
+
+    return make
+
+
+@pytest.fixture
+def enrolled_factory(sandbox: RunningSandbox, vault: Vault) -> Callable[..., TestAccount]:
+    """Accounts the sandbox already enrolled, with their secret active in ``vault``."""
+
+    def make(**variants: object) -> TestAccount:
+        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME)
+        created = sandbox.admin.create_account(
+            account.cip, account.password, enrolled=True, device_name=DEVICE_NAME, **variants
+        )
+        return seed_enrolled(vault, account, created)
+
+    return make
+
+
+def _configured_account(settings: Settings) -> TestAccount:
+    if not (settings.cip and settings.password):
+        raise pytest.UsageError(
+            f"--base-url {settings.base_url} needs EESPRESSO_CIP and EESPRESSO_PASSWORD"
+        )
+    return TestAccount(settings.base_url or "", settings.cip, settings.password, DEVICE_NAME)
+
+
+@pytest.fixture
+def account(settings: Settings, request: pytest.FixtureRequest) -> TestAccount:
+    """An account that has not enrolled yet (sandbox), or the configured one (real portal)."""
+    if settings.is_sandbox:
+        return request.getfixturevalue("make_account")()
+    return _configured_account(settings)
+
+
+@pytest.fixture
+def enrolled(settings: Settings, request: pytest.FixtureRequest, vault: Vault) -> TestAccount:
+    """An enrolled account whose secret is in ``vault``: seeded (sandbox) or configured."""
+    if settings.is_sandbox:
+        return request.getfixturevalue("enrolled_factory")()
+    configured = _configured_account(settings)
+    if vault.get(configured.base_url, configured.cip) is None:
+        raise pytest.UsageError(
+            f"the vault {settings.vault_path} has no secret for {configured.cip}: "
+            "run 'python -m monitors enroll' first"
+        )
+    return configured
+
+
+@pytest.fixture
+def sandbox_factory() -> Callable[..., contextlib.AbstractContextManager[RunningSandbox]]:
+    """A dedicated sandbox for tests that inject faults or need another instance config."""
+    return running_sandbox
+
+
+@pytest.fixture
+def fresh_page(browser: Browser, browser_context_args: dict) -> Iterator[Callable[[], Page]]:
+    """New pages in new contexts (a second "computer"), closed at the end of the test."""
+    contexts = []
+
+    def new_page() -> Page:
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()

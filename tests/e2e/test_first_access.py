@@ -1,0 +1,90 @@
+"""First access, steps 1–7 of the seed, end to end in Chromium (issue 4)."""
+
+from __future__ import annotations
+
+import allure
+import pytest
+
+from pages.journeys import first_access
+from pages.screens import EnrollmentPage, HomePage, LoginPage
+from pages.testing import expect_ok
+
+pytestmark = [pytest.mark.enrollment]
+
+
+@allure.feature("First access")
+@allure.story("first access")
+@allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.smoke
+def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
+    result = expect_ok(
+        first_access(
+            page,
+            base_url=account.base_url,
+            cip=account.cip,
+            password=account.password,
+            device_name=account.device_name,
+            vault=vault,
+        )
+    )
+    assert list(result.steps) == ["open", "login", "scan", "code", "device", "home"]
+    entry = vault.get(account.base_url, account.cip)
+    assert entry is not None and entry.state == "active" and entry.last_step is not None
+    assert entry.device_name == account.device_name
+
+
+@allure.feature("First access")
+@allure.story("first access")
+@allure.severity(allure.severity_level.CRITICAL)
+def test_first_access_shows_the_success_text_and_the_saved_device(
+    page, make_account, vault, sandbox
+):
+    account = make_account()
+    device = "Mon iPhone de test 2"
+    expect_ok(
+        first_access(
+            page,
+            base_url=account.base_url,
+            cip=account.cip,
+            password=account.password,
+            device_name=device,
+            vault=vault,
+        )
+    )
+    home = HomePage(page).expect_loaded().expect_device(device)
+    assert home.shows_success()
+    state = sandbox.admin.account(account.cip)
+    assert state["enrolled"] and state["devices"] == [device]
+    assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["enrolled", "login_ok"]
+
+
+@allure.feature("First access")
+@allure.story("expired enrollment")
+@allure.severity(allure.severity_level.NORMAL)
+def test_an_expired_enrollment_shows_a_new_qr_with_a_new_secret(sandbox_factory, fresh_page, vault):
+    cip, password = "QAEXPIRED01", "Expire-mot-de-passe"
+    with sandbox_factory() as portal:  # its own portal: the clock fault is instance-wide
+        portal.admin.create_account(cip, password)
+        first = LoginPage.open(fresh_page(), portal.url).login(cip, password)
+        assert isinstance(first, EnrollmentPage)
+        old_secret = first.scan()
+        # Past the enrollment's time to live (600 s) on the portal's clock, without waiting.
+        portal.admin.set_faults(clock_offset=700)
+        second = LoginPage.open(fresh_page(), portal.url).login(cip, password)
+        assert isinstance(second, EnrollmentPage)
+        new_secret = second.scan()
+        assert new_secret != old_secret
+        assert new_secret.account == old_secret.account == cip
+        portal.admin.clear_faults()
+        # The new secret is the one the portal now expects.
+        expect_ok(
+            first_access(
+                fresh_page(),
+                base_url=portal.url,
+                cip=cip,
+                password=password,
+                device_name="Mon iPhone",
+                vault=vault,
+            )
+        )
+        assert vault.get(portal.url, cip).account == new_secret

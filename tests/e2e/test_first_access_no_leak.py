@@ -1,0 +1,149 @@
+"""No secret of a run reaches its artifacts (DESIGN.md, "Secrets"; issue 4).
+
+A real run of the smoke set (first access + later login) and of the journey CLI writes Allure
+results, a DEBUG log file, JUnit XML and console output; every password, TOTP secret,
+otpauth URI and code the run used must be absent from all of them. The ledger of the run's
+secrets lives outside the scanned folders. Failure screenshots are masked: proven on a real
+enrollment page, where the masked image no longer decodes as a QR code.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import allure
+import pytest
+from PIL import Image
+
+from authenticator import ScanError, Vault, parse_uri, scan
+from pages.masking import masked_screenshot
+from pages.screens import EnrollmentPage, LoginPage
+from pages.testing import LEDGER_ENV, read_ledger, record_account
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [allure.feature("Secrets")]
+
+
+def _codes(uri: str, started: float, ended: float) -> set[str]:
+    """Every code the key could have produced while the run lasted (± two steps)."""
+    account = parse_uri(uri)
+    first, last = account.step(started) - 2, account.step(ended) + 2
+    return {account.code_for_step(step) for step in range(first, last + 1)}
+
+
+@allure.story("no secret in artifacts")
+@pytest.mark.enrollment
+def test_no_password_secret_uri_or_code_in_any_artifact_of_a_run(tmp_path, make_account):
+    ledger, results, log = tmp_path / "ledger.jsonl", tmp_path / "allure", tmp_path / "run.log"
+    junit, output = tmp_path / "junit.xml", tmp_path / "test-results"
+    env = {**os.environ, LEDGER_ENV: str(ledger)}
+    started = time.time()
+    inner = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/e2e",
+            "-m",
+            "smoke",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            f"--alluredir={results}",
+            f"--log-file={log}",
+            "--log-file-level=DEBUG",
+            f"--junitxml={junit}",
+            f"--output={output}",
+            "-q",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert inner.returncode == 0, inner.stdout[-2000:]
+    # The journey CLI too, with its own Allure result.
+    account = make_account()
+    vault_path = tmp_path / "cli-vault"
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "monitors",
+            "enroll",
+            "--base-url",
+            account.base_url,
+            "--cip",
+            account.cip,
+            "--device-name",
+            "Mon iPhone",
+            f"--alluredir={results}",
+        ],
+        env={**env, "EESPRESSO_PASSWORD": account.password, "EESPRESSO_VAULT": str(vault_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0, cli.stderr
+    record_account(Vault(vault_path).get(account.base_url, account.cip).account)
+    ended = time.time()
+
+    entries = read_ledger(ledger)
+    assert {"password", "secret", "uri"} <= {item["kind"] for item in entries}
+    codes = set().union(
+        *(_codes(i["value"], started, ended) for i in entries if i["kind"] == "uri")
+    )
+    files = [p for p in results.rglob("*") if p.is_file()] + [p for p in (log, junit) if p.exists()]
+    assert any(p.name.endswith("-result.json") for p in files) and log.exists()
+    blobs = {str(p): p.read_bytes().decode("utf-8", "replace") for p in files}
+    blobs["inner console"] = inner.stdout + inner.stderr
+    blobs["cli console"] = cli.stdout + cli.stderr
+    # The scan can fail: a planted password and a planted code are both found.
+    planted = {"planted": f"x {entries[0]['value']} y {sorted(codes)[0]} z"}
+    assert len(_leaks(planted, entries, codes)) == 2
+    assert _leaks(blobs, entries, codes) == []
+
+
+def _leaks(blobs: dict[str, str], entries: list[dict[str, str]], codes: set[str]) -> list[str]:
+    """``"<kind> in <artifact>"`` for every secret (in any usual encoding) found in a blob."""
+    forms = [
+        (item["kind"], form)
+        for item in entries
+        for form in {item["value"], quote(item["value"], safe=""), item["value"].lower()}
+    ]
+    code = re.compile(r"(?<![0-9A-Za-z])(" + "|".join(sorted(codes)) + r")(?![0-9A-Za-z])")
+    found = set()
+    for name, blob in blobs.items():
+        found |= {f"{kind} in {name}" for kind, form in forms if form in blob}
+        if code.search(blob):
+            found.add(f"code in {name}")
+    return sorted(found)
+
+
+@allure.story("masked screenshots")
+@pytest.mark.enrollment
+def test_failure_screenshots_mask_the_qr_password_and_code(page, account, tmp_path):
+    login = LoginPage.open(page, account.base_url)
+    login.password.fill(account.password)
+    box = login.password.bounding_box()
+    image = Image.open(_save(masked_screenshot(page), tmp_path / "login.png")).convert("RGB")
+    centre = (int(box["x"] + box["width"] / 2), int(box["y"] + box["height"] / 2))
+    assert image.getpixel(centre) == (255, 0, 255)  # the password field is painted over
+    enrollment = login.login(account.cip, account.password)
+    assert isinstance(enrollment, EnrollmentPage)
+    assert scan(enrollment.qr_screenshot()).account == account.cip  # the QR itself is readable
+    with pytest.raises(ScanError):
+        scan(masked_screenshot(page))  # ...but not on the masked screenshot
+
+
+def _save(png: bytes, path: Path) -> Path:
+    path.write_bytes(png)
+    return path

@@ -1,0 +1,63 @@
+"""Later logins: « CIP et mot de passe, puis le code fourni par Google Authenticator » (issue 4)."""
+
+from __future__ import annotations
+
+import allure
+import pytest
+
+from authenticator import Authenticator
+from pages.journeys import later_login
+from pages.screens import HomePage, LoginPage
+from pages.testing import expect_ok
+
+pytestmark = [pytest.mark.login]
+
+
+def _login(page, account, vault, **options):
+    return later_login(
+        page,
+        base_url=account.base_url,
+        cip=account.cip,
+        password=account.password,
+        vault=vault,
+        **options,
+    )
+
+
+@allure.feature("Later login")
+@allure.story("later login")
+@allure.severity(allure.severity_level.CRITICAL)
+@pytest.mark.smoke
+def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault):
+    result = expect_ok(_login(page, enrolled, vault))
+    assert list(result.steps) == ["open", "login", "code", "home"]
+    assert all(ms >= 0 for ms in result.steps.values()) and result.duration_ms > 0
+    assert vault.get(enrolled.base_url, enrolled.cip).last_step is not None
+
+
+@allure.feature("Later login")
+@allure.story("later login")
+@allure.severity(allure.severity_level.CRITICAL)
+def test_later_login_shows_the_enrolled_device_on_the_home_page(page, enrolled, vault, sandbox):
+    expect_ok(_login(page, enrolled, vault))
+    HomePage(page).expect_loaded().expect_device(enrolled.device_name)
+    assert [e["event"] for e in sandbox.admin.audit(enrolled.cip)] == ["login_ok"]
+
+
+@allure.feature("Later login")
+@allure.story("later login")
+@allure.severity(allure.severity_level.CRITICAL)
+def test_logout_then_login_again_uses_a_fresh_time_step(page, enrolled, vault, sandbox):
+    period = enrolled.otp.period
+    # A phone one step behind is still within the portal's ±1 step (RFC 6238 §5.2), so the
+    # second login's fresh step is the current one: no test waits for a TOTP window.
+    expect_ok(_login(page, enrolled, vault, authenticator=Authenticator(offset=-period)))
+    first_step = vault.get(enrolled.base_url, enrolled.cip).last_step
+    after_logout = HomePage(page).logout()
+    assert isinstance(after_logout, LoginPage)
+    expect_ok(_login(page, enrolled, vault))
+    second_step = vault.get(enrolled.base_url, enrolled.cip).last_step
+    assert second_step > first_step
+    events = [e["event"] for e in sandbox.admin.audit(enrolled.cip)]
+    assert events == ["login_ok", "login_ok"]  # no replay, no refusal
+    assert sandbox.admin.account(enrolled.cip)["last_accepted_step"] == second_step
