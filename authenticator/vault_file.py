@@ -14,7 +14,9 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from authenticator.errors import VaultError
 
+log = logging.getLogger(__name__)
 MAGIC = b"EESPRESSO-VAULT"
 VERSION = 1
 KEY_ENV = "EESPRESSO_VAULT_KEY"
@@ -51,12 +54,13 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
     source = "the key argument"
     key = explicit
     if key is None and os.environ.get(KEY_ENV):
-        key, source = os.environ[KEY_ENV], KEY_ENV
+        key, source = os.environ[KEY_ENV].strip(), KEY_ENV
     if key is None:
         file = key_path(path)
         source = str(file)
         try:
             key = file.read_bytes().strip()
+            _warn_if_loose(file)
         except FileNotFoundError:
             if not create:
                 return None
@@ -77,6 +81,13 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
             f"{source} is not a valid vault key (32 url-safe base64 bytes); {_KEY_HELP}"
         ) from None
     return key
+
+
+def _warn_if_loose(file: Path) -> None:
+    """The key opens every enrolled secret: say so when others may read it."""
+    mode = stat.S_IMODE(file.stat().st_mode)
+    if mode & 0o077:
+        log.warning("the vault key %s is readable by others (mode %o): run chmod 600", file, mode)
 
 
 def read(path: Path, get_key: Callable[[], bytes | None]) -> dict:

@@ -188,3 +188,12 @@ def test_entry_repr_hides_the_secret(tmp_path: Path) -> None:
     vault = Vault(tmp_path / "vault")
     vault.save_pending(URL, "CIP1", ACCOUNT, "x")
     assert SECRET not in repr(vault.entries()) and SECRET not in repr(vault)
+
+
+def test_loose_key_file_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    vault = Vault(tmp_path / "vault")
+    vault.save_pending(URL, "CIP1", ACCOUNT, "x")
+    (tmp_path / "vault.key").chmod(0o644)
+    assert vault.get(URL, "CIP1") is not None
+    assert "readable by others (mode 644): run chmod 600" in caplog.text
+    assert (tmp_path / "vault.key").read_text().strip() not in caplog.text
