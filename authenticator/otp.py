@@ -183,7 +183,7 @@ def parse_uri(uri: str) -> OtpAccount:
     return OtpAccount(
         params["secret"],
         account=account,
-        issuer=_nfc(issuer if issuer is not None else label_issuer or ""),
+        issuer=issuer if issuer is not None else label_issuer or "",
         algorithm=params.get("algorithm", "SHA1"),
         digits=_int_param(params, "digits", 6),
         period=_int_param(params, "period", 30),
@@ -198,8 +198,8 @@ def _split_label(path: str) -> tuple[str | None, str]:
         raise UriError("the label is not valid percent-encoded UTF-8") from None
     if ":" in label:
         issuer, account = label.split(":", 1)
-        return issuer, _nfc(account.lstrip())
-    return None, _nfc(label)
+        return issuer, account.lstrip()
+    return None, label
 
 
 def _query(query: str) -> dict[str, str]:
@@ -263,5 +263,5 @@ def _normalise_secret(secret: str) -> str:
 
 
 def _nfc(text: str) -> str:
-    """Compare and store names in NFC so 'é' typed two ways is one issuer."""
+    """Compare names in NFC so 'é' typed two ways is one issuer."""
     return unicodedata.normalize("NFC", text)
