@@ -29,10 +29,13 @@ ALGORITHMS: dict[str, Any] = {
     "SHA256": hashlib.sha256,
     "SHA512": hashlib.sha512,
 }
-MIN_SECRET_BITS = 80  # RFC 4226 §4 R6: "MUST be at least 128 bits" is advised, 80 the floor we take
+# Issue 3's floor. RFC 4226 §4 R6 asks 128 bits, but 80-bit keys (16 Base32 characters) are
+# still issued and Google Authenticator takes them: refusing them would refuse the portal.
+MIN_SECRET_BITS = 80
 MIN_DIGITS, MAX_DIGITS = 6, 8  # Google Authenticator shows 6 or 8; RFC 4226 §5.3 allows 6-8
 MIN_PERIOD, MAX_PERIOD = 10, 120  # pyotp refuses more than 120 s; under 10 s no one can type it
 _PARAMETERS = ("secret", "issuer", "algorithm", "digits", "period")
+_KNOWN_SCHEMES = ("http", "https", "mailto", "tel", "sms", "wifi", "geo", "ftp", "data", "file")
 
 
 class _Totp(pyotp.TOTP):
@@ -163,14 +166,16 @@ def parse_uri(uri: str) -> OtpAccount:
         parts = urlsplit(uri.strip())
     except ValueError:
         raise UriError("the text is not a URI (expected otpauth://totp/...)") from None
-    if parts.scheme.lower() != "otpauth":
-        shown = parts.scheme or "none"
-        raise UriError(f"the URI scheme is {shown!r}, not 'otpauth' (not an authenticator key)")
+    scheme = parts.scheme.lower()
+    if scheme != "otpauth":
+        # Named only when well known: "ABC...:x" parses as scheme "abc...", maybe a secret.
+        shown = repr(scheme) if scheme in _KNOWN_SCHEMES else "not 'otpauth'"
+        raise UriError(f"the URI scheme is {shown} (not an authenticator key)")
     kind = parts.netloc.lower()
     if kind == "hotp":
         raise UriError("the key is counter-based (hotp); only time-based (totp) keys are supported")
     if kind != "totp":
-        raise UriError(f"the OTP type is {kind[:20]!r}; only 'totp' is supported")
+        raise UriError("the OTP type (after otpauth://) is not 'totp', the only one supported")
     label_issuer, account = _split_label(parts.path)
     params = _query(parts.query)
     if "secret" not in params:

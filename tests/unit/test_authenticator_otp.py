@@ -77,7 +77,8 @@ def test_step_and_seconds_left() -> None:
 BAD_URIS = {
     "https://example.org/enroll": "scheme is 'https'",
     "otpauth://hotp/x:y?secret={s}&counter=1": "counter-based (hotp)",
-    "otpauth://motp/x:y?secret={s}": "only 'totp'",
+    "otpauth://motp/x:y?secret={s}": "not 'totp'",
+    "{s}:x": "scheme is not 'otpauth'",
     "otpauth://totp/x:y?issuer=x": "no 'secret'",
     "otpauth://totp/x:y?secret=ABC1DEFGHIJKLMNOP": "not Base32",
     "otpauth://totp/x:y?secret=ABCDEFGHI": "length is impossible",
