@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sandbox import create_app
 from sandbox.testing import FakeClock, PortalDriver
@@ -131,3 +133,15 @@ def test_an_unexpected_exception_becomes_a_french_500_page(portal, monkeypatch):
     monkeypatch.setattr(sandbox.views.rules, "is_locked", boom)
     html = assert_clear_page(portal.login(CIP, PASSWORD), 500, "Erreur du serveur")
     assert "secret detail" not in html
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(cip=st.text(max_size=80), password=st.text(max_size=40), code=st.text(max_size=12))
+def test_any_text_in_any_field_gets_a_clear_4xx_or_a_redirect(portal, cip, password, code):
+    response = portal.login(cip, password)
+    assert response.status_code in (302, 400, 401, 423)
+    assert b"Traceback" not in response.data
+    response = portal.post("/verification", {"code": code})
+    assert response.status_code in (302, 401, 403, 423)
