@@ -75,7 +75,9 @@ class Confirmation:
 
     def code(self) -> str:
         """A fresh, claimed code to type (never a step any process used before)."""
-        return claim_fresh_code(self.auth, self.vault, self.base_url, self.cip, self.account).value
+        code = claim_fresh_code(self.auth, self.vault, self.base_url, self.cip, self.account)
+        self.result.code_wait_ms = round(self.result.code_wait_ms + code.waited * 1000, 1)
+        return code.value
 
     def submit(self, send: Callable[[str], BaseScreen], accepted: type[BaseScreen]) -> BaseScreen:
         """Claim a fresh code, ``send`` it, and return the screen that shows it was accepted."""
@@ -120,8 +122,11 @@ class Confirmation:
         if isinstance(screen, LockoutPage):
             raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
         if isinstance(screen, LoginPage):
+            said = screen.error_message()
             raise JourneyFailure(
-                Cause.UNEXPECTED_PAGE, "the portal went back to the login page after the code"
+                Cause.UNEXPECTED_PAGE,
+                "the portal went back to the login page after the code"
+                + (f" saying « {said} »" if said else ""),
             )
         if not screen.has_error():
             raise JourneyFailure(

@@ -46,7 +46,11 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
         raise JourneyFailure(
             Cause.CREDENTIALS_REJECTED, f"the portal refused the CIP or password ({where})"
         )
-    raise unexpected(f"after {where} the portal showed {screen.label}, not {wanted.label}")
+    said = screen.error_message()
+    raise unexpected(
+        f"after {where} the portal showed {screen.label}, not {wanted.label}"
+        + (f", saying « {said} »" if said else "")
+    )
 
 
 def _open(page: Page, base_url: str, limits: Limits) -> LoginPage:

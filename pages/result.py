@@ -77,6 +77,9 @@ class JourneyResult:
     duration_ms: float = 0.0
     started_at: str = field(default_factory=_now_iso)
     clock_offset_s: float | None = None  # the portal's clock minus ours, when it was measured
+    # Time the authenticator waited for an unused TOTP step: not the portal's time, so it is
+    # left out of ``steps`` and ``duration_ms``.
+    code_wait_ms: float = 0.0
 
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`)."""

@@ -1,0 +1,64 @@
+"""Journey bookkeeping without a browser: step timing, the wait for a code, limits, causes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pages.failures import JourneyFailure
+from pages.result import Cause, JourneyResult, Limits
+from pages.steps import STEP_TITLES, JourneyRun, _Stop
+
+
+def _run(limits: Limits | None = None) -> JourneyRun:
+    return JourneyRun(
+        JourneyResult("later_login", "http://portal", "CIP1"), None, limits or Limits()
+    )
+
+
+def test_the_authenticators_wait_is_not_counted_as_portal_time():
+    run = _run()
+    with run.step("code"):
+        time.sleep(0.05)
+        run.result.code_wait_ms += 40.0  # what Confirmation adds for Code.waited
+    assert run.result.steps["code"] < 40.0
+    run._finish()
+    assert run.result.ok and run.result.duration_ms < 40.0
+
+
+def test_first_failure_is_recorded_with_the_step_title_and_stops_the_journey():
+    run = _run()
+    with pytest.raises(_Stop), run.step("login"):
+        raise JourneyFailure(Cause.CREDENTIALS_REJECTED, "refused\nsecond line")
+    run.fail(Cause.SLOW, "later failure", "home")
+    run._finish()
+    result = run.result
+    assert not result.ok and result.cause is Cause.CREDENTIALS_REJECTED
+    assert result.failed_step == STEP_TITLES["login"] and "\n" not in result.error
+    assert "login" in result.steps
+
+
+def test_a_step_over_its_bound_fails_as_slow_after_the_journey_ends():
+    run = _run(Limits(step_max_ms={"open": 1.0}))
+    with run.step("open"):
+        time.sleep(0.01)
+    with run.step("home"):
+        pass
+    run._finish()
+    assert run.result.cause is Cause.SLOW and run.result.failed_step == STEP_TITLES["open"]
+    assert "limit 1 ms" in run.result.error
+
+
+def test_the_overall_bound_fails_as_slow_on_the_last_step():
+    run = _run(Limits(max_ms=1.0))
+    with run.step("open"):
+        time.sleep(0.01)
+    run._finish()
+    assert run.result.cause is Cause.SLOW and "the journey took" in run.result.error
+
+
+def test_step_titles_follow_the_seed_and_hold_no_secret_placeholder():
+    assert STEP_TITLES["login"].startswith("Étape 2 : Saisir le CIP et le mot de passe")
+    assert set(STEP_TITLES) == {"open", "login", "scan", "code", "device", "home"}
+    assert all("{" not in title for title in STEP_TITLES.values())
