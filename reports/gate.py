@@ -98,7 +98,7 @@ def allure_quality_gate(results: Results, rules: AllureRules) -> list[RuleOutcom
     rate = results.count("passed") / rated if rated else 0.0
     within = {
         "maxFailures": f"{unsuccessful} failed or broken tests, at most {rules.max_failures}",
-        "minTestsCount": f"{len(results.tests)} tests, at least {rules.min_tests}",
+        "minTestsCount": f"{plural(len(results.tests), 'test')}, at least {rules.min_tests}",
         "successRate": f"success rate {rate:.1%}, at least {rules.success_rate:.1%}",
     }
     return [
@@ -124,7 +124,7 @@ def journey_rules(results: Results, policy: Policy) -> list[RuleOutcome]:
         elif not_passed:
             outcomes.append(RuleOutcome(rule, False, f"not passed: {_list(not_passed)}"))
         else:
-            outcomes.append(RuleOutcome(rule, True, f"{len(tests)} test(s) passed"))
+            outcomes.append(RuleOutcome(rule, True, f"{plural(len(tests), 'test')} passed"))
     return outcomes
 
 
@@ -153,7 +153,8 @@ def slo_rules(slo: SloFigures, policy: Policy) -> list[RuleOutcome]:
     uptime = RuleOutcome(
         "monitors.uptime",
         slo.uptime >= m.uptime_min,
-        f"{slo.uptime:.2%} of {slo.probes} probes up over the {window}, target {m.uptime_min:.2%}",
+        f"{slo.uptime:.2%} of {plural(slo.probes, 'probe')} up over the {window},"
+        f" target {m.uptime_min:.2%}",
     )
     if slo.login_p95_ms is None:
         detail = f"no successful {m.login_journey} probe over the {window}"
@@ -161,10 +162,14 @@ def slo_rules(slo: SloFigures, policy: Policy) -> list[RuleOutcome]:
     p95 = RuleOutcome(
         "monitors.login_p95",
         slo.login_p95_ms <= m.login_p95_max_ms,
-        f"p95 {m.login_journey} {slo.login_p95_ms:.0f} ms over {slo.logins} probes in the"
+        f"p95 {m.login_journey} {slo.login_p95_ms:.0f} ms over {plural(slo.logins, 'probe')} in the"
         f" {window}, bound {m.login_p95_max_ms:.0f} ms",
     )
     return [uptime, p95]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _list(tests: list[Outcome], limit: int = 5) -> str:

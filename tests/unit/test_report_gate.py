@@ -142,7 +142,7 @@ def test_journey_label_rule_comes_from_the_policy(capsys, tmp_path):
     policy.write_text('[journeys]\nlabel = "feature"\nrequired = ["home page"]\n')
     code, lines, _ = gate(capsys, "missing_journey", "--policy", str(policy))
     assert code == 0
-    assert line_of(lines, "journey[home page]") == "PASS  journey[home page]: 1 test(s) passed"
+    assert line_of(lines, "journey[home page]") == "PASS  journey[home page]: 1 test passed"
 
 
 def test_missing_node_or_allure_says_run_make_setup(capsys, monkeypatch, tmp_path):

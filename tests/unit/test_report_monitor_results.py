@@ -32,8 +32,8 @@ def test_probes_that_succeeded_pass_the_journey_rules(capsys, tmp_path):
     probe(tmp_path, "later_login", "degraded")
     assert main(["gate", "--results", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "PASS  journey[first access]: 1 test(s) passed" in out
-    assert "PASS  journey[later login]: 1 test(s) passed" in out
+    assert "PASS  journey[first access]: 1 test passed" in out
+    assert "PASS  journey[later login]: 1 test passed" in out
 
 
 def test_a_failed_probe_fails_its_journey_with_the_cause_in_words(capsys, tmp_path):
