@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reports.categories import describe_failure
 from reports.errors import InputError
-from reports.gate import Verdict
+from reports.gate import Verdict, plural
 
 
 def _cell(text: str) -> str:
@@ -53,8 +53,8 @@ def markdown(verdict: Verdict) -> str:
             "",
             f"### Monitors (last {slo.window_hours:g} h)",
             "",
-            f"- uptime: {slo.uptime:.2%} ({slo.up} of {slo.probes} probes up)",
-            f"- p95 login time: {p95} ({slo.logins} successful logins)",
+            f"- uptime: {slo.uptime:.2%} ({slo.up} of {plural(slo.probes, 'probe')} up)",
+            f"- p95 login time: {p95} ({plural(slo.logins, 'successful login')})",
         ]
     link = f"[HTML report]({verdict.report_url})" if verdict.report_url else "no HTML report linked"
     lines += ["", f"Report: {link}", ""]
