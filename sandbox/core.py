@@ -6,7 +6,8 @@ one process (each test, each ``running_sandbox``) without shared globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
@@ -18,6 +19,12 @@ from sandbox.store import Store
 class Sandbox:
     config: dict[str, Any]
     store: Store
+    # Set when the server stops, so an injected latency does not hold the shutdown.
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def pause(self, seconds: float) -> None:
+        """Wait ``seconds`` (a latency fault), or less if the server is stopping."""
+        self.stopping.wait(seconds)
 
     def wall_clock(self) -> float:
         """The host's clock (configurable for tests), without the injected offset."""

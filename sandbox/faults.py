@@ -8,7 +8,6 @@ lockouts, expiry, and the HTTP Date header set in ``security.py``).
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from flask import Flask, request
@@ -35,12 +34,13 @@ def _apply() -> Any:
     """``before_request`` hook: sleep, then answer 503 (outage) or 500 (forced) if asked."""
     if request.path.startswith(ADMIN_PREFIX):
         return None
-    store = current().store
+    sandbox = current()
+    store = sandbox.store
     with store.lock:
         faults = Faults(**store.faults.as_dict())
     prefix = _longest_prefix(request.path, list(faults.latency))
     if prefix is not None:
-        time.sleep(faults.latency[prefix])
+        sandbox.pause(faults.latency[prefix])
     if faults.outage:
         return message_page(503)
     if _longest_prefix(request.path, faults.error_500) is not None:

@@ -17,6 +17,7 @@ import socket
 import ssl
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from sandbox.tls import Certificate, make_certificate
 THREADS = 8
 HANDSHAKE_TIMEOUT = 10.0  # seconds a client gets to finish the TLS handshake
 POLL = 0.05  # seconds between checks of the stop flag
+DRAIN = 5.0  # seconds the requests in flight get to finish when the server stops
 
 
 class _WaitressServer:
@@ -42,16 +44,28 @@ class _WaitressServer:
         self._stop = threading.Event()
 
     def serve(self) -> None:
-        """Serve until ``stop``; then close every connection and the worker threads."""
+        """Serve until ``stop``; finish the requests in flight, then close everything."""
         socket_map = self._server._map
         try:
             while not self._stop.is_set():
                 wasyncore.loop(timeout=POLL, map=socket_map, count=1)
+            self._drain(socket_map)
         finally:
             for channel in list(socket_map.values()):
                 with contextlib.suppress(OSError):
                     channel.close()
             self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+
+    def _drain(self, socket_map: dict[int, Any]) -> None:
+        """Stop accepting, then keep flushing until no channel has a request or output left
+        (bounded by DRAIN seconds), so a client in the middle of a request gets its answer."""
+        self._server.accepting = False
+        deadline = time.monotonic() + DRAIN
+        while time.monotonic() < deadline and any(
+            getattr(channel, "requests", None) or getattr(channel, "total_outbufs_len", 0)
+            for channel in list(socket_map.values())
+        ):
+            wasyncore.loop(timeout=POLL, map=socket_map, count=1)
 
     def stop(self) -> None:
         self._stop.set()
@@ -175,6 +189,7 @@ class SandboxServer:
         return self
 
     def stop(self) -> None:
+        self.app.extensions["sandbox"].stopping.set()  # cut injected latencies short
         self._impl.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)

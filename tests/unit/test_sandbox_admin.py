@@ -7,8 +7,8 @@ from email.utils import parsedate_to_datetime
 import pyotp
 import pytest
 
-import sandbox.faults
 from sandbox import ConfigError, create_app
+from sandbox.core import Sandbox
 from sandbox.testing import FakeClock, PortalDriver
 
 CIP, PASSWORD = "pelletier05", "Motdepasse-2024!"
@@ -142,7 +142,7 @@ def test_audit_is_filtered_by_cip_and_timestamped(portal):
 
 def test_latency_applies_to_the_longest_matching_prefix(portal, monkeypatch):
     slept: list[float] = []
-    monkeypatch.setattr(sandbox.faults.time, "sleep", slept.append)
+    monkeypatch.setattr(Sandbox, "pause", lambda self, seconds: slept.append(seconds))
     faults = {"latency": {"/": 0.1, "/connexion": 2.5}}
     assert portal.admin("PUT", "/faults", faults).status_code == 200
     portal.get("/connexion")

@@ -196,3 +196,23 @@ def test_cli_tls_mode_prints_the_certificate_and_serves_https_with_variants():
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+
+
+def test_a_long_injected_latency_does_not_hold_the_shutdown():
+    answers: list[int] = []
+    with running_sandbox() as sandbox:
+        sandbox.admin.set_faults(latency={"/": 100.0})
+        core = sandbox.app.extensions["sandbox"]
+        entered, pause = threading.Event(), core.pause
+        core.pause = lambda seconds: (entered.set(), pause(seconds))  # observe, then sleep
+
+        def slow_request() -> None:
+            with urllib.request.urlopen(sandbox.url + "/", timeout=60) as response:
+                answers.append(response.status)
+
+        client = threading.Thread(target=slow_request)
+        client.start()
+        assert entered.wait(timeout=30)  # the request is inside the server, sleeping
+    client.join(timeout=30)
+    assert not client.is_alive()  # far less than the 100 s latency
+    assert answers == [200]
