@@ -5,8 +5,10 @@ server time). Measures, against a real waitress server started by ``running_sand
 
 - requests/s of the login page (GET /) from one keep-alive client, then from several;
 - full logins/s (GET /, POST /connexion, POST /verification, GET /accueil), one client;
+  both against ``python -m sandbox serve`` in its own process, then against
+  ``running_sandbox`` in the client's process (how the suite's tests use it);
 - server time per full login: the sum of the WSGI time of its four requests, measured by a
-  middleware inside the server (so client and network time are excluded).
+  middleware inside the in-process server (so client and network time are excluded).
 
 Every loop is bounded by a count AND a time budget. Usage:
 
@@ -19,14 +21,18 @@ import argparse
 import http.client
 import re
 import statistics
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pyotp
 
+from sandbox.client import AdminClient
 from sandbox.testing import running_sandbox
 
 PASSWORD = "Motdepasse-2024!"
@@ -139,35 +145,67 @@ def server_time_per_login(durations: list[tuple[str, float]]) -> list[float]:
     return logins
 
 
+@contextmanager
+def own_process() -> Iterator[tuple[str, AdminClient]]:
+    """``python -m sandbox serve --port 0`` in its own process: no GIL shared with the client."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "serve", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        url = process.stdout.readline().split()[-1].rstrip("/")
+        token = process.stdout.readline().split()[-1]
+        yield url, AdminClient(url, token)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def enrolled_accounts(admin: AdminClient, count: int) -> dict[str, str]:
+    cips = [f"bench{i:05d}" for i in range(count)]
+    return {cip: admin.create_account(cip, PASSWORD, enrolled=True)["secret"] for cip in cips}
+
+
+def rates(
+    url: str, admin: AdminClient, args: argparse.Namespace, timing: Timing | None = None
+) -> dict[str, float]:
+    """Requests/s of the login page and logins/s; with ``timing``, server times too."""
+    login_page_rate(url, 100, 1)  # warm-up: templates compiled, threads up
+    figures = {
+        "one": login_page_rate(url, args.requests, 1),
+        "many": login_page_rate(url, args.requests, args.clients),
+    }
+    secrets = enrolled_accounts(admin, args.logins)
+    page_times = [seconds for path, seconds in timing.take() if path == "/"] if timing else []
+    count, elapsed = full_logins(url, secrets)
+    figures["logins"] = count / elapsed
+    if timing:
+        per_login = sorted(server_time_per_login(timing.take()))
+        figures["page_ms"] = statistics.median(page_times) * 1000
+        figures["login_ms"] = statistics.median(per_login) * 1000
+        figures["login_p95_ms"] = per_login[int(0.95 * (len(per_login) - 1))] * 1000
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="login-page requests")
     parser.add_argument("--logins", type=int, default=300, help="full logins (one per account)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent login-page clients")
     args = parser.parse_args()
+    with own_process() as (url, admin):
+        separate = rates(url, admin, args)
     with running_sandbox() as sandbox:
         timing = Timing(sandbox.app.wsgi_app)
         sandbox.app.wsgi_app = timing  # type: ignore[method-assign]
-        login_page_rate(sandbox.url, 100, 1)  # warm-up: templates compiled, threads up
-        one = login_page_rate(sandbox.url, args.requests, 1)
-        many = login_page_rate(sandbox.url, args.requests, args.clients)
-        page_times = [s for _, s in timing.take()]
-        secrets = {
-            f"bench{i:05d}": sandbox.admin.create_account(f"bench{i:05d}", PASSWORD, enrolled=True)[
-                "secret"
-            ]
-            for i in range(args.logins)
-        }
-        timing.take()
-        count, elapsed = full_logins(sandbox.url, secrets)
-        per_login = sorted(server_time_per_login(timing.take()))
-    p95 = per_login[int(0.95 * (len(per_login) - 1))]
-    print(f"login page, 1 client:            {one:8.0f} requests/s")
-    print(f"login page, {args.clients} clients:           {many:8.0f} requests/s")
-    print(f"login page server time (median): {statistics.median(page_times) * 1000:8.2f} ms")
-    print(f"full login, 1 client:            {count / elapsed:8.0f} logins/s ({count} logins)")
-    print(f"server time per full login:      {statistics.median(per_login) * 1000:8.2f} ms median")
-    print(f"                                 {p95 * 1000:8.2f} ms p95 (target < 20 ms)")
+        shared = rates(sandbox.url, sandbox.admin, args, timing)
+    for name, figures in (("its own process", separate), ("the client's process", shared)):
+        print(f"server in {name}:")
+        print(f"  login page, 1 client:      {figures['one']:8.0f} requests/s")
+        print(f"  login page, {args.clients} clients:     {figures['many']:8.0f} requests/s")
+        print(f"  full login, 1 client:      {figures['logins']:8.0f} logins/s")
+    print(f"login page server time:      {shared['page_ms']:8.2f} ms median")
+    print(f"server time per full login:  {shared['login_ms']:8.2f} ms median")
+    print(f"                             {shared['login_p95_ms']:8.2f} ms p95 (target < 20 ms)")
 
 
 if __name__ == "__main__":
