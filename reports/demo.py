@@ -13,6 +13,7 @@ child processes through their environment, never their command line.
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import shutil
@@ -22,10 +23,7 @@ from pathlib import Path
 
 from sandbox.testing import running_sandbox
 
-OUT = Path("out")
-RESULTS = OUT / "allure-results"
-REPORT = OUT / "report"
-DEMO = OUT / "demo"
+ROOT = Path(__file__).resolve().parents[1]  # the smoke set and the gate policy live here
 PROBE_CIP = "DEMO0001"
 PERSON_CIP = "DEMO0002"
 PASSWORD_ENV = "EESPRESSO_PROBE_PASSWORD"
@@ -58,66 +56,71 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _run(title: str, args: list[str], env: dict[str, str]) -> int:
+def _run(title: str, module: str, *args: str | Path, env: dict[str, str]) -> int:
+    """Run ``python -m module args`` as a child process, its output streaming through."""
     print(f"\n== {title}", flush=True)
-    return subprocess.run([sys.executable, *args], env=env, check=False).returncode
+    argv = [sys.executable, "-m", module, *map(str, args)]
+    return subprocess.run(argv, env=env, check=False).returncode
 
 
-def _write_monitor_config(url: str) -> Path:
-    DEMO.mkdir(parents=True, exist_ok=True)
-    config = DEMO / "monitors.toml"
-    config.write_text(
-        MONITORS_TOML.format(
-            results=RESULTS.resolve(), url=url, cip=PROBE_CIP, password_env=PASSWORD_ENV
-        ),
-        encoding="utf-8",
-    )
+def _write_monitor_config(demo: Path, url: str, results: Path) -> Path:
+    demo.mkdir(parents=True, exist_ok=True)
+    config = demo / "monitors.toml"
+    text = MONITORS_TOML.format(results=results, url=url, cip=PROBE_CIP, password_env=PASSWORD_ENV)
+    config.write_text(text, encoding="utf-8")
     return config
 
 
 def main(argv: list[str]) -> int:
-    del argv  # no options: the demo is the same job every time
-    shutil.rmtree(RESULTS, ignore_errors=True)  # this run's results; trends live beside REPORT
-    shutil.rmtree(DEMO, ignore_errors=True)  # a fresh vault, history and account each time
-    RESULTS.mkdir(parents=True)
+    parser = argparse.ArgumentParser(
+        prog="python -m reports demo", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("out"), help="output folder (default: out)"
+    )
+    out = parser.parse_args(argv).out.resolve()
+    results, report, demo = out / "allure-results", out / "report", out / "demo"
+    shutil.rmtree(results, ignore_errors=True)  # this run's results; trends live beside report
+    shutil.rmtree(demo, ignore_errors=True)  # a fresh vault, history and account each time
+    results.mkdir(parents=True)
     probe_password = _password()
     env = {**os.environ, PASSWORD_ENV: probe_password, "EESPRESSO_PASSWORD": probe_password}
     with running_sandbox() as portal:
         portal.admin.create_account(PROBE_CIP, probe_password)
-        config = _write_monitor_config(portal.url)
-        vault = str(DEMO / "vault")
+        config = _write_monitor_config(demo, portal.url, results)
         smoke = _run(
             "pytest smoke set: one first access, one later login (own sandbox)",
-            ["-m", "pytest", "tests/e2e", "-m", "smoke", "-q", "-p", "no:cacheprovider",
-             f"--alluredir={RESULTS}"],  # fmt: skip
-            env,
+            *("pytest", ROOT / "tests/e2e", "-m", "smoke", "-q", "-p", "no:cacheprovider"),
+            f"--alluredir={results}",
+            env=env,
         )
         enroll = _run(
             f"first access of the probe account {PROBE_CIP} (steps 1-7)",
-            ["-m", "monitors", "enroll", "--base-url", portal.url, "--cip", PROBE_CIP,
-             "--device-name", "Sonde démo", "--vault", vault, "--alluredir", str(RESULTS)],  # fmt: skip
-            env,
+            *("monitors", "enroll", "--base-url", portal.url, "--cip", PROBE_CIP),
+            *("--device-name", "Sonde démo", "--vault", demo / "vault", "--alluredir", results),
+            env=env,
         )
-        cycle = _run("one monitor cycle", ["-m", "monitors", "run", "--config", str(config),
-                                           "--once"], env)  # fmt: skip
-        _run("Allure report", ["-m", "reports", "html", "--results", str(RESULTS),
-                               "--out", str(REPORT)], env)  # fmt: skip
+        cycle = _run("one monitor cycle", "monitors", "run", "--config", config, "--once", env=env)
+        _run("Allure report", "reports", "html", "--results", results, "--out", report, env=env)
         gate = _run(
             "release gate",
-            ["-m", "reports", "gate", "--results", str(RESULTS), "--policy", "gate.example.toml",
-             "--history", str(DEMO / "history.sqlite"), "--summary", str(OUT / "summary.md"),
-             "--junit", str(OUT / "gate-junit.xml"), "--report-url", str(REPORT / "index.html")],  # fmt: skip
-            env,
+            *("reports", "gate", "--results", results, "--policy", ROOT / "gate.example.toml"),
+            *("--history", demo / "history.sqlite", "--summary", out / "summary.md"),
+            *("--junit", out / "gate-junit.xml", "--report-url", report / "index.html"),
+            env=env,
         )
         print("\n== demo")
-        print(f"report:  {(REPORT / 'index.html').resolve()}")
-        print(f"summary: {(OUT / 'summary.md').resolve()}")
-        print(f"verdict: {'PASS' if gate == 0 else 'FAIL'} (smoke={smoke} enroll={enroll} "
-              f"monitor={cycle} gate={gate})")  # fmt: skip
+        ok = smoke == enroll == cycle == gate == 0
+        print(f"report:  {report / 'index.html'}")
+        print(f"summary: {out / 'summary.md'}")
+        print(
+            f"verdict: {'PASS' if ok else 'FAIL'} (exit codes: smoke {smoke}, enrollment "
+            f"{enroll}, monitor {cycle}, gate {gate})"
+        )
         print(f"portal:  {portal.url}")
         if sys.stdin.isatty():
             person_password = _password()
             portal.admin.create_account(PERSON_CIP, person_password)
             print(f"try steps 1-7 by hand: CIP {PERSON_CIP}, password {person_password}")
             input("the portal stays up until you press Enter… ")
-    return 0 if gate == 0 and smoke == 0 and enroll == 0 and cycle == 0 else 1
+    return 0 if ok else 1
