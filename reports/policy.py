@@ -119,6 +119,16 @@ def _section(file: Path, name: str, cls: type, table: dict) -> Any:
     return cls(**values)
 
 
+FRACTIONS = {"allure.success_rate", "monitors.uptime_min"}
+_TYPE_WORDS = {
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    str: "a string",
+    list: "a list of strings",
+}
+
+
 def _checked(file: Path, key: str, value: Any, expected: type) -> Any:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -126,8 +136,11 @@ def _checked(file: Path, key: str, value: Any, expected: type) -> Any:
     if expected is list:
         ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
     if not ok:
-        wanted = "a list of strings" if expected is list else f"a {expected.__name__}"
+        wanted = _TYPE_WORDS[expected]
         raise InputError(f"policy {file}: {key} must be {wanted}, not {value!r}")
-    if isinstance(value, float) and value < 0:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and value < 0:
         raise InputError(f"policy {file}: {key} must not be negative")
+    if key in FRACTIONS and value > 1:
+        raise InputError(f"policy {file}: {key} is a fraction from 0 to 1 (0.99 for 99%)")
     return value

@@ -117,9 +117,13 @@ def test_unknown_policy_key_names_the_key_and_the_file(capsys, tmp_path):
     ("body", "says"),
     [
         ("[alure]\n", "unknown key 'alure'"),
-        ("[allure]\nmax_failures = 'none'\n", "allure.max_failures must be a int"),
+        ("[allure]\nmax_failures = 'none'\n", "allure.max_failures must be an integer"),
         ("[journeys]\nrequired = 'first access'\n", "journeys.required must be a list of strings"),
         ("[allure\n", "is not valid TOML"),
+        ("[flaky]\ncount_as_failed = 1\n", "flaky.count_as_failed must be true or false"),
+        ("[monitors]\nuptime_min = -0.5\n", "monitors.uptime_min must not be negative"),
+        ("[allure]\nmax_failures = -1\n", "allure.max_failures must not be negative"),
+        ("[monitors]\nuptime_min = 99\n", "uptime_min is a fraction from 0 to 1 (0.99 for 99%)"),
     ],
 )
 def test_bad_policies_exit_2(capsys, tmp_path, body, says):
