@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.tracing = "retain-on-failure" if sandbox else "off"
 
 
+@pytest.hookimpl(trylast=True)  # after -m / -k: only the tests that would really run count
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On a real portal: refuse enrollment unless allowed; leave out sandbox-only tests."""
     settings = Settings.from_sources(

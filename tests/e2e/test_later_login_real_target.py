@@ -1,0 +1,86 @@
+"""``--base-url`` points the suite at another portal (issue 4): here, a sandbox seen from outside.
+
+The inner runs do not know the target is a sandbox: they use ``EESPRESSO_CIP``,
+``EESPRESSO_PASSWORD`` and the vault, leave out the tests that need the sandbox's admin API,
+and refuse enrollment tests unless ``--allow-enrollment`` is given.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import allure
+import pytest
+
+from authenticator import Vault
+from pages.testing import TestAccount, new_cip, new_password, seed_enrolled
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [allure.feature("Real portal targets")]
+
+
+def _pytest(*args: str, account: TestAccount, vault: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EESPRESSO_", "PYTEST_"))}
+    env |= {
+        "EESPRESSO_CIP": account.cip,
+        "EESPRESSO_PASSWORD": account.password,
+        "EESPRESSO_VAULT": str(vault),
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/e2e",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            f"--base-url={account.base_url}",
+            *args,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+@allure.story("later login")
+@pytest.mark.login
+def test_a_real_target_runs_the_login_smoke_test_with_the_configured_account(sandbox, tmp_path):
+    vault_path = tmp_path / "vault"
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    created = sandbox.admin.create_account(account.cip, account.password, enrolled=True)
+    seed_enrolled(Vault(vault_path), account, created)
+    run = _pytest("-m", "smoke and login", account=account, vault=vault_path)
+    assert run.returncode == 0, run.stdout[-1500:]
+    assert "1 passed" in run.stdout and "deselected" in run.stdout
+    assert f"target: {sandbox.url}; CIP: {account.cip}; password: set" in run.stdout
+    assert account.password not in run.stdout + run.stderr
+    assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["login_ok"]
+
+
+@allure.story("first access")
+@pytest.mark.enrollment
+def test_enrollment_on_a_real_target_is_refused_unless_allowed(sandbox, tmp_path):
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    sandbox.admin.create_account(account.cip, account.password)
+    refused = _pytest("-m", "smoke", account=account, vault=tmp_path / "vault")
+    assert refused.returncode == 4  # pytest's usage error
+    assert "pass --allow-enrollment" in refused.stderr and "Traceback" not in refused.stderr
+    assert sandbox.admin.audit(account.cip) == []  # nothing was tried on the portal
+    allowed = _pytest(
+        "-m",
+        "smoke and enrollment",
+        "--allow-enrollment",
+        account=account,
+        vault=tmp_path / "vault",
+    )
+    assert allowed.returncode == 0, allowed.stdout[-1500:]
+    assert sandbox.admin.account(account.cip)["enrolled"]
+    assert Vault(tmp_path / "vault").get(sandbox.url, account.cip).state == "active"
