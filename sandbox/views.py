@@ -205,6 +205,7 @@ def setup():
             if one_page:
                 return _finish_enrollment(account, device or "", now)
             session["stage"] = "device"
+            session["verified_since"] = account.pending_since  # the secret the code proved
             return redirect(url_for("portal.device"))
     return _setup_page(account)
 
@@ -231,6 +232,10 @@ def device():
             "device.html", 400, account.variants, device_name=typed, error=wording.DEVICE_NAME
         )
     with sandbox.store.lock:
+        if account.pending_since != session.get("verified_since"):
+            # A new secret was issued since the code was checked (expiry, reset, new login).
+            _end_session()
+            return page("login.html", 410, cip="", error=wording.ENROLLMENT_EXPIRED)
         return _finish_enrollment(account, name, sandbox.now())
 
 

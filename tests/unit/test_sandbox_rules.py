@@ -220,3 +220,17 @@ def test_otp_parameter_variants_appear_in_the_uri_and_are_enforced(
     ok = portal.post("/configuration", {"code": totp.at(clock.now), "device_name": "A"})
     assert ok.location == "/accueil"
     assert state(portal)["last_accepted_step"] == int(clock.now // period)
+
+
+def test_two_page_enrollment_cannot_finish_with_a_secret_issued_after_the_code(clock):
+    portal = PortalDriver(create_app({"CLOCK": clock, "LAYOUT": "two-page"}))
+    portal.admin("POST", "/accounts", {"cip": CIP, "password": PASSWORD})
+    portal.login(CIP, PASSWORD)
+    code = pyotp.TOTP(portal.pending_secret(CIP)).at(clock.now)
+    assert portal.post("/configuration", {"code": code}).location == "/configuration/appareil"
+    clock.advance(600)
+    other = PortalDriver(portal.app)  # another tab logs in after the TTL: a new secret
+    other.login(CIP, PASSWORD)
+    response = portal.post("/configuration/appareil", {"device_name": "Mon iPhone"})
+    assert response.status_code == 410 and "La configuration a expiré" in alert(response)
+    assert state(portal)["enrolled"] is False
