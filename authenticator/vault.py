@@ -102,7 +102,22 @@ class Vault:
             entry = self._require(entries, base_url, cip)
             if entry["last_step"] is not None and step <= entry["last_step"]:
                 return False
-            entry["last_step"] = int(step)
+            entry["step_before"], entry["last_step"] = entry["last_step"], int(step)
+            return True
+
+    def release_step(self, base_url: str, cip: str, step: int) -> bool:
+        """Undo the claim of ``step`` when the portal refused its code for clock skew.
+
+        A code refused because the clocks disagree did not use its step at the portal; kept
+        claimed, a step of our fast clock would block every code of the portal's slower
+        clock until it catches up. Only the latest claim can be undone (False otherwise:
+        another process claimed a later step meanwhile). Never release after an acceptance.
+        """
+        with self._change() as entries:
+            entry = self._require(entries, base_url, cip)
+            if entry["last_step"] != step or "step_before" not in entry:
+                return False  # a later claim exists, or this one was already undone
+            entry["last_step"] = entry.pop("step_before", None)
             return True
 
     def get(self, base_url: str, cip: str) -> VaultEntry | None:

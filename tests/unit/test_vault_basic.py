@@ -197,3 +197,18 @@ def test_loose_key_file_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptur
     assert vault.get(URL, "CIP1") is not None
     assert "readable by others (mode 644): run chmod 600" in caplog.text
     assert (tmp_path / "vault.key").read_text().strip() not in caplog.text
+
+
+def test_release_step_undoes_only_the_latest_claim(tmp_path: Path) -> None:
+    """A code refused for clock skew gives its step back, so a slower portal clock can go on."""
+    vault = Vault(tmp_path / "vault")
+    vault.save_pending(URL, "CIP1", ACCOUNT, "x")
+    assert vault.claim_step(URL, "CIP1", 100)
+    assert vault.claim_step(URL, "CIP1", 104)
+    assert vault.release_step(URL, "CIP1", 100) is False  # not the latest claim
+    assert vault.release_step(URL, "CIP1", 104) is True
+    entry = vault.get(URL, "CIP1")
+    assert entry is not None and entry.last_step == 100
+    assert vault.release_step(URL, "CIP1", 104) is False  # already released
+    assert vault.release_step(URL, "CIP1", 100) is False  # one undo only: 100 may be accepted
+    assert vault.claim_step(URL, "CIP1", 101) is True
