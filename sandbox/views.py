@@ -3,7 +3,7 @@
 Flow: login (CIP + password) → first access: set-up page (QR, code, device name on one page,
 or code then device name on two pages) → home; later access: code page → home. The session
 ``stage`` says which page the person may post to next. State changes happen under the store
-lock; templates render outside it.
+lock; the set-up page's QR (the costliest render) is drawn outside it on the normal path.
 """
 
 from __future__ import annotations
