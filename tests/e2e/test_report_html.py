@@ -65,17 +65,30 @@ def test_report_opens_from_disk_offline_and_shows_the_tests(capsys, chromium, tm
     assert "googletagmanager" not in index.read_text(encoding="utf-8")
 
 
-def test_history_is_kept_across_runs_for_trends(capsys, tmp_path):
-    history = tmp_path / "history.jsonl"
+def status_dynamics(chromium, index: Path) -> str:
+    """The text of the report's « Status dynamics » trend chart (Graphs section)."""
+    page, _ = open_offline(chromium, index)
+    page.get_by_role("button", name="Report").first.click()  # the section menu
+    page.get_by_text("Graphs", exact=True).click()
+    page.get_by_text("Status dynamics").wait_for()
+    body = page.inner_text("body")
+    return body.split("Status dynamics", 1)[1].split("Test results by severities", 1)[0]
+
+
+def test_history_is_kept_across_runs_for_trends(capsys, chromium, tmp_path):
+    history, out = tmp_path / "history.jsonl", tmp_path / "report"
+    code, _, _ = render(capsys, FIXTURES / "failure", out, "--no-history")
+    assert code == 0
+    assert "No history information available" in status_dynamics(chromium, out / "index.html")
     for results in ("failure", "all_pass"):
-        code, _, _ = render(
-            capsys, FIXTURES / results, tmp_path / "report", "--history", str(history)
-        )
+        code, _, _ = render(capsys, FIXTURES / results, out, "--history", str(history))
         assert code == 0
     runs = [json.loads(line) for line in history.read_text().splitlines()]
     assert len(runs) == 2
     statuses = [sorted(r["status"] for r in run["testResults"].values()) for run in runs]
     assert statuses == [["failed", "passed", "passed"], ["passed", "passed", "passed"]]
+    trend = status_dynamics(chromium, out / "index.html")
+    assert "No history information available" not in trend and "Latest" in trend
 
 
 def test_default_history_sits_beside_the_report(capsys, tmp_path):
