@@ -74,7 +74,8 @@ def _measure(run: Callable[[bytes], bool], data: bytes, runs: int) -> str:
         run(data)
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
-    return f"wall ms {_percentiles(wall)}  cpu ms {_percentiles(cpu)}  {'read' if found else 'NOT read'}"
+    read = "read" if found else "NOT read"
+    return f"wall ms {_percentiles(wall)}  cpu ms {_percentiles(cpu)}  {read}"
 
 
 def _percentiles(times: list[float]) -> str:
