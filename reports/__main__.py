@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     html.add_argument("--no-history", action="store_true", help="render without trends")
 
-    gate = commands.add_parser("gate", help="release verdict: exit 0 pass, 1 fail, 2 unusable")
+    verdict = "release verdict, one line per rule: exit 0 pass, 1 fail, 2 unusable input"
+    gate = commands.add_parser("gate", help=verdict, description=verdict)
     gate.add_argument("--results", type=Path, required=True, help="allure-pytest results folder")
     gate.add_argument("--history", type=Path, help="monitors' SQLite history (SLO rules)")
     gate.add_argument("--policy", type=Path, help="gate policy (see gate.example.toml)")
