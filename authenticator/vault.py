@@ -163,6 +163,11 @@ class Vault:
             ) from None
         except PermissionError as error:
             raise VaultError(f"no permission on {error.filename or self.path}") from None
+        except OSError as error:  # disk full, read-only file system...: the old file stays
+            raise VaultError(
+                f"cannot write the vault {self.path}: {error.strerror or error}; "
+                "it was left as it was"
+            ) from None
 
     def _require(self, entries: dict[str, dict], base_url: str, cip: str) -> dict:
         entry = entries.get(_entry_id(base_url, cip))

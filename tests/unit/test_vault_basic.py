@@ -212,3 +212,9 @@ def test_release_step_undoes_only_the_latest_claim(tmp_path: Path) -> None:
     assert vault.release_step(URL, "CIP1", 104) is False  # already released
     assert vault.release_step(URL, "CIP1", 100) is False  # one undo only: 100 may be accepted
     assert vault.claim_step(URL, "CIP1", 101) is True
+
+
+def test_unwritable_location_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(VaultError, match="cannot write the vault .*a-file/vault"):
+        Vault(tmp_path / "a-file" / "vault").save_pending(URL, "CIP1", ACCOUNT, "x")
