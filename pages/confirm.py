@@ -72,10 +72,12 @@ class Confirmation:
     result: JourneyResult
     compensate_clock: bool = False
     timeout_s: float = 5.0
+    _step: int = -1  # the step of the last code handed out
 
     def code(self) -> str:
         """A fresh, claimed code to type (never a step any process used before)."""
         code = claim_fresh_code(self.auth, self.vault, self.base_url, self.cip, self.account)
+        self._step = code.step
         self.result.code_wait_ms = round(self.result.code_wait_ms + code.waited * 1000, 1)
         return code.value
 
@@ -99,7 +101,10 @@ class Confirmation:
                 Cause.CLOCK_SKEW,
                 f"the portal refused the code and its clock is {skew:+.0f} s off ours",
             )
-        # Retry once, knowingly: the phone's clock set to the portal's.
+        # Retry once, knowingly: the phone's clock set to the portal's. The refused step was
+        # never used at the portal; left claimed, a portal behind us would block every code
+        # of its slower clock until it caught up (vault.release_step).
+        self.vault.release_step(self.base_url, self.cip, self._step)
         self.auth = Authenticator(
             offset=skew, min_seconds_left=self.auth.min_seconds_left, max_wait=self.auth.max_wait
         )

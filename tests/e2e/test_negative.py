@@ -105,10 +105,10 @@ def test_five_failures_lock_the_account_and_show_the_support_numbers(
 
 
 @pytest.fixture
-def skewed_portal(sandbox_factory):
-    """A portal of its own whose clock runs 90 s ahead (the fault is instance-wide)."""
+def skewed_portal(sandbox_factory, request):
+    """A portal of its own whose clock is off (90 s ahead unless parametrized; instance-wide)."""
     with sandbox_factory() as portal:
-        portal.admin.set_faults(clock_offset=90)
+        portal.admin.set_faults(clock_offset=getattr(request, "param", 90))
         yield portal
 
 
@@ -132,6 +132,17 @@ def test_server_clock_90_s_ahead_on_later_login(skewed_portal, page, vault, comp
     else:
         assert not result.ok and result.cause is Cause.CLOCK_SKEW, result.error
         assert events == ["code_rejected"]
+
+
+@allure.feature("Negative paths")
+@allure.story("clock skew")
+@pytest.mark.parametrize("skewed_portal", [-120], indirect=True)
+def test_server_clock_120_s_behind_is_compensated_without_waiting(skewed_portal, page, vault):
+    account = _skewed_enrolled(skewed_portal, vault, new_cip("QASKEW"))
+    result = expect_ok(_login(page, account, vault, compensate_clock=True))
+    assert -125 <= result.clock_offset_s <= -115 and result.code_wait_ms < 5_000
+    events = [e["event"] for e in skewed_portal.admin.audit(account.cip)]
+    assert events == ["code_rejected", "login_ok"]
 
 
 @allure.feature("Negative paths")
