@@ -8,6 +8,7 @@ from playwright.sync_api import Locator, Page
 
 from pages import patterns
 from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, identify
+from pages.navigation import Navigation
 
 
 class LoginPage(BaseScreen):
@@ -29,8 +30,7 @@ class LoginPage(BaseScreen):
     @classmethod
     def open(cls, page: Page, base_url: str, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> BaseScreen:
         """Step 1: type the portal's address. Usually the login page; a live session may skip it."""
-        cls_nav = cls(page, timeout_ms).nav
-        cls_nav.goto(base_url, timeout_ms)
+        Navigation.of(page).goto(base_url, timeout_ms)
         return identify(page, timeout_ms, after="opening the portal")
 
     def login(self, cip: str, password: str) -> BaseScreen:
