@@ -111,6 +111,7 @@ def _prepare(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace, base_url: str, password: str, vault):
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from pages import journeys
@@ -123,7 +124,11 @@ def _run(args: argparse.Namespace, base_url: str, password: str, vault):
     except BrowserNotFound as error:
         raise UsageError(str(error)) from None
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**options)
+        try:
+            browser = playwright.chromium.launch(**options)
+        except PlaywrightError as error:  # no display for --headed, a broken Chromium...
+            first_line = str(error).strip().splitlines()[0][:200]
+            raise UsageError(f"could not start Chromium: {first_line}") from None
         try:
             context = browser.new_context(locale="fr-CA", timezone_id="America/Montreal")
             page = context.new_page()

@@ -97,3 +97,15 @@ def test_allure_result_of_a_failed_journey_has_cause_label_and_prefixed_message(
     assert data["statusDetails"]["message"].startswith("qr_unreadable: ")
     assert [s["status"] for s in data["steps"]] == ["passed", "passed", "failed"]
     assert data["start"] == 1_000_000 - 35
+
+
+def test_later_login_without_a_vault_entry_is_a_configuration_error_before_any_browsing(
+    tmp_path,
+):
+    from authenticator import Vault
+    from pages.journeys import NotEnrolled, later_login
+
+    with pytest.raises(NotEnrolled, match="enroll first"):
+        later_login(
+            None, base_url="http://portal", cip="C1", password="x" * 16, vault=Vault(tmp_path / "v")
+        )
