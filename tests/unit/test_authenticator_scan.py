@@ -11,8 +11,11 @@ import resource
 import zlib
 from pathlib import Path
 
+import pyotp
 import pytest
 import segno
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 import authenticator.qr as qr_module
@@ -202,3 +205,21 @@ def test_the_sandbox_portal_png_qr(variants: dict) -> None:
     portal = sandbox_rules.totp(secret, variants)
     for at in (0, 1_800_000_000, 1_800_000_029.9):
         assert account.code(at=at) == portal.generate_otp(int(at // variants["period"]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    secret=st.binary(min_size=14, max_size=40).map(lambda raw: base64.b32encode(raw).decode()),
+    name=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèà ._-@", min_size=1, max_size=20),
+    issuer=st.sampled_from(["eEspresso", "Accès eEspresso – CIUSSS de l'Estrie", "CHUS/RH"]),
+    scale=st.integers(2, 6),
+    border=st.integers(0, 4),
+    error=st.sampled_from("lmqh"),
+)
+def test_any_pyotp_uri_survives_qr_and_scan(secret, name, issuer, scale, border, error) -> None:
+    """pyotp's URI → segno PNG → scan → the same account (names with accents, '/', spaces)."""
+    name = name.strip() or "CIP"
+    uri = pyotp.TOTP(secret.rstrip("=")).provisioning_uri(name=name, issuer_name=issuer)
+    buffer = io.BytesIO()
+    segno.make(uri, error=error, micro=False).save(buffer, kind="png", scale=scale, border=border)
+    assert scan(buffer.getvalue()) == parse_uri(uri)
