@@ -176,7 +176,7 @@ def test_decompression_bomb_header_is_refused() -> None:
 
 
 def test_search_stops_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The search is bounded: past the deadline it stops and says so (no QR: all forms fail)."""
+    """The search is bounded: past its CPU budget it stops and says so (no QR: all forms fail)."""
     monkeypatch.setattr(qr_module, "DEADLINE_SECONDS", 0.0)
     buffer = io.BytesIO()
     Image.new("L", (1200, 900), 255).save(buffer, "PNG")
