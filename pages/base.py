@@ -137,13 +137,16 @@ def identify(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, after: str =
 
     nav = Navigation.of(page)
     where = after or "the portal"
-    if not nav.http_error:
+    # Server-rendered pages are complete at DOMContentLoaded: look once, cheaply. Only when
+    # nothing matches (and no HTTP error explains it) wait a little for a script to render.
+    found = _find(page)
+    if found is None and not nav.http_error:
         anything = _SCREENS[0].signature(page)
         for screen in _SCREENS[1:]:
             anything = anything.or_(screen.signature(page))
         with contextlib.suppress(AssertionError):
             expect(anything.first).to_be_visible(timeout=min(timeout_ms, RENDER_MS))
-    found = _find(page)
+        found = _find(page)
     if found is not None:
         found.timeout_ms = timeout_ms
         return found
