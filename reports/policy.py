@@ -21,7 +21,9 @@ class AllureRules:
 
     max_failures: int = 0
     min_tests: int = 2
-    success_rate: float = 1.0  # 0..1, as Allure computes it
+    # passed / all tests, 0..1: Allure 3.14 counts skipped tests as not successful, so 1.0
+    # would fail a run for one skip; failures are max_failures' business.
+    success_rate: float = 0.9
 
 
 @dataclass(frozen=True)

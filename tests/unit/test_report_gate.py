@@ -74,6 +74,23 @@ def test_a_missing_journey_fails_its_rule_only(capsys):
     assert failed == ["FAIL  journey[later login]: missing: no test with story='later login'"]
 
 
+def test_broken_and_skipped_tests_count_as_allure_does(capsys):
+    code, lines, _ = gate(capsys, "broken")
+    assert code == 1
+    assert line_of(lines, "allure.maxFailures") == (  # broken counts as failed
+        "FAIL  allure.maxFailures: The number of failed tests 1 exceeds the allowed threshold"
+        " value 0"
+    )
+    assert line_of(lines, "allure.successRate") == (
+        "FAIL  allure.successRate: Success rate 0.5 is less, than expected 0.9"
+    )  # 2 passed of 4: the skipped test is not a success
+    assert line_of(lines, "severity").startswith("PASS")  # normal and minor severities only
+    assert [line for line in lines if line.startswith("FAIL")] == [
+        line_of(lines, "allure.maxFailures"),
+        line_of(lines, "allure.successRate"),
+    ]
+
+
 def test_flaky_passes_by_default_and_fails_when_the_policy_counts_it(capsys, tmp_path):
     code, lines, _ = gate(capsys, "flaky")
     assert code == 0
