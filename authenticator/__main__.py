@@ -1,9 +1,10 @@
 """Operators' CLI: ``python -m authenticator vault list|show-uri|remove``.
 
-``list`` never prints a secret. ``show-uri`` prints the Key URI — the secret itself — and
-exists only to move an enrolled account to another device; it is never implied by another
-command. ``remove`` asks for ``--yes`` because a lost secret locks the account out until
-the helpdesk resets it. Errors are one line on stderr, exit status 2.
+``list`` never prints a secret. ``show-uri`` prints the Key URI — the secret itself — or,
+with ``--qr``, its QR code for a phone to scan; it exists only to move an enrolled account
+to another device and is never implied by another command. ``remove`` asks for ``--yes``
+because a lost secret locks the account out until the helpdesk resets it. Errors are one
+line on stderr, exit status 2.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+
+import segno
 
 from authenticator.errors import AuthenticatorError
 from authenticator.vault import PATH_ENV, Vault, default_path
@@ -49,7 +52,11 @@ def _show_uri(vault: Vault, args: argparse.Namespace) -> int:
         "warning: this URI is the TOTP secret; do not paste it into tickets or chats",
         file=sys.stderr,
     )
-    print(entry.account.to_uri())
+    uri = entry.account.to_uri()
+    if args.qr:  # scanned straight from the terminal by the new phone: nothing to copy around
+        segno.make(uri, micro=False).terminal(out=sys.stdout, compact=True)
+    else:
+        print(uri)
     return 0
 
 
@@ -87,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         action.add_argument("cip", help="the account's CIP")
         action.set_defaults(run=run)
     actions.choices["remove"].add_argument("--yes", action="store_true", help="confirm removal")
+    actions.choices["show-uri"].add_argument(
+        "--qr", action="store_true", help="print it as a QR code for a phone to scan"
+    )
     return parser
 
 

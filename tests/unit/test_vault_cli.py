@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from PIL import Image
 
-from authenticator import Vault, parse_uri
+from authenticator import Vault, parse_uri, scan
 from authenticator.__main__ import main
 from tests.fixtures.rfc_vectors import base32
 
@@ -74,3 +76,27 @@ def test_wrong_key_is_one_line_exit_2(vault: Vault, tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1 and "written with another key" in done.stderr
     assert "Traceback" not in done.stderr
     assert vault.path.read_bytes() == before
+
+
+def test_show_uri_as_a_terminal_qr(vault: Vault, capsys: pytest.CaptureFixture[str]) -> None:
+    """The QR drawn with block characters holds the same key: redraw it as pixels and scan.
+
+    segno draws for dark terminals: a block (half block) is a light module (two modules high).
+    """
+    assert main(["vault", "show-uri", URL, "CIP1", "--qr"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert SECRET not in "\n".join(rows)
+    halves = {"█": (1, 1), "▀": (1, 0), "▄": (0, 1), " ": (0, 0)}
+    pixels = []
+    for row in rows:
+        cells = [halves[char] for char in row]
+        pixels.append([top for top, _ in cells])
+        pixels.append([bottom for _, bottom in cells])
+    assert pixels
+    image = Image.new("L", (max(map(len, pixels)), len(pixels)), 0)
+    for y, line in enumerate(pixels):
+        for x, on in enumerate(line):
+            image.putpixel((x, y), 255 if on else 0)
+    buffer = io.BytesIO()
+    image.resize((image.width * 6, image.height * 6), Image.Resampling.NEAREST).save(buffer, "PNG")
+    assert scan(buffer.getvalue()) == parse_uri(URI)
