@@ -34,16 +34,21 @@ _MESSAGE_PREFIX = r"^(?:[\w.]+: )?(?:{values})\b"
 _CAUSE_VALUES = {cause.value for cause in Cause}
 
 
+def category_name(cause: Cause) -> str:
+    """The category of ``cause``; a cause added to ``Cause`` later gets its words until named."""
+    return CATEGORY_OF.get(cause) or cause.words[0].upper() + cause.words[1:]
+
+
 def _message_pattern(causes: list[Cause]) -> str:
     return _MESSAGE_PREFIX.format(values="|".join(re.escape(c.value) for c in causes))
 
 
 def allure_categories() -> list[dict]:
     """The ``categories`` value of the Allure 3 config (JSON: regexes are strings)."""
-    names = list(dict.fromkeys(CATEGORY_OF.values()))
+    names = list(dict.fromkeys(category_name(cause) for cause in Cause))
     rules = []
     for name in names:
-        causes = [cause for cause, category in CATEGORY_OF.items() if category == name]
+        causes = [cause for cause in Cause if category_name(cause) == name]
         rules.append(
             {
                 "id": re.sub(r"\W+", "-", name.lower()),
@@ -83,6 +88,6 @@ def describe_failure(test: Outcome) -> str:
     """Cause in words for the summary, e.g. "Authenticator code refused (code_rejected)"."""
     cause = cause_of(test)
     if cause is not None:
-        return f"{CATEGORY_OF[cause]} ({cause.value})"
+        return f"{category_name(cause)} ({cause.value})"
     first_line = test.message.strip().splitlines()[0] if test.message.strip() else test.status
     return first_line[:160]
