@@ -10,7 +10,13 @@ import pytest
 from pages.result import Cause
 from reports.__main__ import main
 from reports.allure_cli import last_line
-from reports.categories import CATEGORY_OF, allure_categories, cause_of, describe_failure
+from reports.categories import (
+    CATEGORY_OF,
+    allure_categories,
+    category_name,
+    cause_of,
+    describe_failure,
+)
 from reports.errors import InputError
 from reports.policy import Policy, load_policy
 from reports.results import Outcome, load_results, read_properties, write_properties
@@ -61,10 +67,10 @@ def test_describe_failure_uses_words_or_the_first_message_line():
 
 
 def test_every_cause_has_an_allure_category_whose_regexes_match_it():
-    assert set(CATEGORY_OF) == set(Cause)
+    assert set(CATEGORY_OF) <= set(Cause)
     rules = {rule["name"]: rule for rule in allure_categories()}
-    for cause, name in CATEGORY_OF.items():
-        by_label, by_message = rules[name]["matchers"]
+    for cause in Cause:
+        by_label, by_message = rules[category_name(cause)]["matchers"]
         assert re.search(by_label["labels"]["cause"], cause.value)
         assert re.search(by_message["message"], f"AssertionError: {cause.value}: words")
         assert not re.search(by_message["message"], f"AssertionError: words {cause.value}")
