@@ -13,7 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from authenticator.clock import estimate_offset
 from authenticator.errors import CodeWaitError
 from authenticator.otp import OtpAccount
 
@@ -55,6 +57,20 @@ class Authenticator:
         self._sleep = sleep
         self._used: dict[str, int] = {}  # account fingerprint → last step handed out
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_portal(
+        cls, base_url: str, *, compensate: bool = True, samples: int = 5, **options: Any
+    ) -> Authenticator:
+        """A phone set to the portal's clock, measured from its ``Date`` header.
+
+        The seed's prerequisite is "computer and mobile at the same time"; a phone whose
+        clock follows the portal's meets it even when this machine drifts. With
+        ``compensate=False`` the offset is still measured (and a drift over 10 s logged as
+        a warning) but not applied. Raises ``ClockError`` when the portal cannot be read.
+        """
+        measured = estimate_offset(base_url, samples=samples)
+        return cls(offset=measured.seconds if compensate else 0.0, **options)
 
     def __repr__(self) -> str:
         return (

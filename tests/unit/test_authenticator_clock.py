@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from authenticator import ClockError, estimate_offset
+from authenticator import Authenticator, ClockError, estimate_offset
 from sandbox.testing import running_sandbox
 
 
@@ -85,3 +86,14 @@ def test_sees_the_sandbox_portal_clock_fault(tls: bool) -> None:
         sandbox.admin.set_faults(clock_offset=-75)
         offset = estimate_offset(sandbox.url, samples=3, cafile=sandbox.cert_file)
     assert abs(offset.seconds + 75) <= offset.uncertainty + 0.05
+
+
+def test_phone_set_to_the_portal_clock(caplog: pytest.LogCaptureFixture) -> None:
+    """Compensation: codes follow the portal's clock; without it the drift is only reported."""
+    with shifted_server(-240.0) as url:
+        synced = Authenticator.for_portal(url, samples=2, min_seconds_left=5)
+        unsynced = Authenticator.for_portal(url, samples=2, compensate=False)
+    assert synced.offset == pytest.approx(-240.0, abs=1.0) and synced.min_seconds_left == 5
+    assert synced.now() == pytest.approx(time.time() - 240.0, abs=1.5)
+    assert unsynced.offset == 0.0
+    assert re.search(r"is -2(39|40)\.\d s \(±", caplog.text)
