@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import time
-import warnings
 from collections.abc import Iterator
 
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
@@ -68,13 +67,12 @@ def _load_gray(data: bytes) -> Image.Image:
     if not data:
         raise ScanError("the screenshot is empty (0 bytes)")
     try:
-        with warnings.catch_warnings():
-            # Pillow's decompression-bomb guard only warns below 2×MAX_IMAGE_PIXELS: make it fail.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=_FORMATS)
+        # Only the header is read here. Pillow's decompression-bomb guard raises beyond
+        # 2×MAX_IMAGE_PIXELS (and merely warns below); our own, lower limit follows.
+        image = Image.open(io.BytesIO(data), formats=_FORMATS)
     except UnidentifiedImageError:
         raise ScanError(f"the screenshot ({len(data)} bytes) is not a PNG/JPEG image") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise ScanError(
             f"the screenshot claims more than {Image.MAX_IMAGE_PIXELS / 1e6:.0f} MP: too large "
             "(a decompression bomb?); screenshot the QR element, not the page"
