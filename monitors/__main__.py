@@ -57,7 +57,9 @@ def _run(args: argparse.Namespace) -> int:
         runner.run_forever(max_probes=args.max_probes)
         return 0
     finally:
-        browser.close()
+        # After SIGTERM the browser is already killed and its thread may sleep in a journey
+        # (waiting for a fresh TOTP step): do not wait for a polite close then.
+        browser.close(timeout=2.0 if runner.stop.is_set() else 30.0)
         history.close()
 
 

@@ -49,6 +49,27 @@ def marked_pids(marker: str) -> list[int]:
     return pids
 
 
+def process_tree(roots: list[int]) -> list[int]:
+    """``roots`` and all their live descendants (Chromium's renderers, GPU and zygote
+    processes do not carry the marker flag; their parent does)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])  # field 4, after the command name
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
 class _BrowserThread:
     """One daemon thread running submitted calls in order. A daemon, unlike the workers of
     ``ThreadPoolExecutor``, never holds the process at exit: a journey asleep waiting for
@@ -128,10 +149,14 @@ class WarmBrowser:
     def connected(self) -> bool:
         return self._browser is not None and self._browser.is_connected()
 
+    def processes(self) -> list[int]:
+        """Pids of this runner's Chromium: the marked browser and everything under it."""
+        return process_tree(marked_pids(self.marker))
+
     def kill(self) -> None:
         """SIGKILL this runner's Chromium processes (and only them); safe from any thread
         and from a signal handler."""
-        for pid in marked_pids(self.marker):
+        for pid in self.processes():
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
 

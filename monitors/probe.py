@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder, NotEnrolled, SetupError
 from monitors.metrics import ProbeMetrics
 from pages.result import Cause, JourneyResult
+
+LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
 
 
 @dataclass
@@ -62,7 +65,9 @@ class Prober:
 
     def probe(self, monitor: Monitor) -> Outcome:
         target, cip = monitor.target.base_url, monitor.account.cip
-        if (pause := self.history.paused(monitor.id)) is not None:
+        pause = self.history.paused(monitor.id)  # `resume` may run in another process
+        self.metrics.paused.labels(monitor.id, target).set(0 if pause is None else 1)
+        if pause is not None:
             return Outcome(monitor.id, skipped=f"{pause[1]}; run 'python -m monitors resume "
                            f"{monitor.id}'")  # fmt: skip
         retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
@@ -108,36 +113,58 @@ class Prober:
         return record
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
-        """Run the journey in a fresh context on the browser thread. Past the probe's
-        timeout, kill the browser (relaunched on the next probe): a sync Playwright call
-        cannot be interrupted any other way."""
+        """Run the journey in a fresh context on the browser thread.
+
+        The probe's timeout starts once the page is ready: (re)launching Chromium on a busy
+        machine is not the portal's time, and killing a browser mid-launch leaves Playwright
+        waiting for its own launch timeout. Past the timeout the browser is killed (and
+        relaunched on the next probe): a sync Playwright call cannot be interrupted otherwise.
+        """
+        ready = threading.Event()
 
         def work() -> JourneyResult:
             context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
             try:
-                return journey(context.new_page())
+                page = context.new_page()
+                ready.set()
+                return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
 
         future = self.browser.submit(work)
-        deadline = time.monotonic() + monitor.timeout_s
         try:
-            while True:  # short waits, so a SIGTERM never waits for the journey to finish
-                if self.stop is not None and self.stop.is_set():
-                    return "runner stopping"
-                try:
-                    return future.result(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
-                except FutureTimeout:
-                    if time.monotonic() >= deadline:
-                        raise
-        except FutureTimeout:
-            self.browser.kill()
-            with contextlib.suppress(Exception):
-                future.result(timeout=30)  # let the browser thread unwind before the next probe
-            return f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted"
+            if not self._wait(future, LAUNCH_TIMEOUT_S, ready):
+                return self._abandon(future, f"the browser did not start in {LAUNCH_TIMEOUT_S} s")
+            if not self._wait(future, monitor.timeout_s):
+                return self._abandon(
+                    future,
+                    f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted",
+                )
+            if self.stop is not None and self.stop.is_set() and not future.done():
+                return "runner stopping"
+            return future.result()
         except Exception as exc:  # a browser crash: the probe failed, not the portal
             return f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+
+    def _wait(self, future: Future, seconds: float, until: threading.Event | None = None) -> bool:
+        """Wait for ``future`` (or ``until``) in short slices, so SIGTERM is never kept
+        waiting; False when ``seconds`` ran out first."""
+        deadline = time.monotonic() + seconds
+        while not future.done() and not (until is not None and until.is_set()):
+            if self.stop is not None and self.stop.is_set():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            with contextlib.suppress(FutureTimeout):
+                future.result(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+        return True
+
+    def _abandon(self, future: Future, why: str) -> str:
+        self.browser.kill()
+        with contextlib.suppress(Exception):
+            future.result(timeout=60)  # let the browser thread unwind before the next probe
+        return why
 
     def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
         """Store, decide on pause and notices in one transaction, then deliver."""

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from authenticator import Vault
-from monitors.chromium import WarmBrowser
+from monitors.chromium import WarmBrowser, process_tree
 from monitors.config import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -139,25 +139,6 @@ def test_once_pushes_to_the_pushgateway_and_exits_0_or_1(tmp_path, portal):
             assert wait_until(lambda: query(prom, f"{success} == 1"), timeout=20)
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process under ``pid`` (Linux /proc), e.g. a runner's Chromium."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -175,7 +156,7 @@ def test_sigterm_stops_the_cli_runner_without_orphan_chromium(tmp_path, portal):
         first = runner.stdout.readline()  # "metrics on http://127.0.0.1:PORT/metrics"
         assert first.startswith("metrics on http://127.0.0.1:"), first
         assert "sandbox-login" in runner.stdout.readline()  # the first probe's progress line
-        chromium = {p for p in _descendants(runner.pid) if "chrom" in
+        chromium = {p for p in process_tree([runner.pid]) if "chrom" in
                     Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")}  # fmt: skip
         assert chromium, "the runner should keep a warm Chromium"
         runner.send_signal(signal.SIGTERM)

@@ -1,0 +1,210 @@
+"""Monitor runner figures (issue 5): warm vs cold probe, probes/minute, RSS over many probes.
+
+The sandbox runs as its own process (``python -m sandbox serve``) so that its CPU and memory
+are not counted as the runner's. Accounts are created enrolled through the admin API and
+seeded into a temporary vault (what ``python -m monitors enroll`` does once per account).
+Every loop is bounded by a count AND a time budget. Usage:
+
+    .venv/bin/python bench/bench_monitors.py warm-cold [--probes 5]
+    .venv/bin/python bench/bench_monitors.py throughput [--accounts 4] [--seconds 120]
+    .venv/bin/python bench/bench_monitors.py memory [--probes 500] [--accounts 40] [--seconds 900]
+
+A TOTP time step is usable once per account (RFC 6238 §5.2), so one account logs in at most
+once per 30 s: with 4 accounts a runner cannot exceed 8 later logins per minute whatever its
+speed. ``memory`` therefore spreads its probes over more accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from authenticator import Vault  # noqa: E402
+from monitors.chromium import WarmBrowser  # noqa: E402
+from monitors.config import load  # noqa: E402
+from monitors.history import History  # noqa: E402
+from monitors.journeys import Binder  # noqa: E402
+from monitors.probe import Prober  # noqa: E402
+from monitors.runner import Runner  # noqa: E402
+from monitors.testing import free_port, write_config  # noqa: E402
+from pages.testing import TestAccount, seed_enrolled  # noqa: E402
+from sandbox.client import AdminClient, AdminError  # noqa: E402
+
+PASSWORD = "Bench-Horse-Batt1"
+PASSWORD_ENV = "EESPRESSO_BENCH_PASSWORD"
+
+
+@contextmanager
+def sandbox_process(folder: Path):
+    port, token = free_port(), secrets.token_urlsafe(16)
+    env = {**os.environ, "SANDBOX_ADMIN_TOKEN": token}
+    log = (folder / "sandbox.log").open("wb")
+    argv = [sys.executable, "-m", "sandbox", "serve", "--port", str(port)]
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    admin = AdminClient(url, token)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                admin.health()
+                break
+            except AdminError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the sandbox did not start") from None
+                time.sleep(0.2)
+        yield url, admin
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def build(folder: Path, url: str, admin: AdminClient, accounts: int, every: str = "1s"):
+    """A prober with ``accounts`` monitors, one per fresh enrolled account."""
+    vault = Vault(folder / "vault")
+    tables = {"targets.sandbox": {"base_url": url}}
+    monitors = []
+    for i in range(accounts):
+        cip = f"BENCH{secrets.token_hex(4).upper()}"
+        created = admin.create_account(cip, PASSWORD, enrolled=True)
+        seed_enrolled(vault, TestAccount(url, cip, PASSWORD), created)
+        tables[f"accounts.a{i}"] = {"cip": cip, "password_env": PASSWORD_ENV, "vault": "vault"}
+        monitors.append({"id": f"m{i:03d}", "target": "sandbox", "account": f"a{i}",
+                         "every": every, "timeout": "90s"})  # fmt: skip
+    config = load(write_config(folder / "monitors.toml", tables, monitors, history="h.sqlite"))
+    return config, Prober(config, History(config.history), WarmBrowser(), Binder())
+
+
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def warm_cold(folder: Path, url: str, admin: AdminClient, probes: int) -> None:
+    config, prober = build(folder, url, admin, accounts=2 * probes)
+    monitors = list(config.monitors)
+    cold, warm = [], []
+    for monitor in monitors[:probes]:  # a new browser for each probe: launch + probe + close
+        prober.browser = WarmBrowser()
+        started = time.perf_counter()
+        assert prober.probe(monitor).record.status == "ok"
+        prober.browser.close()
+        cold.append(time.perf_counter() - started)
+    prober.browser = WarmBrowser()
+    prober.probe(monitors[probes])  # launch once, not measured
+    steps: dict[str, list[float]] = {}
+    for monitor in monitors[probes + 1 :]:
+        started = time.perf_counter()
+        record = prober.probe(monitor).record
+        assert record.status == "ok", record.error
+        warm.append(time.perf_counter() - started)
+        for step, ms in record.steps.items():
+            steps.setdefault(step, []).append(ms)
+    prober.browser.close()
+    medians = ", ".join(f"{step} {statistics.median(v):.0f} ms" for step, v in steps.items())
+    print(f"warm probe steps (median): {medians}")
+    print(f"cold probe (launch + later login + close): median {statistics.median(cold):.2f} s "
+          f"over {len(cold)}; warm probe: median {statistics.median(warm):.2f} s over "
+          f"{len(warm)}")  # fmt: skip
+
+
+def throughput(folder: Path, url: str, admin: AdminClient, accounts: int, seconds: float):
+    config, prober = build(folder, url, admin, accounts)
+    runner = Runner(config, prober, out=open(os.devnull, "w"))  # noqa: SIM115
+    timer = _stop_after(runner, seconds)
+    started = time.perf_counter()
+    done = runner.run_forever(max_probes=10_000)
+    elapsed = time.perf_counter() - started
+    timer.cancel()
+    records = prober.history.probes()
+    ok = sum(r.status == "ok" for r in records)
+    waits = [r.steps.get("code", 0) for r in records]
+    prober.browser.close()
+    print(f"{accounts} accounts, {elapsed:.0f} s: {done} probes ({ok} ok) = "
+          f"{60 * done / elapsed:.1f} probes/min; median code step {statistics.median(waits):.0f}"
+          " ms (includes the wait for an unused TOTP step)")  # fmt: skip
+
+
+def _stop_after(runner: Runner, seconds: float):
+    import threading
+
+    timer = threading.Timer(seconds, runner.stop.set)
+    timer.start()
+    return timer
+
+
+def memory(folder: Path, url: str, admin: AdminClient, probes: int, accounts: int, seconds):
+    config, prober = build(folder, url, admin, accounts)
+    runner = Runner(config, prober, out=open(os.devnull, "w"))  # noqa: SIM115
+    deadline = time.monotonic() + seconds
+    samples: list[tuple[int, int, int, int]] = []  # probes, runner KiB, chromium KiB, processes
+    done = 0
+    while done < probes and time.monotonic() < deadline:
+        done += runner.run_forever(max_probes=min(25, probes - done))
+        chromium = prober.browser.processes()
+        samples.append((done, rss_kib([os.getpid()]), rss_kib(chromium), len(chromium)))
+        print(
+            f"  after {done} probes: runner {samples[-1][1] / 1024:.0f} MiB, Chromium "
+            f"{samples[-1][2] / 1024:.0f} MiB in {samples[-1][3]} processes",
+            flush=True,
+        )
+    prober.browser.close()
+    left = prober.browser.processes()
+    base = samples[1] if len(samples) > 1 else samples[0]  # after warm-up
+    last = samples[-1]
+    ok = sum(r.status == "ok" for r in prober.history.probes())
+    print(f"{done} probes ({ok} ok) on {accounts} accounts; runner RSS "
+          f"{_growth(base[1], last[1])}, Chromium {_growth(base[2], last[2])}, "
+          f"{base[3]} → {last[3]} Chromium processes; left after close: {len(left)}")  # fmt: skip
+
+
+def _growth(before_kib: int, after_kib: int) -> str:
+    change = 100 * (after_kib - before_kib) / before_kib
+    return f"{before_kib / 1024:.0f} → {after_kib / 1024:.0f} MiB ({change:+.1f}%)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    wc = sub.add_parser("warm-cold")
+    wc.add_argument("--probes", type=int, default=5)
+    tp = sub.add_parser("throughput")
+    tp.add_argument("--accounts", type=int, default=4)
+    tp.add_argument("--seconds", type=float, default=120)
+    mem = sub.add_parser("memory")
+    mem.add_argument("--probes", type=int, default=500)
+    mem.add_argument("--accounts", type=int, default=40)
+    mem.add_argument("--seconds", type=float, default=900)
+    args = parser.parse_args()
+    os.environ[PASSWORD_ENV] = PASSWORD
+    with tempfile.TemporaryDirectory() as tmp, sandbox_process(Path(tmp)) as (url, admin):
+        folder = Path(tmp)
+        if args.what == "warm-cold":
+            warm_cold(folder, url, admin, args.probes)
+        elif args.what == "throughput":
+            throughput(folder, url, admin, args.accounts, args.seconds)
+        else:
+            memory(folder, url, admin, args.probes, args.accounts, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
