@@ -54,7 +54,7 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
     source = "the key argument"
     key = explicit
     if key is None and os.environ.get(KEY_ENV):
-        key, source = os.environ[KEY_ENV].strip(), KEY_ENV
+        key, source = os.environ[KEY_ENV], KEY_ENV
     if key is None:
         file = key_path(path)
         source = str(file)
@@ -73,7 +73,7 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
             _write_new(file, key + b"\n")
         except OSError as error:
             raise VaultError(f"cannot read the vault key {file}: {error.strerror}") from None
-    key = key.encode() if isinstance(key, str) else bytes(key)
+    key = (key.encode() if isinstance(key, str) else bytes(key)).strip()  # a file ends in \n
     try:
         Fernet(key)
     except (ValueError, TypeError):
@@ -122,17 +122,45 @@ def read(path: Path, get_key: Callable[[], bytes | None]) -> dict:
             raise ValueError
         return document
     except (InvalidToken, ValueError, AttributeError):
+        backup = backup_path(path)
+        advice = f"restore {backup} (one change older)" if backup.exists() else "re-enrol"
         raise VaultError(
             f"the vault {path} is corrupt (right key, unreadable content); it was left "
-            "untouched: restore it from a backup or re-enrol"
+            f"untouched: {advice}"
         ) from None
 
 
+def backup_path(path: Path) -> Path:
+    """The previous version of the vault, one change older: ``vault`` → ``vault.bak``."""
+    return path.with_name(path.name + ".bak")
+
+
 def write(path: Path, key: bytes, document: dict) -> None:
-    """Replace the vault atomically: a crash leaves either the old or the new file."""
+    """Replace the vault atomically: a crash leaves either the old or the new file.
+
+    The old file is kept as ``vault.bak`` (a hard link: no copy) so that a vault damaged on
+    disk later can be restored by hand, one change older, instead of re-enrolling.
+    """
     token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
     header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
-    _replace(path, header + b"\n" + token + b"\n")
+    new = _durable_temporary(path, header + b"\n" + token + b"\n")
+    try:
+        if path.exists():
+            link = path.with_name(f".{path.name}.bak.tmp")  # removed if stale, see below
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            os.link(path, link)
+            os.replace(link, backup_path(path))
+            # rename() is a no-op when both names are already links to one file (a writer
+            # killed right after this step last time): then the temporary name is left over.
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+        os.replace(new, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(new)
+        raise
+    _fsync_folder(path.parent)
 
 
 def remove_stale_temporaries(path: Path) -> None:
@@ -140,17 +168,6 @@ def remove_stale_temporaries(path: Path) -> None:
     for stale in path.parent.glob(f".{path.name}.*.tmp"):
         with contextlib.suppress(OSError):
             stale.unlink()
-
-
-def _replace(path: Path, data: bytes) -> None:
-    temporary = _durable_temporary(path, data)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -147,6 +147,22 @@ def test_corrupt_vault_is_refused_and_nothing_overwritten(tmp_path: Path) -> Non
     with pytest.raises(VaultError) as raised:
         Vault(path).claim_step(URL, "CIP1", 5)
     _assert_untouched(path, bytes(blob), raised.value, "is corrupt")
+    assert "re-enrol" in str(raised.value)  # no older version to offer
+
+
+def test_corrupt_vault_can_be_restored_from_its_backup(tmp_path: Path) -> None:
+    """Each write keeps the previous version as vault.bak; the error says to restore it."""
+    path = tmp_path / "vault"
+    vault = Vault(path)
+    vault.save_pending(URL, "CIP1", ACCOUNT, "x")
+    vault.save_pending(URL, "CIP2", ACCOUNT, "y")
+    backup = tmp_path / "vault.bak"
+    assert mode(backup) == 0o600 and backup.read_bytes() != path.read_bytes()
+    path.write_bytes(path.read_bytes()[:-30] + b"\n")
+    with pytest.raises(VaultError, match=r"corrupt .*restore .*vault\.bak \(one change older\)"):
+        vault.entries()
+    path.write_bytes(backup.read_bytes())
+    assert [entry.cip for entry in vault.entries()] == ["CIP1"]
 
 
 @pytest.mark.parametrize("content", [b"", b"{}\n", b"\x89PNG\r\n\x1a\n....", b"hello world\n"])
@@ -218,3 +234,14 @@ def test_unwritable_location_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(VaultError, match="cannot write the vault .*a-file/vault"):
         Vault(tmp_path / "a-file" / "vault").save_pending(URL, "CIP1", ACCOUNT, "x")
+
+
+def test_key_with_surrounding_whitespace_is_the_same_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key read from a file or pasted into the environment often ends in a newline."""
+    key = Fernet.generate_key()
+    Vault(tmp_path / "vault", key=key).save_pending(URL, "CIP1", ACCOUNT, "x")
+    assert Vault(tmp_path / "vault", key=key + b"\n").get(URL, "CIP1") is not None
+    monkeypatch.setenv("EESPRESSO_VAULT_KEY", f"  {key.decode()}\n")
+    assert Vault(tmp_path / "vault").get(URL, "CIP1") is not None
