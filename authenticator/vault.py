@@ -132,8 +132,8 @@ class Vault:
         return [_entry(entry_id, raw[entry_id], self.path) for entry_id in sorted(raw)]
 
     def remove(self, base_url: str, cip: str) -> bool:
-        """Forget an entry (the portal still knows the device: reset it there too)."""
-        with self._change() as entries:
+        """Forget an entry, backup included (the portal still knows the device: reset it)."""
+        with self._change(keep_previous=False) as entries:
             return entries.pop(_entry_id(base_url, cip), None) is not None
 
     def _read(self) -> dict[str, dict]:
@@ -143,7 +143,7 @@ class Vault:
         return document["entries"]
 
     @contextlib.contextmanager
-    def _change(self) -> Iterator[dict[str, dict]]:
+    def _change(self, *, keep_previous: bool = True) -> Iterator[dict[str, dict]]:
         """Lock, read, let the caller change the entries, write them back if they changed."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -156,7 +156,7 @@ class Vault:
                 before = copy.deepcopy(document)
                 yield document["entries"]
                 if document != before:
-                    vault_file.write(self.path, key, document)
+                    vault_file.write(self.path, key, document, keep_previous=keep_previous)
         except filelock.Timeout:
             raise VaultError(
                 f"the vault {self.path} stayed locked for {LOCK_TIMEOUT:g} s by another process"

@@ -135,32 +135,41 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def write(path: Path, key: bytes, document: dict) -> None:
+def write(path: Path, key: bytes, document: dict, *, keep_previous: bool = True) -> None:
     """Replace the vault atomically: a crash leaves either the old or the new file.
 
     The old file is kept as ``vault.bak`` (a hard link: no copy) so that a vault damaged on
-    disk later can be restored by hand, one change older, instead of re-enrolling.
+    disk later can be restored by hand, one change older, instead of re-enrolling. With
+    ``keep_previous=False`` (a removal) the backup becomes the new file instead, so no copy
+    of the removed secret is left behind.
     """
     token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
     header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
     new = _durable_temporary(path, header + b"\n" + token + b"\n")
     try:
-        if path.exists():
-            link = path.with_name(f".{path.name}.bak.tmp")  # removed if stale, see below
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
-            os.link(path, link)
-            os.replace(link, backup_path(path))
-            # rename() is a no-op when both names are already links to one file (a writer
-            # killed right after this step last time): then the temporary name is left over.
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
+        if keep_previous and path.exists():
+            _link_as_backup(path)
         os.replace(new, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(new)
         raise
+    if not keep_previous:
+        _link_as_backup(path)
     _fsync_folder(path.parent)
+
+
+def _link_as_backup(path: Path) -> None:
+    """Make ``vault.bak`` another name of the current ``vault`` file, atomically."""
+    link = path.with_name(f".{path.name}.bak.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    os.link(path, link)
+    os.replace(link, backup_path(path))
+    # rename() does nothing when both names already link one file (a writer killed right
+    # after this step last time): the temporary name would be left over.
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
 
 
 def remove_stale_temporaries(path: Path) -> None:

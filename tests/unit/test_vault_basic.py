@@ -245,3 +245,13 @@ def test_key_with_surrounding_whitespace_is_the_same_key(
     assert Vault(tmp_path / "vault", key=key + b"\n").get(URL, "CIP1") is not None
     monkeypatch.setenv("EESPRESSO_VAULT_KEY", f"  {key.decode()}\n")
     assert Vault(tmp_path / "vault").get(URL, "CIP1") is not None
+
+
+def test_removed_secret_is_not_kept_in_the_backup(tmp_path: Path) -> None:
+    vault = Vault(tmp_path / "vault")
+    vault.save_pending(URL, "CIP1", ACCOUNT, "x")
+    vault.save_pending(URL, "CIP2", ACCOUNT, "y")
+    assert vault.remove(URL, "CIP2")
+    backup = Vault(tmp_path / "vault.bak", key=(tmp_path / "vault.key").read_bytes())
+    assert [entry.cip for entry in backup.entries()] == ["CIP1"]
+    assert not list(tmp_path.glob(".vault*.tmp"))
