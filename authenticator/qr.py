@@ -2,10 +2,10 @@
 
 A screenshot is not a clean scan: the QR may sit on a busy page, lack its quiet zone, be
 drawn light-on-dark (dark mode), be JPEG-compressed, rotated by CSS, or be 2 device pixels
-per module. pyzbar (Debian ``libzbar0``) does the decoding; Pillow prepares the image. We try
-the cheap forms first and stop at the first authenticator key (issue 3, DESIGN.md "QR
-decoding"). Time and memory are bounded: the size is checked from the header before any
-pixel is decoded, and the whole search has a deadline.
+per module. pyzbar (Debian ``libzbar0``; exact bytes, see ``zbar.py``) decodes; Pillow
+prepares the image. We try the cheap forms first and stop at the first authenticator key
+(issue 3, DESIGN.md "QR decoding"). Time and memory are bounded: the size is checked from
+the header before any pixel is decoded, and the whole search has a CPU-time budget.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import time
 from collections.abc import Iterator
 
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
-from pyzbar.pyzbar import ZBarSymbol
-from pyzbar.pyzbar import decode as zbar_decode
 
 from authenticator.errors import ScanError, UriError
 from authenticator.otp import OtpAccount, parse_uri
+from authenticator.zbar import decode_qr
 
 MAX_PIXELS = 25_000_000  # a 1280×2000 full page at device scale 3 is 23 MP; 40 MP is refused
 MAX_WORK_PIXELS = 12_000_000  # no upscaled candidate larger than this (memory, zbar time)
@@ -42,7 +41,7 @@ def scan(png: bytes) -> OtpAccount:
     other: str | None = None
     gave_up = ""
     for candidate in _candidates(gray):
-        payloads = _decode(candidate)
+        payloads = decode_qr(candidate)
         keys = {p for p in payloads if p[:10].lower() == "otpauth://"}
         if len(keys) > 1:
             raise ScanError(
@@ -148,12 +147,6 @@ def _pad(image: Image.Image) -> Image.Image:
     """Add a white border: the QR spec's 4-module quiet zone is often cropped by screenshots."""
     border = max(16, min(image.size) // 10)
     return ImageOps.expand(image, border=border, fill=255)
-
-
-def _decode(image: Image.Image) -> list[str]:
-    """Every QR payload zbar finds, as text (undecodable bytes are replaced, never shown)."""
-    symbols = zbar_decode(image, symbols=[ZBarSymbol.QRCODE])
-    return [symbol.data.decode("utf-8", errors="replace") for symbol in symbols]
 
 
 def _account(uri: str) -> OtpAccount:

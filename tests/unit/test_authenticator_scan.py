@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import authenticator.qr as qr_module
+import authenticator.zbar as zbar_module
 from authenticator import ScanError, parse_uri, scan
 from sandbox import qr as sandbox_qr
 from sandbox import rules as sandbox_rules
@@ -233,3 +234,19 @@ def test_any_pyotp_uri_survives_qr_and_scan(secret, name, issuer, scale, border,
     buffer = io.BytesIO()
     segno.make(uri, error=error, micro=False).save(buffer, kind="png", scale=scale, border=border)
     assert scan(buffer.getvalue()) == parse_uri(uri)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
+def test_raw_accented_issuer_is_read_exactly(encoding: str) -> None:
+    """Not percent-encoded (outside the Key URI format, but the real portal is unknown):
+    zbar's charset guess would turn "Accès" into "Acc癡s"; the exact bytes are used instead."""
+    uri = f"otpauth://totp/Accès:CIP1?secret={SECRET}&issuer=Accès"
+    buffer = io.BytesIO()
+    segno.make(uri, micro=False, encoding=encoding).save(buffer, kind="png", scale=4)
+    assert scan(buffer.getvalue()).issuer == "Accès"
+
+
+def test_older_zbar_without_binary_mode_still_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """zbar < 0.23.1 has no ``qrcode.binary``: the text that pyzbar returns is used."""
+    monkeypatch.setattr(zbar_module, "_binary_setting", lambda: None)
+    assert scan(png_of(URI)) == parse_uri(URI)
