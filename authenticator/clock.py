@@ -50,7 +50,10 @@ def estimate_offset(
     ``ClockError`` (one line) when the portal cannot be reached or sends no ``Date``. Logs a
     warning when the offset exceeds ``WARN_SECONDS``.
     """
-    context = ssl.create_default_context(cafile=os.fspath(cafile)) if cafile else None
+    try:
+        context = ssl.create_default_context(cafile=os.fspath(cafile)) if cafile else None
+    except (OSError, ssl.SSLError) as error:
+        raise ClockError(f"cannot use the CA file {cafile}: {error}") from None
     samples = max(1, samples)
     bounds: list[tuple[float, float]] = []
     for index in range(samples):

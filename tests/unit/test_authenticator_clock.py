@@ -97,3 +97,8 @@ def test_phone_set_to_the_portal_clock(caplog: pytest.LogCaptureFixture) -> None
     assert synced.now() == pytest.approx(time.time() - 240.0, abs=1.5)
     assert unsynced.offset == 0.0
     assert re.search(r"is -2(39|40)\.\d s \(±", caplog.text)
+
+
+def test_missing_ca_file_is_a_clock_error(tmp_path) -> None:
+    with pytest.raises(ClockError, match="cannot use the CA file .*nowhere.pem"):
+        estimate_offset("https://127.0.0.1:9", samples=1, cafile=tmp_path / "nowhere.pem")
