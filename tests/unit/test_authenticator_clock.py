@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -99,6 +100,6 @@ def test_phone_set_to_the_portal_clock(caplog: pytest.LogCaptureFixture) -> None
     assert re.search(r"is -2(39|40)\.\d s \(±", caplog.text)
 
 
-def test_missing_ca_file_is_a_clock_error(tmp_path) -> None:
+def test_missing_ca_file_is_a_clock_error(tmp_path: Path) -> None:
     with pytest.raises(ClockError, match="cannot use the CA file .*nowhere.pem"):
         estimate_offset("https://127.0.0.1:9", samples=1, cafile=tmp_path / "nowhere.pem")
