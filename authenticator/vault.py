@@ -81,14 +81,13 @@ class Vault:
     def save_pending(self, base_url: str, cip: str, account: OtpAccount, device_name: str) -> None:
         """Record a freshly scanned key before its first code is submitted."""
         with self._change() as entries:
-            previous = entries.get(_entry_id(base_url, cip), {})
+            previous = entries.get(_entry_id(base_url, cip))
             entries[_entry_id(base_url, cip)] = {
                 "uri": account.to_uri(),
                 "state": "pending",
                 "device_name": device_name,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                # steps are time: one used under the old key stays used for the portal account
-                "last_step": previous.get("last_step"),
+                "last_step": _carried_step(previous, account.period),
             }
 
     def activate(self, base_url: str, cip: str) -> None:
@@ -177,6 +176,23 @@ class Vault:
                 f"in {self.path}: run the first access (python -m monitors enroll) first"
             )
         return entry
+
+
+def _carried_step(previous: dict | None, period: int) -> int | None:
+    """The last used step of a replaced entry, in the new key's steps.
+
+    Steps are time: the portal saw codes until the end of the old last step, so the new
+    key's steps that begin before then count as used too (re-enrollment may change the
+    period: 30 s steps and 60 s steps are not comparable numbers).
+    """
+    if previous is None or previous.get("last_step") is None:
+        return None
+    try:
+        old_period = parse_uri(previous["uri"]).period
+    except (UriError, KeyError, TypeError):
+        old_period = period  # a damaged old entry: keep its number, the safe side
+    used_until = (previous["last_step"] + 1) * old_period
+    return (used_until - 1) // period
 
 
 def _entry_id(base_url: str, cip: str) -> str:

@@ -255,3 +255,17 @@ def test_removed_secret_is_not_kept_in_the_backup(tmp_path: Path) -> None:
     backup = Vault(tmp_path / "vault.bak", key=(tmp_path / "vault.key").read_bytes())
     assert [entry.cip for entry in backup.entries()] == ["CIP1"]
     assert not list(tmp_path.glob(".vault*.tmp"))
+
+
+def test_reenrolment_with_another_period_converts_the_last_step(tmp_path: Path) -> None:
+    """Step 100 of 30 s ends at 3030 s; in 60 s steps, step 50 (3000–3060 s) overlaps it."""
+    vault = Vault(tmp_path / "vault")
+    vault.save_pending(URL, "CIP1", ACCOUNT, "a")  # period 30
+    vault.claim_step(URL, "CIP1", 100)
+    sixty = parse_uri(f"otpauth://totp/eEspresso:CIP1?secret={SECRET}&period=60")
+    vault.save_pending(URL, "CIP1", sixty, "b")
+    entry = vault.get(URL, "CIP1")
+    assert entry is not None and entry.last_step == 50
+    vault.save_pending(URL, "CIP1", ACCOUNT, "c")  # back to 30 s: 60 s step 50 ends at 3060 s
+    entry = vault.get(URL, "CIP1")
+    assert entry is not None and entry.last_step == 101
