@@ -169,13 +169,19 @@ def test_round_trip_against_pyotp(secret, name, issuer, algorithm, digits, perio
     assert secret not in repr(account)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=string.printable, max_size=120))
-def test_garbage_never_crashes_otherwise(text: str) -> None:
+@settings(max_examples=200, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        ["", "otpauth://", "otpauth://totp/", f"otpauth://totp/x:y?secret={SECRET}&"]
+    ),
+    text=st.one_of(st.text(alphabet=string.printable, max_size=120), st.text(max_size=60)),
+)
+def test_garbage_is_a_uri_error_or_an_account(prefix: str, text: str) -> None:
+    """Whatever the text, parse_uri returns an account or raises UriError — one line."""
     try:
-        parse_uri("otpauth://totp/" + text)
+        parse_uri(prefix + text)
     except UriError as error:
-        assert "\n" not in str(error)
+        assert "\n" not in str(error) and SECRET not in str(error)
 
 
 def test_issuer_written_two_unicode_ways_is_one_issuer() -> None:
