@@ -17,6 +17,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import allure
 
@@ -43,8 +44,6 @@ def record_account(account: OtpAccount) -> None:
 
 
 def _secret_of(uri: str) -> str:
-    from urllib.parse import parse_qs, urlsplit
-
     return parse_qs(urlsplit(uri).query)["secret"][0]
 
 
