@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
@@ -21,14 +21,21 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pages.failures import JourneyFailure, network_failure, slow
 from pages.result import Cause
 
+# Page → its watcher. The watcher holds its page weakly: a strong reference from the value
+# to its own key would keep every page (and its context) alive for ever in a long-lived
+# monitor runner.
 _WATCHERS: WeakKeyDictionary[Page, Navigation] = WeakKeyDictionary()
+
+
+class PageClosed(RuntimeError):
+    """The watcher's page is gone (closed and collected)."""
 
 
 class Navigation:
     """Listens to the main frame's document requests of one page."""
 
     def __init__(self, page: Page) -> None:
-        self.page = page
+        self._page = ref(page)
         self.status: int | None = None  # status of the last document response
         self.path = ""  # its path (never the query: it could carry anything)
         self.failure = ""  # Chromium's error text of the last failed navigation
@@ -45,9 +52,19 @@ class Navigation:
             watcher = _WATCHERS[page] = cls(page)
         return watcher
 
+    @property
+    def page(self) -> Page:
+        page = self._page()
+        if page is None:
+            raise PageClosed("the page of this navigation watcher was closed")
+        return page
+
     def _is_document(self, request: Request) -> bool:
+        page = self._page()
+        if page is None:
+            return False
         try:
-            return request.is_navigation_request() and request.frame == self.page.main_frame
+            return request.is_navigation_request() and request.frame == page.main_frame
         except PlaywrightError:  # requests of service workers have no frame
             return False
 

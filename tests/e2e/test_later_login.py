@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import allure
 import pytest
 
@@ -62,3 +66,45 @@ def test_logout_then_login_again_uses_a_fresh_time_step(page, enrolled, vault, s
     events = [e["event"] for e in sandbox.admin.audit(enrolled.cip)]
     assert events == ["login_ok", "login_ok"]  # no replay, no refusal
     assert sandbox.admin.account(enrolled.cip)["last_accepted_step"] == second_step
+
+
+# Run in its own process: pytest-playwright's artifact recorder holds every page of a test.
+_COLLECTED_AFTER_CLOSE = """
+import gc, os, sys, weakref
+from playwright.sync_api import sync_playwright
+from authenticator import Vault
+from pages.browser import launch_args
+from pages.journeys import later_login
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(**launch_args())
+    context = browser.new_context()
+    page = context.new_page()
+    result = later_login(page, base_url=sys.argv[1], cip=sys.argv[2],
+                         password=os.environ["EESPRESSO_PASSWORD"], vault=Vault(sys.argv[3]))
+    page_ref = weakref.ref(page)
+    context.close()
+    del page, context
+    gc.collect()
+    print(result.ok, page_ref() is None)
+"""
+
+
+@allure.feature("Later login")
+@allure.story("later login")
+def test_a_closed_page_is_not_kept_alive_by_the_journey(enrolled, vault):
+    """A long-lived monitor runs thousands of journeys: none may keep its page in memory."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _COLLECTED_AFTER_CLOSE,
+            enrolled.base_url,
+            enrolled.cip,
+            str(vault.path),
+        ],
+        env={**os.environ, "EESPRESSO_PASSWORD": enrolled.password},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.split() == ["True", "True"], run.stderr[-1000:]
