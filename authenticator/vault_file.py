@@ -2,7 +2,8 @@
 
 Losing an enrolled secret locks the monitoring account out until the helpdesk resets it
 (issue 3), so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
-the folder. A file we cannot read (wrong key, corrupt, foreign) is never overwritten.
+the folder; the replaced file stays as ``vault.bak``, one change older. A file we cannot read
+(wrong key, corrupt, foreign) is never overwritten.
 
 Layout: one ASCII header line ``EESPRESSO-VAULT 1 <key id>``, then the Fernet token of a JSON
 document. The key id (a truncated HMAC of the key) lets a wrong key be told from corruption.
@@ -41,6 +42,7 @@ def key_path(path: Path) -> Path:
 
 
 def key_id(key: bytes) -> str:
+    """A short public tag of the key (HMAC: it reveals nothing of the key itself)."""
     return hmac.new(key, b"eespresso-vault key id", hashlib.sha256).hexdigest()[:16]
 
 
