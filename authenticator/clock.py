@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from authenticator.errors import ClockError
 
@@ -50,6 +51,8 @@ def estimate_offset(
     ``ClockError`` (one line) when the portal cannot be reached or sends no ``Date``. Logs a
     warning when the offset exceeds ``WARN_SECONDS``.
     """
+    if urlsplit(base_url).scheme.lower() not in ("http", "https"):
+        raise ClockError(f"the base URL {base_url[:80]!r} is not an http(s) URL")
     try:
         context = ssl.create_default_context(cafile=os.fspath(cafile)) if cafile else None
     except (OSError, ssl.SSLError) as error:

@@ -103,3 +103,9 @@ def test_phone_set_to_the_portal_clock(caplog: pytest.LogCaptureFixture) -> None
 def test_missing_ca_file_is_a_clock_error(tmp_path: Path) -> None:
     with pytest.raises(ClockError, match="cannot use the CA file .*nowhere.pem"):
         estimate_offset("https://127.0.0.1:9", samples=1, cafile=tmp_path / "nowhere.pem")
+
+
+@pytest.mark.parametrize("url", ["paierh.example", "ftp://paierh.example"])
+def test_not_an_http_url(url: str) -> None:
+    with pytest.raises(ClockError, match="is not an http\\(s\\) URL"):
+        estimate_offset(url, samples=1)
