@@ -8,6 +8,7 @@ error a person can make ends as one line on stderr and exit code 2, never a trac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -42,25 +43,41 @@ def _run(args: argparse.Namespace) -> int:
     runner.install_signal_handlers()
     try:
         if args.once:
-            passed = runner.run_once()
-            if config.metrics.pushgateway:
-                try:
-                    metrics.push(config.metrics.pushgateway, config.metrics.job)
-                except OSError as exc:
-                    print(f"monitors: push to {config.metrics.pushgateway} failed: {exc}",
-                          file=sys.stderr)  # fmt: skip
-                    passed = False
-            return 0 if passed else 1
-        if config.metrics.port is not None:
-            port = metrics.serve(config.metrics.port, config.metrics.host)
-            print(f"metrics on http://{config.metrics.host}:{port}/metrics", flush=True)
-        runner.run_forever(max_probes=args.max_probes)
-        return 0
+            code = _once(runner, metrics, config)
+        else:
+            code = _forever(runner, metrics, config, args.max_probes)
     finally:
         # After SIGTERM the browser is already killed and its thread may sleep in a journey
         # (waiting for a fresh TOTP step): do not wait for a polite close then.
         browser.close(timeout=2.0 if runner.stop.is_set() else 30.0)
         history.close()
+    if runner.stop.is_set():
+        # Every result is committed and Chromium is gone; the browser thread may still be
+        # inside Playwright, and finalising the interpreter under it can crash (SIGSEGV).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _once(runner, metrics, config) -> int:
+    """Each monitor once, then push to the Pushgateway if configured: 0 all passed, else 1."""
+    passed = runner.run_once()
+    if config.metrics.pushgateway:
+        try:
+            metrics.push(config.metrics.pushgateway, config.metrics.job)
+        except OSError as exc:
+            print(f"monitors: push to {config.metrics.pushgateway} failed: {exc}", file=sys.stderr)
+            passed = False
+    return 0 if passed else 1
+
+
+def _forever(runner, metrics, config, max_probes: int | None) -> int:
+    if config.metrics.port is not None:
+        port = metrics.serve(config.metrics.port, config.metrics.host)
+        print(f"metrics on http://{config.metrics.host}:{port}/metrics", flush=True)
+    runner.run_forever(max_probes=max_probes)
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -281,10 +281,13 @@ def _metrics(r: _Reader) -> Metrics:
     port = r.get("port", int)
     if port is not None and not 0 <= port <= 65535:
         raise r.err("port", f"{port} is not a TCP port")
+    gateway = r.get("pushgateway", str)
+    if gateway is not None and urlsplit(gateway).scheme not in ("http", "https"):
+        raise r.err("pushgateway", f'{gateway!r} is not an http(s) URL like "http://host:9091"')
     return Metrics(
         port=port,
         host=r.get("host", str, "127.0.0.1"),
-        pushgateway=r.get("pushgateway", str),
+        pushgateway=gateway,
         job=r.get("job", str, "eespresso_monitors"),
     )
 

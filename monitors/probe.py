@@ -65,28 +65,33 @@ class Prober:
 
     def probe(self, monitor: Monitor) -> Outcome:
         target, cip = monitor.target.base_url, monitor.account.cip
-        pause = self.history.paused(monitor.id)  # `resume` may run in another process
-        self.metrics.paused.labels(monitor.id, target).set(0 if pause is None else 1)
-        if pause is not None:
-            return Outcome(monitor.id, skipped=f"{pause[1]}; run 'python -m monitors resume "
-                           f"{monitor.id}'")  # fmt: skip
-        retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
-        if retry_at is not None:
-            when = time.strftime("%H:%M:%S", time.localtime(retry_at))
-            return Outcome(monitor.id, skipped=f"3 failed logins on this account in 15 min; "
-                           f"next try after {when}")  # fmt: skip
         lock = safety.account_lock(self.lock_dir, target, cip)
         try:
             safety.acquire(lock, timeout_s=monitor.timeout_s)
         except safety.AccountBusy as exc:
             return Outcome(monitor.id, skipped=str(exc))
-        try:
+        try:  # checked under the lock: another process may have just used the account
+            if why := self._must_skip(monitor):
+                return Outcome(monitor.id, skipped=why)
             record = self._run(monitor)
         finally:
             lock.release()
         if self.stop is not None and self.stop.is_set():
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
         return self.settle(monitor, record)
+
+    def _must_skip(self, monitor: Monitor) -> str:
+        """Why this probe must not log in now ('' if it may)."""
+        target, cip = monitor.target.base_url, monitor.account.cip
+        pause = self.history.paused(monitor.id)  # `resume` may run in another process
+        self.metrics.paused.labels(monitor.id, target).set(0 if pause is None else 1)
+        if pause is not None:
+            return f"{pause[1]}; run 'python -m monitors resume {monitor.id}'"
+        retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
+        if retry_at is not None:
+            when = time.strftime("%H:%M:%S", time.localtime(retry_at))
+            return f"3 failed logins on this account in 15 min; next try after {when}"
+        return ""
 
     def _run(self, monitor: Monitor) -> ProbeRecord:
         started = time.time()

@@ -95,6 +95,18 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
         prober.history.close()
 
 
+def assert_no_secret(prober: Prober, bodies: list[dict], *secrets: str) -> None:
+    """Passwords never reach the history file, the alerts or the metrics (DESIGN "Secrets")."""
+    from prometheus_client import generate_latest
+
+    folder = prober.config.history.parent
+    stored = b"".join(p.read_bytes() for p in folder.glob(prober.config.history.name + "*")
+                      if p.is_file())  # fmt: skip
+    exposed = json.dumps(bodies).encode() + generate_latest(prober.metrics.registry)
+    for secret in secrets:
+        assert secret.encode() not in stored + exposed
+
+
 def statuses(bodies: list[dict]) -> list[str]:
     return [body["type"] for body in bodies]
 
@@ -115,6 +127,7 @@ def test_outage_of_five_probes_gives_one_alert_and_one_recovery(portal, make, ho
     assert "HTTP 503" in bodies[0]["message"]  # the journey's last error, in the alert
     assert "Failed step: " in bodies[0]["message"] and "Failed step: -" not in bodies[0]["message"]
     assert "RECOVERED" in bodies[1]["title"]
+    assert_no_secret(prober, bodies, PASSWORD)
 
 
 def test_one_transient_failure_raises_no_alert(portal, make, hook):
@@ -139,6 +152,7 @@ def test_wrong_password_pauses_the_monitor_before_any_lockout(portal, make, hook
     assert events == ["password_rejected", "password_rejected"]  # < 5: never locked
     assert not portal.admin.account(monitor.account.cip)["locked"]
     bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=15)
+    assert_no_secret(prober, bodies, "Wrong-Horse-Battery9", PASSWORD)
     assert len(bodies) == 1 and "paused to protect the account from lockout" in bodies[0][
         "message"].lower()  # fmt: skip
 

@@ -82,6 +82,7 @@ def test_cron_schedule(tmp_path):
         ('history = "data/history.sqlite"', "histroy = 'x'", "histroy: unknown key"),
         ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
         ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
+        ("[alerts]", "[metrics]\npushgateway = 'gw:9091'\n[alerts]", "metrics.pushgateway"),
     ],
 )
 def test_mistakes_give_one_clear_line(tmp_path, old, new, expected):

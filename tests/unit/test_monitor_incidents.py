@@ -215,3 +215,13 @@ def test_account_lock_is_shared_across_processes(tmp_path, hook):
         holder.kill()
         holder.wait(timeout=10)
     safety.acquire(lock, timeout_s=5).release()  # free again once the holder is gone
+
+
+def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
+    from monitors.alerts import Channels, Notice
+    from monitors.testing import free_port
+
+    channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
+    notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
+    assert channels.send(notice) is False
+    assert "alert for login-a not delivered" in caplog.text
