@@ -1,0 +1,74 @@
+"""Grading a journey result against thresholds: ok, degraded or failed (slow), per step."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from monitors.config import load
+from monitors.grading import grade, limits
+from pages.result import Cause, JourneyResult
+
+CONFIG = """
+[targets.t]
+base_url = "http://127.0.0.1:9"
+[accounts.a]
+cip = "C1"
+password_env = "X"
+[[monitors]]
+id = "m"
+target = "t"
+account = "a"
+every = "1m"
+timeout = "40s"
+[monitors.thresholds]
+degraded_ms = 3000
+max_ms = 8000
+[monitors.thresholds.steps.code]
+degraded_ms = 500
+max_ms = 2000
+"""
+
+
+@pytest.fixture
+def monitor(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text(textwrap.dedent(CONFIG))
+    return load(path).monitors[0]
+
+
+def result(ok=True, total=1000.0, code=200.0, cause=None) -> JourneyResult:
+    return JourneyResult("later_login", "http://127.0.0.1:9", "C1", ok=ok, cause=cause,
+                         error="" if ok else "refused", failed_step="" if ok else "code",
+                         steps={"open": 300.0, "login": 300.0, "code": code, "home": 50.0},
+                         duration_ms=total)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "cause", "words"),
+    [
+        ({}, "ok", None, ""),
+        ({"code": 800.0}, "degraded", "slow", "step code took 800 ms, above its degraded_ms 500"),
+        ({"total": 4000.0}, "degraded", "slow", "journey took 4000 ms, above degraded_ms 3000"),
+        ({"code": 2500.0}, "failed", "slow", "step code took 2500 ms, above its max_ms 2000"),
+        ({"total": 9000.0}, "failed", "slow", "journey took 9000 ms, above max_ms 8000"),
+        ({"ok": False, "cause": Cause.CODE_REJECTED}, "failed", "code_rejected", "refused"),
+    ],
+)
+def test_grades(monitor, kwargs, status, cause, words):
+    record = grade(monitor, result(**kwargs), started=1.0)
+    assert (record.status, record.cause) == (status, cause)
+    assert words in record.error
+    assert record.steps["code"] == kwargs.get("code", 200.0)
+
+
+def test_a_probe_failure_is_not_blamed_on_the_portal(monitor):
+    record = grade(monitor, "browser error: TargetClosedError: crashed", started=1.0)
+    assert (record.status, record.cause) == ("failed", "probe_error")
+
+
+def test_limits_given_to_the_journey(monitor):
+    given = limits(monitor)
+    assert given.max_ms == 8000 and given.step_max_ms == {"code": 2000}
+    assert given.timeout_ms == 20_000  # half the probe's timeout, so the journey ends first
