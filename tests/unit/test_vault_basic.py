@@ -109,6 +109,7 @@ def test_encrypted_at_rest_and_modes(tmp_path: Path) -> None:
     assert mode(path) == 0o600
     assert mode(path.with_name("vault.key")) == 0o600
     assert mode(path.parent) == 0o700
+    assert mode(path.with_name("vault.lock")) == 0o600
     assert not list(path.parent.glob("*.tmp"))
 
 
