@@ -230,7 +230,8 @@ def test_tls_expiry_of_an_https_target(make, days, status):
         prober, monitor = make(tls_sandbox, verify_tls=False)
         record = prober.probe(monitor).record
     assert (record.status, record.cause) == (status, "tls_expiring"), record.error
-    metric = prober.metrics.tls_expiry.labels(monitor.id, monitor.target.base_url)._value.get()
+    labels = {"monitor": monitor.id, "target": monitor.target.base_url}
+    metric = prober.metrics.registry.get_sample_value("eespresso_tls_cert_expiry_seconds", labels)
     assert metric / 86400 == pytest.approx(days, abs=1.1)
 
 
