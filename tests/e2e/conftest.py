@@ -34,6 +34,15 @@ from sandbox.testing import RunningSandbox, running_sandbox
 
 # Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
 SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}
+# Never on a real portal: negative tests count failures against the account (5 lock it,
+# PORTAL.md) and variant tests need the sandbox's markup switches.
+SANDBOX_MARKERS = ("negative", "variants")
+
+
+def _needs_sandbox(item: pytest.Item) -> bool:
+    if SANDBOX_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    return any(item.get_closest_marker(name) for name in SANDBOX_MARKERS)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,7 +64,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     if settings.is_sandbox:
         return
-    sandbox_only = [i for i in items if SANDBOX_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    sandbox_only = [i for i in items if _needs_sandbox(i)]
     if sandbox_only:
         config.hook.pytest_deselected(items=sandbox_only)
         items[:] = [i for i in items if i not in sandbox_only]

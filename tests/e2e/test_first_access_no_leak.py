@@ -130,7 +130,8 @@ def _leaks(blobs: dict[str, str], entries: list[dict[str, str]], codes: set[str]
 
 @allure.story("masked screenshots")
 @pytest.mark.enrollment
-def test_failure_screenshots_mask_the_qr_password_and_code(page, account, tmp_path):
+def test_failure_screenshots_mask_the_qr_password_and_code(page, make_account, tmp_path):
+    account = make_account()
     login = LoginPage.open(page, account.base_url)
     login.password.fill(account.password)
     box = login.password.bounding_box()

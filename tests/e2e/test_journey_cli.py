@@ -92,7 +92,7 @@ def test_login_with_the_vault_secret_exits_0(enrolled, vault):
 
 
 @allure.story("later login")
-@pytest.mark.login
+@pytest.mark.negative
 def test_failed_login_exits_1_with_the_cause_in_words(enrolled, vault, tmp_path):
     result = cli(
         "login",
