@@ -63,6 +63,10 @@ def test_a_real_target_runs_the_login_smoke_test_with_the_configured_account(san
     assert f"target: {sandbox.url}; CIP: {account.cip}; password: set" in run.stdout
     assert account.password not in run.stdout + run.stderr
     assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["login_ok"]
+    # Negative tests would count failures towards the account's lockout: never there.
+    negative = _pytest("-m", "negative", account=account, vault=vault_path)
+    assert negative.returncode == 5 and "deselected" in negative.stdout  # nothing ran
+    assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["login_ok"]
 
 
 @allure.story("first access")
