@@ -12,9 +12,10 @@ zbar without that setting falls back to ``pyzbar.decode``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from ctypes import byref, c_int, c_void_p, cast, string_at
+from typing import Any
 
 from PIL import Image
 from pyzbar import wrapper
@@ -55,7 +56,12 @@ def _text_mode(image: Image.Image) -> list:
 
 def _binary_mode(image: Image.Image, binary: tuple[int, int, int]) -> list[bytes]:
     pixels = image.tobytes()
-    with _scanner() as scanner, _zbar_image() as zbar_image:
+    with (
+        _zbar_object(
+            "scanner", wrapper.zbar_image_scanner_create, wrapper.zbar_image_scanner_destroy
+        ) as scanner,
+        _zbar_object("image", wrapper.zbar_image_create, wrapper.zbar_image_destroy) as zbar_image,
+    ):
         wrapper.zbar_image_scanner_set_config(scanner, 0, wrapper.ZBarConfig.CFG_ENABLE, 0)
         wrapper.zbar_image_scanner_set_config(
             scanner, ZBarSymbol.QRCODE, wrapper.ZBarConfig.CFG_ENABLE, 1
@@ -77,22 +83,14 @@ def _binary_mode(image: Image.Image, binary: tuple[int, int, int]) -> list[bytes
 
 
 @contextmanager
-def _scanner() -> Iterator[object]:
-    scanner = wrapper.zbar_image_scanner_create()
-    if not scanner:
-        raise MemoryError("zbar could not create a scanner")
+def _zbar_object(
+    what: str, create: Callable[[], Any], destroy: Callable[[Any], None]
+) -> Iterator[Any]:
+    """A zbar C object (scanner, image) destroyed on exit, whatever happens."""
+    handle = create()
+    if not handle:
+        raise MemoryError(f"zbar could not create its {what}")
     try:
-        yield scanner
+        yield handle
     finally:
-        wrapper.zbar_image_scanner_destroy(scanner)
-
-
-@contextmanager
-def _zbar_image() -> Iterator[object]:
-    zbar_image = wrapper.zbar_image_create()
-    if not zbar_image:
-        raise MemoryError("zbar could not create an image")
-    try:
-        yield zbar_image
-    finally:
-        wrapper.zbar_image_destroy(zbar_image)
+        destroy(handle)
