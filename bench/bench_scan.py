@@ -31,12 +31,6 @@ from authenticator import ScanError, scan  # noqa: E402
 from tests.fixtures import qr_corpus  # noqa: E402
 
 
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 def _cases() -> dict[str, bytes]:
     uri = qr_corpus.random_uri(random.Random(1))
     spec = qr_corpus.Spec(uri, px=4, border=2)
@@ -54,10 +48,12 @@ def _cases() -> dict[str, bytes]:
     blank = qr_corpus.busy_page(
         Image.new("RGB", (1, 1), "white"), (1280, 2000), 1.0, dark=False, seed=0
     )
-    cases["full page 1280×2000 without QR (error path)"] = _png(blank)
+    cases["full page 1280×2000 without QR (error path)"] = qr_corpus.encoded(blank)
     worst = blank.resize((3840, 6000))  # device scale 3: the largest size scan() accepts
-    cases["full page ×3 (23 MP) without QR (worst case)"] = _png(worst)
-    cases["40 MP image (refused from its header)"] = _png(Image.new("1", (8000, 5000), 1))
+    cases["full page ×3 (23 MP) without QR (worst case)"] = qr_corpus.encoded(worst)
+    cases["40 MP image (refused from its header)"] = qr_corpus.encoded(
+        Image.new("1", (8000, 5000), 1)
+    )
     return cases
 
 

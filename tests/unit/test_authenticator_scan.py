@@ -25,15 +25,18 @@ from authenticator import ScanError, parse_uri, scan
 from sandbox import qr as sandbox_qr
 from sandbox import rules as sandbox_rules
 from tests.fixtures import qr_corpus
+from tests.fixtures.qr_corpus import encoded
 
 CORPUS = list(qr_corpus.specs())
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 URI = f"otpauth://totp/eEspresso:CIP1?secret={SECRET}&issuer=eEspresso"
 
 
-def png_of(payload: str, scale: int = 4) -> bytes:
+def png_of(payload: str, *, error: str = "m", encoding: str | None = None, **save: int) -> bytes:
+    """A clean segno QR of ``payload`` (scale 4 unless told)."""
     buffer = io.BytesIO()
-    segno.make(payload, micro=False).save(buffer, kind="png", scale=scale)
+    code = segno.make(payload, error=error, micro=False, encoding=encoding)
+    code.save(buffer, kind="png", **{"scale": 4, **save})
     return buffer.getvalue()
 
 
@@ -64,18 +67,19 @@ def test_rgba_qr_on_transparent_background() -> None:
     alpha = opaque.point(lambda value: 255 - value)  # dark module → opaque
     rgba = Image.merge("RGBA", (*[Image.new("L", opaque.size, 0)] * 3, alpha))
     assert rgba.convert("L").getextrema() == (0, 0)
-    buffer = io.BytesIO()
-    rgba.save(buffer, "PNG")
-    assert scan(buffer.getvalue()).account == "CIP1"
+    assert scan(encoded(rgba)).account == "CIP1"
+
+
+def side_by_side(*payloads: str) -> bytes:
+    """One screenshot holding a QR code of each payload, left to right."""
+    page = Image.new("L", (450 * len(payloads), 450), 255)
+    for index, payload in enumerate(payloads):
+        page.paste(Image.open(io.BytesIO(png_of(payload))), (450 * index + 10, 10))
+    return encoded(page)
 
 
 def test_otpauth_is_chosen_beside_another_qr() -> None:
-    page = Image.new("L", (900, 400), 255)
-    page.paste(Image.open(io.BytesIO(png_of("https://example.org/aide"))), (20, 20))
-    page.paste(Image.open(io.BytesIO(png_of(URI))), (450, 20))
-    buffer = io.BytesIO()
-    page.save(buffer, "PNG")
-    assert scan(buffer.getvalue()).account == "CIP1"
+    assert scan(side_by_side("https://example.org/aide", URI)).account == "CIP1"
 
 
 def _expect_scan_error(data: bytes, words: str) -> str:
@@ -88,9 +92,8 @@ def _expect_scan_error(data: bytes, words: str) -> str:
 
 
 def test_no_qr() -> None:
-    buffer = io.BytesIO()
-    Image.new("RGB", (412, 380), "white").save(buffer, "PNG")
-    _expect_scan_error(buffer.getvalue(), "no QR code found in the 412×380 screenshot")
+    blank = encoded(Image.new("RGB", (412, 380), "white"))
+    _expect_scan_error(blank, "no QR code found in the 412×380 screenshot")
 
 
 def test_web_address_qr() -> None:
@@ -120,13 +123,8 @@ def test_qr_with_unusable_key(uri: str, words: str) -> None:
 
 
 def test_two_different_keys_are_refused() -> None:
-    other = URI.replace("CIP1", "CIP2")
-    page = Image.new("L", (900, 450), 255)
-    page.paste(Image.open(io.BytesIO(png_of(URI))), (10, 10))
-    page.paste(Image.open(io.BytesIO(png_of(other))), (460, 10))
-    buffer = io.BytesIO()
-    page.save(buffer, "PNG")
-    _expect_scan_error(buffer.getvalue(), "2 different authenticator QR codes")
+    two = side_by_side(URI, URI.replace("CIP1", "CIP2"))
+    _expect_scan_error(two, "2 different authenticator QR codes")
 
 
 def test_truncated_png() -> None:
@@ -150,9 +148,7 @@ def test_empty_and_wrong_type() -> None:
 def test_forty_megapixels_is_refused_before_decoding() -> None:
     """8000×5000: refused from the header. Measured in a forked child (Pillow's pixel buffers
     are invisible to tracemalloc): its peak RSS grows far less than the 40 MB of pixels."""
-    buffer = io.BytesIO()
-    Image.new("1", (8000, 5000), 1).save(buffer, "PNG")
-    data = buffer.getvalue()
+    data = encoded(Image.new("1", (8000, 5000), 1))
     _expect_scan_error(data, "8000×5000 screenshot is too large (40 MP")
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -193,9 +189,8 @@ def test_huge_header_is_refused(side: int, words: str) -> None:
 def test_search_stops_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The search is bounded: past its CPU budget it stops and says so (no QR: all forms fail)."""
     monkeypatch.setattr(qr_module, "DEADLINE_SECONDS", 0.0)
-    buffer = io.BytesIO()
-    Image.new("L", (1200, 900), 255).save(buffer, "PNG")
-    _expect_scan_error(buffer.getvalue(), "no QR code found in the 1200×900 screenshot (gave up")
+    blank = encoded(Image.new("L", (1200, 900), 255))
+    _expect_scan_error(blank, "no QR code found in the 1200×900 screenshot (gave up")
 
 
 @pytest.mark.parametrize(
@@ -235,9 +230,7 @@ def test_any_pyotp_uri_survives_qr_and_scan(secret, name, issuer, scale, border,
     """pyotp's URI → segno PNG → scan → the same account (names with accents, '/', spaces)."""
     name = name.strip() or "CIP"
     uri = pyotp.TOTP(secret.rstrip("=")).provisioning_uri(name=name, issuer_name=issuer)
-    buffer = io.BytesIO()
-    segno.make(uri, error=error, micro=False).save(buffer, kind="png", scale=scale, border=border)
-    assert scan(buffer.getvalue()) == parse_uri(uri)
+    assert scan(png_of(uri, error=error, scale=scale, border=border)) == parse_uri(uri)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
@@ -245,9 +238,7 @@ def test_raw_accented_issuer_is_read_exactly(encoding: str) -> None:
     """Not percent-encoded (outside the Key URI format, but the real portal is unknown):
     zbar's charset guess would turn "Accès" into "Acc癡s"; the exact bytes are used instead."""
     uri = f"otpauth://totp/Accès:CIP1?secret={SECRET}&issuer=Accès"
-    buffer = io.BytesIO()
-    segno.make(uri, micro=False, encoding=encoding).save(buffer, kind="png", scale=4)
-    assert scan(buffer.getvalue()).issuer == "Accès"
+    assert scan(png_of(uri, encoding=encoding)).issuer == "Accès"
 
 
 def test_older_zbar_without_binary_mode_still_scans(monkeypatch: pytest.MonkeyPatch) -> None:
