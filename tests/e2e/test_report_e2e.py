@@ -13,33 +13,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from pages.browser import launch_args
+from tests.fixtures.allure.support import offline_report, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 LEDGER_ENV = "EESPRESSO_SECRET_LEDGER"
 # Allure's single-file report embeds its data as d("name","<base64>") calls.
 _EMBEDDED = re.compile(r'd\("([^"]+)","([A-Za-z0-9+/=]*)"\)')
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def embedded_text(index: Path) -> str:
@@ -59,7 +43,7 @@ def smoke_run(tmp_path_factory):
     """Allure results of ``pytest -m smoke`` on the E2E suite, and the secrets it used."""
     work = tmp_path_factory.mktemp("smoke")
     results, ledger = work / "allure-results", work / "secrets.jsonl"
-    done = run(
+    done = run_python(
         "-m", "pytest", "-m", "smoke", "-p", "no:cacheprovider", "-q",
         f"--alluredir={results}", "tests/e2e",
         env={LEDGER_ENV: str(ledger)},
@@ -75,13 +59,13 @@ def test_smoke_results_render_pass_the_gate_and_open_offline(smoke_run, playwrig
     report, history = work / "report", work / "history.jsonl"
     summary, junit = work / "gate.md", work / "gate.xml"
 
-    html = run("-m", "reports", "html", "--results", str(results), "--out", str(report),
+    html = run_python("-m", "reports", "html", "--results", str(results), "--out", str(report),
                "--history", str(history))  # fmt: skip
     assert html.returncode == 0, html.stderr
     index = report / "index.html"
     assert html.stdout.strip() == f"report: {index}"
 
-    gate = run("-m", "reports", "gate", "--results", str(results), "--summary", str(summary),
+    gate = run_python("-m", "reports", "gate", "--results", str(results), "--summary", str(summary),
                "--junit", str(junit), "--report-url", index.as_uri())  # fmt: skip
     lines = gate.stdout.splitlines()
     assert gate.returncode == 0, gate.stdout + gate.stderr
@@ -91,10 +75,7 @@ def test_smoke_results_render_pass_the_gate_and_open_offline(smoke_run, playwrig
     assert f"[HTML report]({index.as_uri()})" in summary.read_text()
     assert len(ET.parse(junit).getroot().findall("./testsuite/testcase")) == 7
 
-    browser = playwright.chromium.launch(**launch_args())
-    try:
-        page = browser.new_context(offline=True).new_page()
-        page.goto(index.as_uri())
+    with offline_report(playwright, index) as (page, outside):
         page.get_by_text("browser.version").wait_for(timeout=30_000)  # the E2E environment
         assert "suite.version" in page.inner_text("body")
         # The tree groups by the journeys' feature, then story; passed groups start collapsed.
@@ -103,8 +84,7 @@ def test_smoke_results_render_pass_the_gate_and_open_offline(smoke_run, playwrig
         for test in ("test_first_access", "test_later_login"):
             page.get_by_text(re.compile(f"^{test}")).first.wait_for()
         assert "Passed 2" in page.inner_text("body")
-    finally:
-        browser.close()
+    assert outside == []
 
     written = [embedded_text(index), history.read_text(), summary.read_text(), junit.read_text()]
     leaked = [s for s in secrets if any(s in text for text in written)]

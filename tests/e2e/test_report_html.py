@@ -10,47 +10,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from pages.browser import launch_args
-from reports.__main__ import main
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allure"
-OFFLINE_SCHEMES = ("file:", "data:", "blob:", "about:")
-
-
-@pytest.fixture
-def chromium(playwright):
-    browser = playwright.chromium.launch(**launch_args())
-    yield browser
-    browser.close()
+from tests.fixtures.allure.support import FIXTURES, cli, offline_report
 
 
 def render(capsys, results: Path, out: Path, *extra: str) -> tuple[int, str, str]:
-    code = main(["html", "--results", str(results), "--out", str(out), *extra])
-    stdout, stderr = capsys.readouterr()
-    return code, stdout, stderr
+    return cli(capsys, "html", "--results", str(results), "--out", str(out), *extra)
 
 
-def open_offline(chromium, index: Path):
-    """Load ``index`` from file:// with every non-disk request refused and recorded."""
-    context = chromium.new_context(offline=True)
-    page = context.new_page()
-    outside: list[str] = []
-    page.on(
-        "request", lambda r: None if r.url.startswith(OFFLINE_SCHEMES) else outside.append(r.url)
-    )
-    page.goto(index.as_uri())
-    return page, outside
-
-
-def test_report_opens_from_disk_offline_and_shows_the_tests(capsys, chromium, tmp_path):
+def test_report_opens_from_disk_offline_and_shows_the_tests(capsys, playwright, tmp_path):
     out = tmp_path / "report"
     code, stdout, _ = render(capsys, FIXTURES / "failure", out)
     assert code == 0
     index = out / "index.html"
     assert stdout.strip() == f"report: {index}"
-    page, outside = open_offline(chromium, index)
+    with offline_report(playwright, index) as (page, outside):
+        check_failure_report(page)
+    assert outside == []  # no analytics, fonts or data fetched from anywhere but the disk
+    assert "googletagmanager" not in index.read_text(encoding="utf-8")
+
+
+def check_failure_report(page) -> None:
+    """The failure fixture's report: its tests, environment and journey-cause category."""
     page.get_by_text("test_later_login").first.wait_for(timeout=30_000)  # failed: expanded
     assert "eEspresso remote access" in page.title()
     # Grouped by feature, then story (the E2E suite's labels); passed groups start collapsed.
@@ -61,25 +41,23 @@ def test_report_opens_from_disk_offline_and_shows_the_tests(capsys, chromium, tm
     page.get_by_text("suite.version").wait_for()  # the environment, shown expanded
     page.get_by_role("button", name="Categories").first.click()
     page.get_by_text("Authenticator code refused").wait_for()
-    assert outside == []  # no analytics, fonts or data fetched from anywhere but the disk
-    assert "googletagmanager" not in index.read_text(encoding="utf-8")
 
 
-def status_dynamics(chromium, index: Path) -> str:
+def status_dynamics(playwright, index: Path) -> str:
     """The text of the report's « Status dynamics » trend chart (Graphs section)."""
-    page, _ = open_offline(chromium, index)
-    page.get_by_role("button", name="Report").first.click()  # the section menu
-    page.get_by_text("Graphs", exact=True).click()
-    page.get_by_text("Status dynamics").wait_for()
-    body = page.inner_text("body")
+    with offline_report(playwright, index) as (page, _):
+        page.get_by_role("button", name="Report").first.click()  # the section menu
+        page.get_by_text("Graphs", exact=True).click()
+        page.get_by_text("Status dynamics").wait_for()
+        body = page.inner_text("body")
     return body.split("Status dynamics", 1)[1].split("Test results by severities", 1)[0]
 
 
-def test_history_is_kept_across_runs_for_trends(capsys, chromium, tmp_path):
+def test_history_is_kept_across_runs_for_trends(capsys, playwright, tmp_path):
     history, out = tmp_path / "history.jsonl", tmp_path / "report"
     code, _, _ = render(capsys, FIXTURES / "failure", out, "--no-history")
     assert code == 0
-    assert "No history information available" in status_dynamics(chromium, out / "index.html")
+    assert "No history information available" in status_dynamics(playwright, out / "index.html")
     for results in ("failure", "all_pass"):
         code, _, _ = render(capsys, FIXTURES / results, out, "--history", str(history))
         assert code == 0
@@ -87,7 +65,7 @@ def test_history_is_kept_across_runs_for_trends(capsys, chromium, tmp_path):
     assert len(runs) == 2
     statuses = [sorted(r["status"] for r in run["testResults"].values()) for run in runs]
     assert statuses == [["failed", "passed", "passed"], ["passed", "passed", "passed"]]
-    trend = status_dynamics(chromium, out / "index.html")
+    trend = status_dynamics(playwright, out / "index.html")
     assert "No history information available" not in trend and "Latest" in trend
 
 

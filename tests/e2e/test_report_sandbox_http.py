@@ -12,30 +12,15 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pyotp
 import pytest
 
-from pages.browser import launch_args
 from sandbox.testing import running_sandbox
+from tests.fixtures.allure.support import FIXTURES, offline_report, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
-JOURNEY = ROOT / "tests" / "fixtures" / "allure" / "http_login_journey.py"
-
-
-def python(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None):
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+JOURNEY = FIXTURES / "http_login_journey.py"
 
 
 def run_journey(work: Path, name: str, env: dict[str, str]) -> Path:
@@ -44,7 +29,7 @@ def run_journey(work: Path, name: str, env: dict[str, str]) -> Path:
     folder.mkdir()
     shutil.copy(JOURNEY, folder / "test_http_login.py")
     results = work / f"{name}-results"
-    python("-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
+    run_python("-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
            f"--alluredir={results}", "test_http_login.py", cwd=folder, env=env)  # fmt: skip
     return results
 
@@ -70,7 +55,9 @@ def policy(work: Path) -> Path:
 
 def test_a_good_login_passes_the_gate(runs):
     work, good, _, _ = runs
-    gate = python("-m", "reports", "gate", "--results", str(good), "--policy", str(policy(work)))
+    gate = run_python(
+        "-m", "reports", "gate", "--results", str(good), "--policy", str(policy(work))
+    )
     assert gate.returncode == 0, gate.stdout + gate.stderr
     assert "PASS  journey[later login]: 1 test passed" in gate.stdout.splitlines()
 
@@ -78,7 +65,7 @@ def test_a_good_login_passes_the_gate(runs):
 def test_refused_credentials_fail_the_gate_and_show_in_the_report(runs, playwright):
     work, good, refused, used = runs
     summary, history, report = work / "gate.md", work / "history.jsonl", work / "report"
-    gate = python("-m", "reports", "gate", "--results", str(refused), "--policy",
+    gate = run_python("-m", "reports", "gate", "--results", str(refused), "--policy",
                   str(policy(work)), "--summary", str(summary))  # fmt: skip
     assert gate.returncode == 1, gate.stdout + gate.stderr
     lines = gate.stdout.splitlines()
@@ -90,18 +77,14 @@ def test_refused_credentials_fail_the_gate_and_show_in_the_report(runs, playwrig
     assert "| failed | Credentials refused (credentials_rejected) |" in summary.read_text()
 
     for results in (good, refused):  # two runs into one history: the report has a trend
-        html = python("-m", "reports", "html", "--results", str(results), "--out", str(report),
+        html = run_python("-m", "reports", "html", "--results", str(results), "--out", str(report),
                       "--history", str(history))  # fmt: skip
         assert html.returncode == 0, html.stderr
     assert len(history.read_text().splitlines()) == 2
-    browser = playwright.chromium.launch(**launch_args())
-    try:
-        page = browser.new_context(offline=True).new_page()
-        page.goto((report / "index.html").as_uri())
+    with offline_report(playwright, report / "index.html") as (page, outside):
         page.get_by_text("test_later_login_over_http").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="Categories").first.click()
         page.get_by_text("Credentials refused").wait_for()
-    finally:
-        browser.close()
+    assert outside == []
     written = [summary.read_text(), history.read_text(), gate.stdout]
     assert not [s for s in used if any(s in text for text in written)]

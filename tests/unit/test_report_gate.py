@@ -7,19 +7,23 @@ test-count rules run through the real Allure 3 CLI (node), so these tests need `
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from reports.__main__ import main
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "allure"
+from tests.fixtures.allure.support import FIXTURES, ROOT, cli
 
 
 def gate(capsys, folder: str, *extra: str) -> tuple[int, list[str], str]:
-    code = main(["gate", "--results", str(FIXTURES / folder), *extra])
-    out, err = capsys.readouterr()
+    code, out, err = cli(capsys, "gate", "--results", str(FIXTURES / folder), *extra)
     return code, out.splitlines(), err
+
+
+def assert_unusable(result: tuple[int, list[str], str], says: str) -> None:
+    """Exit 2, no rule line (never a verdict, never a pass), one error line saying ``says``."""
+    code, lines, err = result
+    assert (code, lines) == (2, [])
+    assert len(err.strip().splitlines()) == 1 and says in err
+    assert err.startswith("reports gate: error: ")
 
 
 def line_of(lines: list[str], rule: str) -> str:
@@ -115,19 +119,15 @@ def test_flaky_passes_by_default_and_fails_when_the_policy_counts_it(capsys, tmp
 )
 def test_unusable_results_exit_2_with_one_line(capsys, tmp_path, folder, says):
     summary = tmp_path / "gate.md"
-    code, lines, err = gate(capsys, folder, "--summary", str(summary))
-    assert code == 2
-    assert lines == [] and not summary.exists()  # never a verdict, never a pass
-    assert len(err.strip().splitlines()) == 1 and says in err
-    assert err.startswith("reports gate: error: ")
+    assert_unusable(gate(capsys, folder, "--summary", str(summary)), says)
+    assert not summary.exists()
 
 
 def test_unknown_policy_key_names_the_key_and_the_file(capsys, tmp_path):
     policy = tmp_path / "gate.toml"
     policy.write_text("[allure]\nmax_failure = 0\n")
-    code, _, err = gate(capsys, "all_pass", "--policy", str(policy))
-    assert code == 2
-    assert f"policy {policy}: unknown key 'allure.max_failure'" in err
+    result = gate(capsys, "all_pass", "--policy", str(policy))
+    assert_unusable(result, f"policy {policy}: unknown key 'allure.max_failure'")
 
 
 @pytest.mark.parametrize(
@@ -146,16 +146,12 @@ def test_unknown_policy_key_names_the_key_and_the_file(capsys, tmp_path):
 def test_bad_policies_exit_2(capsys, tmp_path, body, says):
     policy = tmp_path / "gate.toml"
     policy.write_text(body)
-    code, lines, err = gate(capsys, "all_pass", "--policy", str(policy))
-    assert (code, lines) == (2, [])
-    assert says in err and len(err.strip().splitlines()) == 1
+    assert_unusable(gate(capsys, "all_pass", "--policy", str(policy)), says)
 
 
 def test_the_example_policy_is_valid_and_asks_for_the_history(capsys):
-    example = Path(__file__).resolve().parents[2] / "gate.example.toml"
-    code, _, err = gate(capsys, "all_pass", "--policy", str(example))
-    assert code == 2
-    assert "has [monitors] rules: pass --history monitors.sqlite" in err
+    result = gate(capsys, "all_pass", "--policy", str(ROOT / "gate.example.toml"))
+    assert_unusable(result, "has [monitors] rules: pass --history monitors.sqlite")
 
 
 def test_journey_label_rule_comes_from_the_policy(capsys, tmp_path):
@@ -168,6 +164,6 @@ def test_journey_label_rule_comes_from_the_policy(capsys, tmp_path):
 
 def test_missing_node_or_allure_says_run_make_setup(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no node on the PATH
-    code, lines, err = gate(capsys, "all_pass")
-    assert (code, lines) == (2, [])
-    assert err.strip().endswith("run make setup")
+    result = gate(capsys, "all_pass")
+    assert_unusable(result, "run make setup")
+    assert result[2].strip().endswith("run make setup")

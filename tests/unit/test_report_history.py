@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from monitors.history import History, ProbeRecord
-from reports.__main__ import main
 from reports.history import p95, read_slo
+from tests.fixtures.allure.support import FIXTURES, cli
 
-ALL_PASS = str(Path(__file__).resolve().parents[1] / "fixtures" / "allure" / "all_pass")
+ALL_PASS = str(FIXTURES / "all_pass")
 
 
 def write_history(path: Path, probes: list[tuple[str, str, float]], age_s: float = 60) -> None:
@@ -45,9 +45,7 @@ def policy(tmp_path: Path, **monitors: float) -> str:
 
 
 def gate(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["gate", "--results", ALL_PASS, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return cli(capsys, "gate", "--results", ALL_PASS, *args)
 
 
 def test_uptime_and_p95_within_bounds_pass(capsys, tmp_path):

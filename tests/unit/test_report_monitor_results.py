@@ -9,7 +9,7 @@ from pathlib import Path
 from monitors.config import Account, Monitor, Target
 from monitors.history import ProbeRecord
 from monitors.results_allure import AllureWriter
-from reports.__main__ import main
+from tests.fixtures.allure.support import cli
 
 TARGET = Target("sandbox", "http://127.0.0.1:8080")
 ACCOUNT = Account("probe", "DEMO0001", password_env="EESPRESSO_PROBE_PASSWORD")
@@ -30,8 +30,8 @@ def probe(folder: Path, journey: str, status: str, cause: str | None = None) -> 
 def test_probes_that_succeeded_pass_the_journey_rules(capsys, tmp_path):
     probe(tmp_path, "first_access", "ok")
     probe(tmp_path, "later_login", "degraded")
-    assert main(["gate", "--results", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path))
+    assert code == 0
     assert "PASS  journey[first access]: 1 test passed" in out
     assert "PASS  journey[later login]: 1 test passed" in out
 
@@ -40,8 +40,8 @@ def test_a_failed_probe_fails_its_journey_with_the_cause_in_words(capsys, tmp_pa
     probe(tmp_path, "first_access", "ok")
     probe(tmp_path, "later_login", "failed", cause="clock_skew")
     summary = tmp_path.parent / f"{tmp_path.name}.md"
-    assert main(["gate", "--results", str(tmp_path), "--summary", str(summary)]) == 1
-    out = capsys.readouterr().out
+    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path), "--summary", str(summary))
+    assert code == 1
     assert "FAIL  journey[later login]: not passed: sandbox-later-login (later_login)" in out
     assert "(failed: Clock drift (clock_skew))" in out
     assert "FAIL  severity: failed tests of severity blocker/critical" in out

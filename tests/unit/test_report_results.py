@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from pages.result import Cause
-from reports.__main__ import main
 from reports.allure_cli import last_line
 from reports.categories import (
     CATEGORY_OF,
@@ -20,9 +18,7 @@ from reports.categories import (
 from reports.errors import InputError
 from reports.policy import Policy, load_policy
 from reports.results import Outcome, load_results, read_properties, write_properties
-
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "allure"
+from tests.fixtures.allure.support import FIXTURES, ROOT, cli
 
 
 def outcome(message: str = "", **labels: str) -> Outcome:
@@ -113,9 +109,8 @@ def test_a_damaged_history_is_refused_before_allure_runs(capsys, tmp_path):
     history = tmp_path / "history.jsonl"
     history.write_text('{"uuid": "run-1"}\n{"broken\n')
     out = tmp_path / "report"
-    code = main(["html", "--results", str(FIXTURES / "all_pass"), "--out", str(out),
-                 "--history", str(history)])  # fmt: skip
-    err = capsys.readouterr().err
+    code, _, err = cli(capsys, "html", "--results", str(FIXTURES / "all_pass"), "--out",
+                       str(out), "--history", str(history))  # fmt: skip
     assert code == 2 and not out.exists()
     assert err.strip() == (
         f"reports html: error: history {history} is damaged at line 2:"
