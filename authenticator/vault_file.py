@@ -19,7 +19,7 @@ import logging
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -148,14 +148,10 @@ def write(path: Path, key: bytes, document: dict, *, keep_previous: bool = True)
     token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
     header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
     new = _durable_temporary(path, header + b"\n" + token + b"\n")
-    try:
+    with _removed_on_error(new):
         if keep_previous and path.exists():
             _link_as_backup(path)
         os.replace(new, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(new)
-        raise
     if not keep_previous:
         _link_as_backup(path)
     _fsync_folder(path.parent)
@@ -200,16 +196,22 @@ def _durable_temporary(path: Path, data: bytes) -> str:
     """Write ``data`` to a new temporary file beside ``path`` (mode 0600), fsynced."""
     folder, prefix = path.parent, f".{path.name}."
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+    with _removed_on_error(temporary), os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)  # mkstemp created the file mode 0600
+        stream.flush()
+        os.fsync(stream.fileno())
+    return temporary
+
+
+@contextlib.contextmanager
+def _removed_on_error(temporary: str) -> Iterator[None]:
+    """Delete ``temporary`` if the block fails: an error leaves no debris beside the vault."""
     try:
-        with os.fdopen(descriptor, "wb") as stream:  # mkstemp creates it mode 0600
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    return temporary
 
 
 def _fsync_folder(folder: Path) -> None:

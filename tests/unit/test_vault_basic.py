@@ -26,6 +26,13 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def enrolled(tmp_path: Path) -> Path:
+    """A vault file holding CIP1 (its key file beside it); returns its path."""
+    path = tmp_path / "vault"
+    Vault(path).save_pending(URL, "CIP1", ACCOUNT, "x")
+    return path
+
+
 def test_pending_then_active_then_steps(tmp_path: Path) -> None:
     vault = Vault(tmp_path / "vault")
     assert vault.get(URL, "CIP1") is None and vault.entries() == []
@@ -129,8 +136,7 @@ def _assert_untouched(path: Path, before: bytes, error: VaultError, words: str) 
 
 
 def test_wrong_key_is_refused_and_nothing_overwritten(tmp_path: Path) -> None:
-    path = tmp_path / "vault"
-    Vault(path).save_pending(URL, "CIP1", ACCOUNT, "x")
+    path = enrolled(tmp_path)
     before = path.read_bytes()
     other = Vault(path, key=Fernet.generate_key())
     for call in (other.entries, lambda: other.save_pending(URL, "CIP2", ACCOUNT, "y")):
@@ -140,8 +146,7 @@ def test_wrong_key_is_refused_and_nothing_overwritten(tmp_path: Path) -> None:
 
 
 def test_corrupt_vault_is_refused_and_nothing_overwritten(tmp_path: Path) -> None:
-    path = tmp_path / "vault"
-    Vault(path).save_pending(URL, "CIP1", ACCOUNT, "x")
+    path = enrolled(tmp_path)
     blob = bytearray(path.read_bytes())
     blob[-20] ^= 0x01
     path.write_bytes(bytes(blob))
@@ -176,8 +181,7 @@ def test_foreign_file_is_refused_and_nothing_overwritten(tmp_path: Path, content
 
 
 def test_missing_key_file_for_an_existing_vault(tmp_path: Path) -> None:
-    path = tmp_path / "vault"
-    Vault(path).save_pending(URL, "CIP1", ACCOUNT, "x")
+    path = enrolled(tmp_path)
     before = path.read_bytes()
     (tmp_path / "vault.key").unlink()
     with pytest.raises(VaultError) as raised:
