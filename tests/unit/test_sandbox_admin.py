@@ -10,18 +10,18 @@ import pytest
 from sandbox import ConfigError, create_app
 from sandbox.core import Sandbox
 from sandbox.testing import FakeClock, PortalDriver
+from tests.fixtures.sandbox_portal import (
+    PASSWORD,
+    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
+    portal_for,
+)
 
-CIP, PASSWORD = "pelletier05", "Motdepasse-2024!"
+CIP = "pelletier05"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(start=1_800_000_010.0)
-
-
-@pytest.fixture
-def portal(clock) -> PortalDriver:
-    return PortalDriver(create_app({"CLOCK": clock}))
+def portal(clock: FakeClock) -> PortalDriver:
+    return portal_for(clock)
 
 
 def create(portal: PortalDriver, **fields):

@@ -7,21 +7,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox import create_app
 from sandbox.testing import FakeClock, PortalDriver
+from tests.fixtures.sandbox_portal import (
+    PASSWORD,
+    add_account,
+    assert_contains,
+    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
+    portal_for,
+)
 
-CIP, PASSWORD = "lavoie07", "Motdepasse-2024!"
+CIP = "lavoie07"
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(start=1_800_000_010.0)
-
-
-@pytest.fixture
-def portal(clock) -> PortalDriver:
-    driver = PortalDriver(create_app({"CLOCK": clock}))
-    driver.admin("POST", "/accounts", {"cip": CIP, "password": PASSWORD})
+def portal(clock: FakeClock) -> PortalDriver:
+    driver = portal_for(clock)
+    add_account(driver, CIP)
     return driver
 
 
@@ -30,8 +31,7 @@ def assert_clear_page(response, status: int, *words: str) -> str:
     html = response.get_data(as_text=True)
     assert '<html lang="fr">' in html and 'role="alert"' in html
     assert "Traceback" not in html and "Werkzeug" not in html
-    for word in words:
-        assert word in html
+    assert_contains(html, *words)
     return html
 
 
