@@ -8,7 +8,9 @@ lock; the set-up page's QR (the costliest render) is drawn outside it on the nor
 
 from __future__ import annotations
 
+import functools
 import hmac
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, session, url_for
@@ -78,11 +80,23 @@ def _account_at(stage: str) -> Account | None:
     return account
 
 
-def _no_stage():
-    """A page reached out of order: back to login on GET, a clear 403 on POST."""
-    if request.method == "GET":
-        return redirect(url_for("portal.index"))
-    return message_page(403)
+def at_stage(stage: str) -> Callable[[Callable[[Account], Any]], Callable[[], Any]]:
+    """Give the view the session's account at ``stage``; a page reached out of order goes
+    back to login on GET and gets a clear 403 on POST."""
+
+    def decorate(view: Callable[[Account], Any]) -> Callable[[], Any]:
+        @functools.wraps(view)
+        def guarded() -> Any:
+            account = _account_at(stage)
+            if account is not None:
+                return view(account)
+            if request.method == "GET":
+                return redirect(url_for("portal.index"))
+            return message_page(403)
+
+        return guarded
+
+    return decorate
 
 
 def _device_name() -> str | None:
@@ -178,11 +192,9 @@ def _setup_page(account: Account, status: int = 200, **ctx: Any):
 
 
 @bp.route("/configuration", methods=["GET", "POST"])
-def setup():
+@at_stage("setup")
+def setup(account: Account):
     sandbox = current()
-    account = _account_at("setup")
-    if account is None:
-        return _no_stage()
     with sandbox.store.lock:
         now = sandbox.now()
         if rules.is_locked(account, now):
@@ -218,11 +230,9 @@ def _finish_enrollment(account: Account, device: str, now: float):
 
 
 @bp.route("/configuration/appareil", methods=["GET", "POST"])
-def device():
+@at_stage("device")
+def device(account: Account):
     sandbox = current()
-    account = _account_at("device")
-    if account is None:
-        return _no_stage()
     if request.method == "GET":
         return page("device.html", variants=account.variants, device_name="")
     name = _device_name()
@@ -240,11 +250,9 @@ def device():
 
 
 @bp.route("/verification", methods=["GET", "POST"])
-def verify():
+@at_stage("code")
+def verify(account: Account):
     sandbox = current()
-    account = _account_at("code")
-    if account is None:
-        return _no_stage()
     if request.method == "GET":
         return page("code.html", variants=account.variants)
     with sandbox.store.lock:
@@ -262,10 +270,8 @@ def verify():
 
 
 @bp.get("/accueil")
-def home():
-    account = _account_at("home")
-    if account is None:
-        return redirect(url_for("portal.index"))
+@at_stage("home")
+def home(account: Account):
     with current().store.lock:
         devices = list(account.devices)
     return page(
