@@ -25,6 +25,7 @@ from authenticator import (
 from pages.failures import JourneyFailure
 from pages.result import Cause, JourneyResult
 from pages.screens import BaseScreen, LockoutPage, LoginPage
+from pages.steps import JourneyRun
 
 # A claimed step can be lost to another process between reading and claiming: try a few.
 _CLAIM_ATTEMPTS = 3
@@ -73,6 +74,20 @@ class Confirmation:
     compensate_clock: bool = False
     timeout_s: float = 5.0
     _step: int = -1  # the step of the last code handed out
+
+    @classmethod
+    def for_run(
+        cls,
+        run: JourneyRun,
+        vault: Vault,
+        account: OtpAccount,
+        authenticator: Authenticator | None,
+        compensate_clock: bool,
+    ) -> Confirmation:
+        """The confirmation of ``account``'s codes during ``run``."""
+        result = run.result
+        auth = authenticator or Authenticator()
+        return cls(vault, result.target, result.cip, account, auth, result, compensate_clock)
 
     def code(self) -> str:
         """A fresh, claimed code to type (never a step any process used before)."""

@@ -71,11 +71,10 @@ def first_access(
     compensate_clock: bool = False,
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
-    limits = limits or Limits()
-    run = JourneyRun(JourneyResult("first_access", base_url, cip), page, limits)
+    run = JourneyRun.start("first_access", page, base_url, cip, limits)
     with run.running():
         with run.step("open"):
-            login = _open(page, base_url, limits)
+            login = _open(page, base_url, run.limits)
         with run.step("login"):
             screen = login.login(cip, password)
             if isinstance(screen, CodePage):
@@ -84,15 +83,7 @@ def first_access(
         with run.step("scan"):
             account = enrollment.scan()
             vault.save_pending(base_url, cip, account, device_name)  # before any code is sent
-        confirm = Confirmation(
-            vault,
-            base_url,
-            cip,
-            account,
-            authenticator or Authenticator(),
-            run.result,
-            compensate_clock,
-        )
+        confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
         if enrollment.is_one_page():
             with run.step("code"):
                 enrollment.enter_code(confirm.code())
@@ -133,26 +124,18 @@ def later_login(
         raise NotEnrolled(
             f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
         )
-    limits = limits or Limits()
-    run = JourneyRun(JourneyResult("later_login", base_url, cip), page, limits)
+    run = JourneyRun.start("later_login", page, base_url, cip, limits)
     with run.running():
         with run.step("open"):
-            login = _open(page, base_url, limits)
+            login = _open(page, base_url, run.limits)
         with run.step("login"):
             screen = login.login(cip, password)
             if isinstance(screen, EnrollmentPage):
                 raise unexpected("the portal asks for a new enrollment (QR code): enroll again")
             code_page = _expect(screen, CodePage, "clicking « CONNEXION »")
         with run.step("code"):
-            confirm = Confirmation(
-                vault,
-                base_url,
-                cip,
-                entry.account,
-                authenticator or Authenticator(),
-                run.result,
-                compensate_clock,
-            )
+            account = entry.account
+            confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
             screen = confirm.submit(code_page.submit_code, HomePage)
         with run.step("home"):
             _expect(screen, HomePage, "submitting the code").expect_loaded()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -99,3 +101,53 @@ def expect_ok(result: JourneyResult) -> JourneyResult:
         allure.dynamic.label("cause", cause)
         raise AssertionError(f"{cause}: {result.error} (step: {result.failed_step})")
     return result
+
+
+def enroll(page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
+    """``first_access`` for a test account (options: authenticator, limits, compensate_clock)."""
+    from pages.journeys import first_access
+
+    return first_access(
+        page,
+        base_url=account.base_url,
+        cip=account.cip,
+        password=account.password,
+        device_name=account.device_name,
+        vault=vault,
+        **options,
+    )
+
+
+def log_in(page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
+    """``later_login`` for a test account (options: authenticator, limits, compensate_clock)."""
+    from pages.journeys import later_login
+
+    return later_login(
+        page,
+        base_url=account.base_url,
+        cip=account.cip,
+        password=account.password,
+        vault=vault,
+        **options,
+    )
+
+
+def run_cli(
+    *argv: str,
+    password: str | None,
+    vault: str | os.PathLike[str],
+    env: dict[str, str] | None = None,
+    module: str = "monitors.journey_cli",
+) -> subprocess.CompletedProcess[str]:
+    """The journey CLI in its own process, as ops runs it: password and vault by environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EESPRESSO_")}
+    clean["EESPRESSO_VAULT"] = str(vault)
+    if password is not None:
+        clean["EESPRESSO_PASSWORD"] = password
+    return subprocess.run(
+        [sys.executable, "-m", module, *argv],
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import allure
 import pytest
 
-from pages.journeys import first_access
 from pages.screens import EnrollmentPage, HomePage, LoginPage
-from pages.testing import expect_ok
+from pages.testing import TestAccount, enroll, expect_ok
 
 pytestmark = [pytest.mark.enrollment]
 
@@ -17,16 +16,7 @@ pytestmark = [pytest.mark.enrollment]
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.smoke
 def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
-    result = expect_ok(
-        first_access(
-            page,
-            base_url=account.base_url,
-            cip=account.cip,
-            password=account.password,
-            device_name=account.device_name,
-            vault=vault,
-        )
-    )
+    result = expect_ok(enroll(page, account, vault))
     assert list(result.steps) == ["open", "login", "scan", "code", "device", "home"]
     entry = vault.get(account.base_url, account.cip)
     assert entry is not None and entry.state == "active" and entry.last_step is not None
@@ -41,16 +31,8 @@ def test_first_access_shows_the_success_text_and_the_saved_device(
 ):
     account = make_account()
     device = "Mon iPhone de test 2"
-    expect_ok(
-        first_access(
-            page,
-            base_url=account.base_url,
-            cip=account.cip,
-            password=account.password,
-            device_name=device,
-            vault=vault,
-        )
-    )
+    renamed = TestAccount(account.base_url, account.cip, account.password, device)
+    expect_ok(enroll(page, renamed, vault))
     home = HomePage(page).expect_loaded().expect_device(device)
     assert home.shows_success()
     state = sandbox.admin.account(account.cip)
@@ -77,14 +59,5 @@ def test_an_expired_enrollment_shows_a_new_qr_with_a_new_secret(sandbox_factory,
         assert new_secret.account == old_secret.account == cip
         portal.admin.clear_faults()
         # The new secret is the one the portal now expects.
-        expect_ok(
-            first_access(
-                fresh_page(),
-                base_url=portal.url,
-                cip=cip,
-                password=password,
-                device_name="Mon iPhone",
-                vault=vault,
-            )
-        )
+        expect_ok(enroll(fresh_page(), TestAccount(portal.url, cip, password), vault))
         assert vault.get(portal.url, cip).account == new_secret

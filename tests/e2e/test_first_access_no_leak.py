@@ -24,7 +24,7 @@ from PIL import Image
 from authenticator import ScanError, Vault, parse_uri, scan
 from pages.masking import masked_screenshot
 from pages.screens import EnrollmentPage, LoginPage
-from pages.testing import LEDGER_ENV, read_ledger, record_account
+from pages.testing import LEDGER_ENV, read_ledger, record_account, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Secrets")]
@@ -73,24 +73,14 @@ def test_no_password_secret_uri_or_code_in_any_artifact_of_a_run(tmp_path, make_
     # The journey CLI too, with its own Allure result.
     account = make_account()
     vault_path = tmp_path / "cli-vault"
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monitors",
-            "enroll",
-            "--base-url",
-            account.base_url,
-            "--cip",
-            account.cip,
-            "--device-name",
-            "Mon iPhone",
-            f"--alluredir={results}",
-        ],
-        env={**env, "EESPRESSO_PASSWORD": account.password, "EESPRESSO_VAULT": str(vault_path)},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    argv = ["enroll", "--base-url", account.base_url, "--cip", account.cip]
+    argv += ["--device-name", "Mon iPhone", f"--alluredir={results}"]
+    cli = run_cli(
+        *argv,
+        password=account.password,
+        vault=vault_path,
+        env={LEDGER_ENV: str(ledger)},
+        module="monitors",
     )
     assert cli.returncode == 0, cli.stderr
     record_account(Vault(vault_path).get(account.base_url, account.cip).account)

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 
 import allure
 import pytest
 
 from monitors.journey_cli import JSON_KEYS
+from pages.testing import run_cli
 
 pytestmark = [allure.feature("Journey CLI")]
 
 
-def cli(*argv: str, password: str | None, vault, extra_env: dict | None = None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EESPRESSO_")}
-    env["EESPRESSO_VAULT"] = str(vault)
-    if password is not None:
-        env["EESPRESSO_PASSWORD"] = password
-    env.update(extra_env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "monitors.journey_cli", *argv],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def cli(*argv: str, password: str | None, vault):
+    return run_cli(*argv, password=password, vault=vault)
 
 
 @pytest.fixture
@@ -199,29 +186,8 @@ def test_password_file_is_read_and_monitors_dispatches_to_the_cli(make_account, 
     account = make_account()
     secret_file = tmp_path / "password"
     secret_file.write_text(account.password + "\n")
-    vault = tmp_path / "vault"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monitors",
-            "enroll",
-            "--base-url",
-            account.base_url,
-            "--cip",
-            account.cip,
-            "--device-name",
-            "Mon iPad",
-            "--password-file",
-            str(secret_file),
-        ],
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("EESPRESSO_")},
-            "EESPRESSO_VAULT": str(vault),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    argv = ["enroll", "--base-url", account.base_url, "--cip", account.cip]
+    argv += ["--device-name", "Mon iPad", "--password-file", str(secret_file)]
+    result = run_cli(*argv, password=None, vault=tmp_path / "vault", module="monitors")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("first access OK on ")

@@ -10,22 +10,10 @@ import allure
 import pytest
 
 from authenticator import Authenticator
-from pages.journeys import later_login
 from pages.screens import HomePage, LoginPage
-from pages.testing import expect_ok
+from pages.testing import expect_ok, log_in
 
 pytestmark = [pytest.mark.login]
-
-
-def _login(page, account, vault, **options):
-    return later_login(
-        page,
-        base_url=account.base_url,
-        cip=account.cip,
-        password=account.password,
-        vault=vault,
-        **options,
-    )
 
 
 @allure.feature("Later login")
@@ -33,7 +21,7 @@ def _login(page, account, vault, **options):
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.smoke
 def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault):
-    result = expect_ok(_login(page, enrolled, vault))
+    result = expect_ok(log_in(page, enrolled, vault))
     assert list(result.steps) == ["open", "login", "code", "home"]
     assert all(ms >= 0 for ms in result.steps.values()) and result.duration_ms > 0
     assert vault.get(enrolled.base_url, enrolled.cip).last_step is not None
@@ -43,7 +31,7 @@ def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault
 @allure.story("later login")
 @allure.severity(allure.severity_level.CRITICAL)
 def test_later_login_shows_the_enrolled_device_on_the_home_page(page, enrolled, vault, sandbox):
-    expect_ok(_login(page, enrolled, vault))
+    expect_ok(log_in(page, enrolled, vault))
     HomePage(page).expect_loaded().expect_device(enrolled.device_name)
     assert [e["event"] for e in sandbox.admin.audit(enrolled.cip)] == ["login_ok"]
 
@@ -53,14 +41,14 @@ def test_later_login_shows_the_enrolled_device_on_the_home_page(page, enrolled, 
 @allure.severity(allure.severity_level.CRITICAL)
 def test_logout_then_login_again_uses_a_fresh_time_step(page, enrolled, vault, sandbox):
     period = enrolled.otp.period
-    expect_ok(_login(page, enrolled, vault))
+    expect_ok(log_in(page, enrolled, vault))
     first_step = vault.get(enrolled.base_url, enrolled.cip).last_step
     after_logout = HomePage(page).logout()
     assert isinstance(after_logout, LoginPage)
     # The next unused step is the next one; a phone one step ahead is still within the
     # portal's ±1 step (RFC 6238 §5.2), so it shows that code now: no test waits a TOTP window.
     ahead = Authenticator(offset=period)
-    expect_ok(_login(page, enrolled, vault, authenticator=ahead))
+    expect_ok(log_in(page, enrolled, vault, authenticator=ahead))
     second_step = vault.get(enrolled.base_url, enrolled.cip).last_step
     assert second_step > first_step
     events = [e["event"] for e in sandbox.admin.audit(enrolled.cip)]

@@ -6,24 +6,20 @@ import allure
 import pytest
 
 from pages import patterns
-from pages.journeys import first_access, later_login
 from pages.result import Cause
 from pages.screens import CodePage, LockoutPage, LoginPage
-from pages.testing import TestAccount, expect_ok, new_cip, new_password, seed_enrolled
+from pages.testing import (
+    TestAccount,
+    enroll,
+    expect_ok,
+    log_in,
+    new_cip,
+    new_password,
+    seed_enrolled,
+)
 
 pytestmark = [pytest.mark.negative]
 GENERIC_REFUSAL = "the portal refused the authenticator code"
-
-
-def _login(page, account, vault, **options):
-    return later_login(
-        page,
-        base_url=account.base_url,
-        cip=account.cip,
-        password=account.password,
-        vault=vault,
-        **options,
-    )
 
 
 def _events(sandbox, cip):
@@ -34,7 +30,7 @@ def _events(sandbox, cip):
 @allure.story("wrong password")
 def test_wrong_password_is_credentials_rejected(page, enrolled, vault, sandbox):
     wrong = type(enrolled)(enrolled.base_url, enrolled.cip, "Pas-le-bon-mot-de-passe")
-    result = _login(page, wrong, vault)
+    result = log_in(page, wrong, vault)
     assert not result.ok and result.cause is Cause.CREDENTIALS_REJECTED, result.error
     assert result.failed_step.startswith("Étape 2")
     assert "Pas-le-bon" not in result.error
@@ -58,7 +54,7 @@ def test_wrong_code_is_code_rejected_not_clock_skew(page, enrolled_factory, sand
     # The vault holds another key than the portal's: every code is wrong, the clock is fine.
     other = enrolled_factory()
     vault.save_pending(account.base_url, account.cip, other.otp, account.device_name)
-    result = _login(page, account, vault)
+    result = log_in(page, account, vault)
     assert not result.ok and result.cause is Cause.CODE_REJECTED, result.error
     assert result.clock_offset_s is None
     assert _events(sandbox, account.cip) == ["code_rejected"]
@@ -69,7 +65,7 @@ def test_wrong_code_is_code_rejected_not_clock_skew(page, enrolled_factory, sand
 def test_a_replayed_code_is_refused_while_the_flow_never_replays(
     page, fresh_page, enrolled, vault, sandbox
 ):
-    expect_ok(_login(page, enrolled, vault))
+    expect_ok(log_in(page, enrolled, vault))
     used_step = vault.get(enrolled.base_url, enrolled.cip).last_step
     # The suite's own flow cannot replay: the vault refuses to hand out a used step again.
     assert not vault.claim_step(enrolled.base_url, enrolled.cip, used_step)
@@ -100,7 +96,7 @@ def test_five_failures_lock_the_account_and_show_the_support_numbers(
     assert screen.support_numbers() == list(patterns.SUPPORT_NUMBERS)
     assert sandbox.admin.account(enrolled.cip)["locked"]
     # A journey on a locked account says so, with the right password even.
-    result = _login(page, enrolled, vault)
+    result = log_in(page, enrolled, vault)
     assert not result.ok and result.cause is Cause.LOCKED_OUT, result.error
 
 
@@ -123,7 +119,7 @@ def _skewed_enrolled(portal, vault, cip):
 @pytest.mark.parametrize("compensate", [False, True], ids=["detected", "compensated"])
 def test_server_clock_90_s_ahead_on_later_login(skewed_portal, page, vault, compensate):
     account = _skewed_enrolled(skewed_portal, vault, new_cip("QASKEW"))
-    result = _login(page, account, vault, compensate_clock=compensate)
+    result = log_in(page, account, vault, compensate_clock=compensate)
     assert 85 <= result.clock_offset_s <= 95
     events = [e["event"] for e in skewed_portal.admin.audit(account.cip)]
     if compensate:  # exactly one knowing retry, never a blind one
@@ -139,7 +135,7 @@ def test_server_clock_90_s_ahead_on_later_login(skewed_portal, page, vault, comp
 @pytest.mark.parametrize("skewed_portal", [-120], indirect=True)
 def test_server_clock_120_s_behind_is_compensated_without_waiting(skewed_portal, page, vault):
     account = _skewed_enrolled(skewed_portal, vault, new_cip("QASKEW"))
-    result = expect_ok(_login(page, account, vault, compensate_clock=True))
+    result = expect_ok(log_in(page, account, vault, compensate_clock=True))
     assert -125 <= result.clock_offset_s <= -115 and result.code_wait_ms < 5_000
     events = [e["event"] for e in skewed_portal.admin.audit(account.cip)]
     assert events == ["code_rejected", "login_ok"]
@@ -150,17 +146,10 @@ def test_server_clock_120_s_behind_is_compensated_without_waiting(skewed_portal,
 @pytest.mark.enrollment
 @pytest.mark.parametrize("compensate", [False, True], ids=["detected", "compensated"])
 def test_server_clock_90_s_ahead_on_first_access(skewed_portal, page, vault, compensate):
-    cip, password = new_cip("QASKEW"), new_password()
-    skewed_portal.admin.create_account(cip, password, layout="two-page")
-    result = first_access(
-        page,
-        base_url=skewed_portal.url,
-        cip=cip,
-        password=password,
-        device_name="Mon iPhone",
-        vault=vault,
-        compensate_clock=compensate,
-    )
+    account = TestAccount(skewed_portal.url, new_cip("QASKEW"), new_password())
+    skewed_portal.admin.create_account(account.cip, account.password, layout="two-page")
+    result = enroll(page, account, vault, compensate_clock=compensate)
+    cip = account.cip
     assert 85 <= result.clock_offset_s <= 95
     if compensate:
         expect_ok(result)

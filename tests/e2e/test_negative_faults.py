@@ -10,29 +10,23 @@ import allure
 import pytest
 from PIL import Image
 
-from pages.journeys import first_access, later_login
 from pages.result import Cause, Limits
-from pages.testing import expect_ok
+from pages.testing import (
+    TestAccount,
+    enroll,
+    expect_ok,
+    log_in,
+    new_cip,
+    new_password,
+    seed_enrolled,
+)
 
 pytestmark = [pytest.mark.negative, allure.feature("Negative paths")]
-
-
-def _login(page, account, vault, limits=None):
-    return later_login(
-        page,
-        base_url=account.base_url,
-        cip=account.cip,
-        password=account.password,
-        vault=vault,
-        limits=limits,
-    )
 
 
 @pytest.fixture
 def faulty(sandbox_factory, vault):
     """A portal of its own (faults are instance-wide) and an enrolled account on it."""
-    from pages.testing import TestAccount, new_cip, new_password, seed_enrolled
-
     with sandbox_factory() as portal:
         account = TestAccount(portal.url, new_cip(), new_password())
         created = portal.admin.create_account(account.cip, account.password, enrolled=True)
@@ -43,7 +37,7 @@ def faulty(sandbox_factory, vault):
 def test_a_portal_slower_than_the_timeout_is_slow(faulty, page, vault):
     portal, account = faulty
     portal.admin.set_faults(latency={"/verification": 2.0})
-    result = _login(page, account, vault, Limits(timeout_ms=800))
+    result = log_in(page, account, vault, limits=Limits(timeout_ms=800))
     assert not result.ok and result.cause is Cause.SLOW, result.error
     assert result.failed_step.startswith("Étape 2")  # the redirect to the code page hangs
 
@@ -52,7 +46,7 @@ def test_a_portal_slower_than_the_timeout_is_slow(faulty, page, vault):
 def test_a_step_over_its_bound_is_slow_even_when_it_succeeds(faulty, page, vault):
     portal, account = faulty
     portal.admin.set_faults(latency={"/connexion": 0.5})
-    result = _login(page, account, vault, Limits(step_max_ms={"login": 300.0}))
+    result = log_in(page, account, vault, limits=Limits(step_max_ms={"login": 300.0}))
     assert not result.ok and result.cause is Cause.SLOW
     assert "limit 300 ms" in result.error and result.failed_step.startswith("Étape 2")
     assert result.steps["home"] >= 0  # the journey went to its end
@@ -62,7 +56,7 @@ def test_a_step_over_its_bound_is_slow_even_when_it_succeeds(faulty, page, vault
 def test_an_outage_is_http_error_at_the_first_step(faulty, page, vault):
     portal, account = faulty
     portal.admin.set_faults(outage=True)
-    result = _login(page, account, vault)
+    result = log_in(page, account, vault)
     assert not result.ok and result.cause is Cause.HTTP_ERROR, result.error
     assert "HTTP 503" in result.error and result.failed_step.startswith("Étape 1")
 
@@ -71,7 +65,7 @@ def test_an_outage_is_http_error_at_the_first_step(faulty, page, vault):
 def test_a_500_after_the_code_is_http_error_at_the_code_step(faulty, page, vault):
     portal, account = faulty
     portal.admin.set_faults(error_500=["/accueil"])
-    result = _login(page, account, vault)
+    result = log_in(page, account, vault)
     assert not result.ok and result.cause is Cause.HTTP_ERROR, result.error
     assert "HTTP 500" in result.error and result.failed_step.startswith("Étape 6")
 
@@ -82,9 +76,7 @@ def test_nothing_listening_is_unreachable(page, enrolled, vault):
         closed.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
     vault.save_pending(dead, enrolled.cip, enrolled.otp, enrolled.device_name)
-    result = later_login(
-        page, base_url=dead, cip=enrolled.cip, password=enrolled.password, vault=vault
-    )
+    result = log_in(page, TestAccount(dead, enrolled.cip, enrolled.password), vault)
     assert not result.ok and result.cause is Cause.UNREACHABLE, result.error
     assert "ERR_CONNECTION_REFUSED" in result.error
 
@@ -99,7 +91,7 @@ def test_a_page_the_journey_does_not_know_is_unexpected_page(page, enrolled, vau
             body="<html lang=fr><h1>Maintenance prévue</h1><p>Revenez plus tard.</p></html>",
         ),
     )
-    result = _login(page, enrolled, vault)
+    result = log_in(page, enrolled, vault)
     assert not result.ok and result.cause is Cause.UNEXPECTED_PAGE, result.error
     assert vault.get(enrolled.base_url, enrolled.cip).last_step is None  # no code was spent
 
@@ -127,14 +119,7 @@ def test_a_qr_image_without_a_code_is_qr_unreadable(page, account, vault):
             route.continue_()
 
     page.route(f"{account.base_url}/connexion", answer_login_with_the_fake_setup_page)
-    result = first_access(
-        page,
-        base_url=account.base_url,
-        cip=account.cip,
-        password=account.password,
-        device_name=account.device_name,
-        vault=vault,
-    )
+    result = enroll(page, account, vault)
     assert not result.ok and result.cause is Cause.QR_UNREADABLE, result.error
     assert result.failed_step.startswith("Étapes 3 à 5")
     assert vault.get(account.base_url, account.cip) is None
@@ -144,6 +129,6 @@ def test_a_qr_image_without_a_code_is_qr_unreadable(page, account, vault):
 def test_a_fault_cleared_lets_the_journey_pass_again(faulty, page, vault):
     portal, account = faulty
     portal.admin.set_faults(outage=True)
-    assert _login(page, account, vault).cause is Cause.HTTP_ERROR
+    assert log_in(page, account, vault).cause is Cause.HTTP_ERROR
     portal.admin.clear_faults()
-    expect_ok(_login(page, account, vault))
+    expect_ok(log_in(page, account, vault))

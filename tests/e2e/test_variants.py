@@ -9,9 +9,8 @@ from __future__ import annotations
 import allure
 import pytest
 
-from pages.journeys import first_access, later_login
 from pages.screens import EnrollmentPage, HomePage, LoginPage
-from pages.testing import expect_ok
+from pages.testing import enroll, expect_ok, log_in
 
 pytestmark = [pytest.mark.variants, allure.feature("Portal variants")]
 
@@ -30,23 +29,6 @@ def _ids(variant: dict) -> str:
     return "-".join(f"{k}={v}" for k, v in variant.items())
 
 
-def _enroll(page, account, vault):
-    return first_access(
-        page,
-        base_url=account.base_url,
-        cip=account.cip,
-        password=account.password,
-        device_name=account.device_name,
-        vault=vault,
-    )
-
-
-def _login(page, account, vault):
-    return later_login(
-        page, base_url=account.base_url, cip=account.cip, password=account.password, vault=vault
-    )
-
-
 @allure.story("first access")
 @pytest.mark.enrollment
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -55,7 +37,7 @@ def test_first_access_on_every_qr_rendering_and_layout(
     page, make_account, vault, sandbox, qr, layout
 ):
     account = make_account(qr=qr, layout=layout)
-    result = expect_ok(_enroll(page, account, vault))
+    result = expect_ok(enroll(page, account, vault))
     assert result.steps["scan"] > 0
     assert sandbox.admin.account(account.cip)["devices"] == [account.device_name]
 
@@ -65,7 +47,7 @@ def test_first_access_on_every_qr_rendering_and_layout(
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_first_access_with_the_alternative_wording(page, make_account, vault, sandbox, layout):
     account = make_account(wording="alt", layout=layout, qr="inline-svg")
-    expect_ok(_enroll(page, account, vault))
+    expect_ok(enroll(page, account, vault))
     HomePage(page).expect_device(account.device_name)
 
 
@@ -74,7 +56,7 @@ def test_first_access_with_the_alternative_wording(page, make_account, vault, sa
 @pytest.mark.parametrize("wording", ["seed", "alt"])
 def test_later_login_with_both_wording_sets(page, enrolled_factory, vault, wording):
     account = enrolled_factory(wording=wording)
-    expect_ok(_login(page, account, vault))
+    expect_ok(log_in(page, account, vault))
 
 
 @allure.story("first access")
@@ -82,7 +64,7 @@ def test_later_login_with_both_wording_sets(page, enrolled_factory, vault, wordi
 @pytest.mark.parametrize("otp", OTP_VARIANTS, ids=_ids)
 def test_first_access_reads_the_otp_parameters_from_the_qr(page, make_account, vault, otp):
     account = make_account(layout="two-page", **otp)
-    expect_ok(_enroll(page, account, vault))
+    expect_ok(enroll(page, account, vault))
     scanned = vault.get(account.base_url, account.cip).account
     expected = {"algorithm": "SHA1", "digits": 6, "period": 30, **otp}
     assert (scanned.algorithm, scanned.digits, scanned.period) == (
@@ -96,7 +78,7 @@ def test_first_access_reads_the_otp_parameters_from_the_qr(page, make_account, v
 @pytest.mark.login
 def test_later_login_with_sha256_8_digits_60_s(page, enrolled_factory, vault):
     account = enrolled_factory(algorithm="SHA256", digits=8, period=60)
-    expect_ok(_login(page, account, vault))
+    expect_ok(log_in(page, account, vault))
 
 
 @allure.story("first access")
