@@ -28,7 +28,8 @@ _SCREENS: list[type[BaseScreen]] = []
 
 
 class BaseScreen:
-    """One screen of the portal. Subclasses set ``priority`` and implement ``matches``."""
+    """One screen of the portal. Subclasses set ``priority`` and ``label`` and implement
+    ``signature``; ``matches`` may be refined when one element is not enough."""
 
     #: Lower is checked first: the lockout page wins over the login form it may contain.
     priority: ClassVar[int] = 100

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import allure
+from playwright.sync_api import Page
 
 from authenticator import OtpAccount, Vault
 from pages.result import JourneyResult
@@ -103,7 +104,7 @@ def expect_ok(result: JourneyResult) -> JourneyResult:
     return result
 
 
-def enroll(page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
+def enroll(page: Page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
     """``first_access`` for a test account (options: authenticator, limits, compensate_clock)."""
     from pages.journeys import first_access
 
@@ -118,7 +119,7 @@ def enroll(page, account: TestAccount, vault: Vault, **options: object) -> Journ
     )
 
 
-def log_in(page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
+def log_in(page: Page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
     """``later_login`` for a test account (options: authenticator, limits, compensate_clock)."""
     from pages.journeys import later_login
 
