@@ -36,8 +36,8 @@ def faulty(sandbox_factory, vault):
 @allure.story("latency")
 def test_a_portal_slower_than_the_timeout_is_slow(faulty, page, vault):
     portal, account = faulty
-    portal.admin.set_faults(latency={"/verification": 2.0})
-    result = log_in(page, account, vault, limits=Limits(timeout_ms=800))
+    portal.admin.set_faults(latency={"/verification": 6.0})
+    result = log_in(page, account, vault, limits=Limits(timeout_ms=2_500))
     assert not result.ok and result.cause is Cause.SLOW, result.error
     assert result.failed_step.startswith("Étape 2")  # the redirect to the code page hangs
 
