@@ -22,6 +22,15 @@ class LockoutPage(BaseScreen):
             page.get_by_role("alert").filter(has_text=patterns.LOCKED)
         )
 
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        """A heading says so, or an alert does on a page without the login form: a login
+        page warning « votre compte sera verrouillé après 5 tentatives » is not a lockout."""
+        if page.get_by_role("heading", name=patterns.LOCKED).first.is_visible():
+            return True
+        alert = page.get_by_role("alert").filter(has_text=patterns.LOCKED).first
+        return alert.is_visible() and not page.get_by_label(patterns.PASSWORD).first.is_visible()
+
     def support_numbers(self) -> list[str]:
         """The seed's support numbers that this page shows."""
         return [

@@ -7,7 +7,7 @@ import pytest
 
 from pages import patterns
 from pages.result import Cause
-from pages.screens import CodePage, LockoutPage, LoginPage
+from pages.screens import CodePage, LockoutPage, LoginPage, identify
 from pages.testing import (
     TestAccount,
     enroll,
@@ -157,3 +157,18 @@ def test_server_clock_90_s_ahead_on_first_access(skewed_portal, page, vault, com
     else:
         assert not result.ok and result.cause is Cause.CLOCK_SKEW, result.error
         assert vault.get(skewed_portal.url, cip).state == "pending"
+
+
+@allure.feature("Negative paths")
+@allure.story("lockout")
+def test_a_lockout_warning_on_the_login_form_is_not_a_lockout(page):
+    form = (
+        "<form><label for=u>Nom d'utilisateur (CIP)</label><input id=u>"
+        "<label for=p>Mot de passe</label><input id=p type=password>"
+        "<button>CONNEXION</button></form>"
+    )
+    warning = "<p role=alert>Après 5 tentatives, votre compte sera verrouillé.</p>"
+    page.set_content(f"<h1>Accès eEspresso</h1>{warning}{form}")
+    assert isinstance(identify(page), LoginPage)
+    page.set_content("<h1>Erreur</h1><p role=alert>Votre compte est verrouillé.</p>")
+    assert isinstance(identify(page), LockoutPage)
