@@ -141,7 +141,7 @@ def throughput(folder: Path, url: str, admin: AdminClient, accounts: int, second
     prober.browser.close()
     print(f"{accounts} accounts, {elapsed:.0f} s: {done} probes ({ok} ok) = "
           f"{60 * done / elapsed:.1f} probes/min; median code step {statistics.median(waits):.0f}"
-          " ms (includes the wait for an unused TOTP step)")  # fmt: skip
+          " ms (portal time; the wait for an unused TOTP step is not counted)")  # fmt: skip
 
 
 def _stop_after(runner: Runner, seconds: float):
