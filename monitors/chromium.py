@@ -20,7 +20,7 @@ import queue
 import signal
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TypeVar
@@ -34,34 +34,28 @@ MARKER_FLAG = "--eespresso-monitor-run"
 T = TypeVar("T")
 
 
+def _proc(name: str) -> Iterator[tuple[int, bytes]]:
+    """(pid, content of /proc/PID/name) for every live process that can be read."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / name).read_bytes()
+            except OSError:
+                continue  # gone meanwhile, or not ours to read
+
+
 def marked_pids(marker: str) -> list[int]:
     """Pids of live processes whose command line carries ``marker`` (Linux /proc)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if marker.encode() in cmdline:
-            pids.append(int(entry.name))
-    return pids
+    return [pid for pid, cmdline in _proc("cmdline") if marker.encode() in cmdline]
 
 
 def process_tree(roots: list[int]) -> list[int]:
     """``roots`` and all their live descendants (Chromium's renderers, GPU and zygote
     processes do not carry the marker flag; their parent does)."""
     children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])  # field 4, after the command name
-        children.setdefault(parent, []).append(int(entry.name))
+    for pid, stat in _proc("stat"):
+        parent = int(stat.rsplit(b")", 1)[1].split()[1])  # field 4, after the command name
+        children.setdefault(parent, []).append(pid)
     found, todo = [], list(roots)
     while todo:
         pid = todo.pop()

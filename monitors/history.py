@@ -137,21 +137,18 @@ class History:
         return [row[0] for row in rows]
 
     def count_causes(self, target: str, cip: str, causes: Iterable[str], since: float) -> int:
-        causes = tuple(causes)
-        marks = ",".join("?" * len(causes))
-        row = self.db.execute(
-            f"SELECT count(*) FROM probes WHERE target = ? AND cip = ? AND started_at >= ?"
-            f" AND cause IN ({marks})",
-            (target, cip, since, *causes),
-        ).fetchone()
-        return int(row[0])
+        return int(self._account_causes_since("count(*)", target, cip, causes, since))
 
     def oldest_cause_since(self, target: str, cip: str, causes: Iterable[str], since: float):
+        return self._account_causes_since("min(started_at)", target, cip, causes, since)
+
+    def _account_causes_since(self, aggregate: str, target, cip, causes, since: float):
+        """``aggregate`` over the account's probes since ``since`` that ended in ``causes``."""
         causes = tuple(causes)
         marks = ",".join("?" * len(causes))
         row = self.db.execute(
-            f"SELECT min(started_at) FROM probes WHERE target = ? AND cip = ?"
-            f" AND started_at >= ? AND cause IN ({marks})",
+            f"SELECT {aggregate} FROM probes WHERE target = ? AND cip = ? AND started_at >= ?"
+            f" AND cause IN ({marks})",
             (target, cip, since, *causes),
         ).fetchone()
         return row[0]

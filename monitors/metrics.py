@@ -19,35 +19,35 @@ BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 class ProbeMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        labels = ("monitor", "target")
-        self.success = Gauge(
-            "eespresso_probe_success", "1 if the last probe passed (ok or degraded), else 0",
-            labels, registry=self.registry,
+        self.success = self._metric(
+            Gauge, "eespresso_probe_success", "1 if the last probe passed (ok or degraded), else 0"
+        )
+        self.degraded = self._metric(
+            Gauge, "eespresso_probe_degraded", "1 if the last probe passed but above degraded_ms"
+        )
+        self.duration = self._metric(
+            Histogram, "eespresso_probe_duration_seconds",
+            "Duration of each journey step (step=total: all)", "step", buckets=BUCKETS,
         )  # fmt: skip
-        self.degraded = Gauge(
-            "eespresso_probe_degraded", "1 if the last probe passed but above degraded_ms",
-            labels, registry=self.registry,
-        )  # fmt: skip
-        self.duration = Histogram(
-            "eespresso_probe_duration_seconds", "Duration of each journey step (step=total: all)",
-            (*labels, "step"), buckets=BUCKETS, registry=self.registry,
-        )  # fmt: skip
-        self.failures = Counter(
-            "eespresso_probe_failures_total", "Failed probes by cause",
-            (*labels, "cause"), registry=self.registry,
-        )  # fmt: skip
-        self.last_success = Gauge(
-            "eespresso_last_success_timestamp_seconds", "Unix time of the last passing probe",
-            labels, registry=self.registry,
-        )  # fmt: skip
-        self.paused = Gauge(
-            "eespresso_monitor_paused", "1 while a monitor is paused to protect its account",
-            labels, registry=self.registry,
-        )  # fmt: skip
-        self.tls_expiry = Gauge(
-            "eespresso_tls_cert_expiry_seconds", "Seconds until the target's certificate expires",
-            labels, registry=self.registry,
-        )  # fmt: skip
+        self.failures = self._metric(
+            Counter, "eespresso_probe_failures_total", "Failed probes by cause", "cause"
+        )
+        self.last_success = self._metric(
+            Gauge, "eespresso_last_success_timestamp_seconds", "Unix time of the last passing probe"
+        )
+        self.paused = self._metric(
+            Gauge, "eespresso_monitor_paused", "1 while a monitor is paused to protect its account"
+        )
+        self.tls_expiry = self._metric(
+            Gauge,
+            "eespresso_tls_cert_expiry_seconds",
+            "Seconds until the target's certificate expires",
+        )
+
+    def _metric(self, kind, name: str, documentation: str, *extra_labels: str, **options):
+        """Every metric is labelled by monitor and target, plus ``extra_labels``."""
+        labels = ("monitor", "target", *extra_labels)
+        return kind(name, documentation, labels, registry=self.registry, **options)
 
     def observe(self, probe: ProbeRecord, target: str) -> None:
         labels = {"monitor": probe.monitor_id, "target": target}

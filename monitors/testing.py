@@ -111,3 +111,22 @@ def write_config(path, tables: dict[str, dict], monitors: list[dict], **top: obj
         table("monitors", monitor)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def simple_config(
+    path,
+    monitors: list[dict],
+    *,
+    base_url: str = "http://127.0.0.1:9",
+    cip: str = "C1",
+    password_env: str = "EESPRESSO_TEST_PASSWORD",
+    **top: object,
+):
+    """A monitors.toml with one target ``t`` and one account ``a``, used by every monitor
+    unless it names others: the common case of the tests."""  # fmt: skip
+    tables = {
+        "targets.t": {"base_url": base_url},
+        "accounts.a": {"cip": cip, "password_env": password_env},
+    }
+    return write_config(path, tables, [{"target": "t", "account": "a", **m} for m in monitors],
+                        **top)  # fmt: skip

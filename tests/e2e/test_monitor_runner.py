@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import textwrap
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,23 +24,8 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
+from monitors.testing import simple_config
 from pages.result import Cause, JourneyResult
-
-CONFIG = """
-history = "history.sqlite"
-[targets.local]
-base_url = "{url}"
-[accounts.probe]
-cip = "PROBE0001"
-password_env = "EESPRESSO_RUNNER_TEST_PASSWORD"
-[[monitors]]
-id = "home"
-target = "local"
-account = "probe"
-journey = "first_access"
-every = "{every}"
-timeout = "{timeout}"
-"""
 
 
 class Portal(BaseHTTPRequestHandler):
@@ -102,8 +86,10 @@ def make_runner(tmp_path, monkeypatch):
     made = []
 
     def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home) -> Runner:
-        path = tmp_path / "monitors.toml"
-        path.write_text(textwrap.dedent(CONFIG.format(url=url, every=every, timeout=timeout)))
+        monitor = {"id": "home", "journey": "first_access", "every": every, "timeout": timeout}
+        path = simple_config(tmp_path / "monitors.toml", [monitor], base_url=url,
+                             password_env="EESPRESSO_RUNNER_TEST_PASSWORD",
+                             history="history.sqlite")  # fmt: skip
         config = load(path)
         browser = WarmBrowser()
         binder = Binder(journeys={"first_access": journey}, open_vault=lambda _path: None)

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from monitors.config import load
 from monitors.grading import grade, limits
+from monitors.testing import simple_config
 from pages.result import Cause, JourneyResult
-
-CONFIG = """
-[targets.t]
-base_url = "http://127.0.0.1:9"
-[accounts.a]
-cip = "C1"
-password_env = "X"
-[[monitors]]
-id = "m"
-target = "t"
-account = "a"
-every = "1m"
-timeout = "40s"
-[monitors.thresholds]
-degraded_ms = 3000
-max_ms = 8000
-[monitors.thresholds.steps.code]
-degraded_ms = 500
-max_ms = 2000
-"""
 
 
 @pytest.fixture
 def monitor(tmp_path):
-    path = tmp_path / "m.toml"
-    path.write_text(textwrap.dedent(CONFIG))
-    return load(path).monitors[0]
+    thresholds = {"degraded_ms": 3000, "max_ms": 8000,
+                  "steps": {"code": {"degraded_ms": 500, "max_ms": 2000}}}  # fmt: skip
+    monitor = {"id": "m", "every": "1m", "timeout": "40s", "thresholds": thresholds}
+    return load(simple_config(tmp_path / "m.toml", [monitor])).monitors[0]
 
 
 def result(ok=True, total=1000.0, code=200.0, cause=None) -> JourneyResult:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import datetime
 
 from monitors.alerts import Notice
@@ -10,30 +9,12 @@ from monitors.config import load
 from monitors.history import ProbeRecord
 from monitors.probe import Outcome
 from monitors.runner import first_due, next_due, progress_line
-
-CONFIG = """
-[targets.t]
-base_url = "http://127.0.0.1:9"
-[accounts.a]
-cip = "C1"
-password_env = "X"
-[[monitors]]
-id = "every"
-target = "t"
-account = "a"
-every = "90s"
-[[monitors]]
-id = "cron"
-target = "t"
-account = "a"
-cron = "*/15 * * * *"
-"""
+from monitors.testing import simple_config
 
 
 def monitors(tmp_path):
-    path = tmp_path / "m.toml"
-    path.write_text(textwrap.dedent(CONFIG))
-    config = load(path)
+    monitors = [{"id": "every", "every": "90s"}, {"id": "cron", "cron": "*/15 * * * *"}]
+    config = load(simple_config(tmp_path / "m.toml", monitors))
     return config.monitor("every"), config.monitor("cron")
 
 

@@ -5,28 +5,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
+from monitors.testing import simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = """
-history = "history.sqlite"
-[targets.portal]
-base_url = "http://127.0.0.1:9"
-[accounts.probe]
-cip = "PROBE0001"
-password_env = "EESPRESSO_STATUS_TEST_PASSWORD"
-[[monitors]]
-id = "login-a"
-target = "portal"
-account = "probe"
-every = "1m"
-"""
 
 
 def cli(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -34,9 +21,14 @@ def cli(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           capture_output=True, timeout=120, env=env)  # fmt: skip
 
 
+def write(tmp_path: Path) -> Path:
+    return simple_config(tmp_path / "monitors.toml", [{"id": "login-a", "every": "1m"}],
+                         cip="PROBE0001", password_env="EESPRESSO_STATUS_TEST_PASSWORD",
+                         history="history.sqlite")  # fmt: skip
+
+
 def seeded(tmp_path: Path) -> Path:
-    path = tmp_path / "monitors.toml"
-    path.write_text(textwrap.dedent(CONFIG))
+    path = write(tmp_path)
     config = load(path)
     now = time.time()
     with History(config.history) as history:
@@ -96,8 +88,7 @@ def test_resume_command(tmp_path):
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path):
-    path = tmp_path / "monitors.toml"
-    path.write_text(textwrap.dedent(CONFIG))
+    path = write(tmp_path)
     env = {k: v for k, v in __import__("os").environ.items()
            if k != "EESPRESSO_STATUS_TEST_PASSWORD"}  # fmt: skip
     for argv, expected in [
