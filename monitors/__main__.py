@@ -106,7 +106,11 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m monitors", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(
+        prog="python -m monitors",
+        description="Synthetic monitoring of eEspresso remote access: scheduled login probes "
+        "that say why a login failed and never lock the account.",
+    )
     sub = top.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the monitors on their schedules (or --once)")
     run.add_argument("--config", required=True, help="monitors.toml")
