@@ -7,7 +7,8 @@ open incident nor forgets to announce its recovery:
   incident and send one ``alert``; a one-off failure followed by a success sends nothing;
 * while it stays open, a ``reminder`` every ``reminder_every``;
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
-* a pause for the account's sake opens the incident at once (whatever N is) and says so.
+* a pause for the account's sake opens the incident at once (whatever N is) and says so;
+* an alert no channel accepted is sent again with the next failed probe (``undelivered``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def evaluate(
         incident = Incident(0, monitor.id, since or now, probe.cause or "unknown", "", "", 0,
                             None, None)  # fmt: skip
         kind = "alert"
+    elif incident.notified_at is None:
+        kind = "alert"  # opened earlier but its alert was not delivered: try again
     elif paused_now:
         kind = "paused"
     elif incident.notified_at is not None and now - incident.notified_at >= policy.reminder_every_s:
@@ -72,3 +75,12 @@ def evaluate(
         incident.notified_at = now
     history.save_incident(incident)
     return [_notice(kind, monitor, incident, now, paused=paused_now)] if kind else []
+
+
+def undelivered(history: History, monitor_id: str) -> None:
+    """The incident's alert reached no channel: forget it was sent, so the next failed probe
+    sends it again instead of leaving ops unaware of an open incident."""
+    incident = history.open_incident(monitor_id)
+    if incident is not None:
+        incident.notified_at = None
+        history.save_incident(incident)

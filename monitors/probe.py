@@ -188,7 +188,8 @@ class Prober:
         if paused_now:
             self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)
         for notice in notices:
-            self.channels.send(notice)
+            if not self.channels.send(notice) and notice.kind == "alert":
+                incidents.undelivered(self.history, monitor.id)
         if self.allure is not None:
             self.allure.write(monitor, record)
         return Outcome(monitor.id, record=record, notices=tuple(notices))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from monitors import safety
+from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import load
 from monitors.history import History, ProbeRecord
@@ -219,10 +220,25 @@ def test_account_lock_is_shared_across_processes(tmp_path, hook):
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
-    from monitors.alerts import Channels, Notice
     from monitors.testing import free_port
 
     channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
     notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
     assert channels.send(notice) is False
     assert "alert for login-a not delivered" in caplog.text
+
+
+def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook):
+    from monitors.testing import free_port
+
+    port = free_port()
+    prober = make_prober(tmp_path, hook)
+    prober.channels = Channels([f"json://127.0.0.1:{port}/hook"])  # nobody listens yet
+    t0 = time.time() - 600
+    probe(prober, t0)
+    assert [n.kind for n in probe(prober, t0 + 60).notices] == ["alert"]  # not delivered
+    with receiver(port) as late:
+        assert [n.kind for n in probe(prober, t0 + 120).notices] == ["alert"]  # again
+        assert probe(prober, t0 + 180).notices == ()  # delivered once: no storm
+        bodies = late.wait_for(lambda b: len(b) >= 1, timeout=10)
+    assert [b["type"] for b in bodies] == ["failure"]
