@@ -21,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pages.settings import BASE_URL_ENV
 from sandbox.testing import running_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]  # the smoke set and the gate policy live here
@@ -84,7 +85,8 @@ def main(argv: list[str]) -> int:
     shutil.rmtree(demo, ignore_errors=True)  # a fresh vault, history and account each time
     results.mkdir(parents=True)
     probe_password = _password()
-    env = {**os.environ, PASSWORD_ENV: probe_password, "EESPRESSO_PASSWORD": probe_password}
+    env = {k: v for k, v in os.environ.items() if k != BASE_URL_ENV}  # the demo's target is ours
+    env |= {PASSWORD_ENV: probe_password, "EESPRESSO_PASSWORD": probe_password}
     with running_sandbox() as portal:
         portal.admin.create_account(PROBE_CIP, probe_password)
         config = _write_monitor_config(demo, portal.url, results)
