@@ -12,7 +12,6 @@ from sandbox.core import Sandbox
 from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
-    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
     portal_for,
 )
 

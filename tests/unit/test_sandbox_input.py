@@ -12,7 +12,6 @@ from tests.fixtures.sandbox_portal import (
     PASSWORD,
     add_account,
     assert_contains,
-    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
     portal_for,
 )
 

@@ -19,7 +19,6 @@ from tests.fixtures.sandbox_portal import (
     PASSWORD,
     add_account,
     assert_contains,
-    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
     decode,
     events,
     portal_for,

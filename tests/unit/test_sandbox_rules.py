@@ -13,7 +13,6 @@ from tests.fixtures.sandbox_portal import (
     PASSWORD,
     add_account,
     alert,
-    clock_fixture,  # noqa: F401 (the ``clock`` fixture)
     decode,
     events,
     portal_for,
