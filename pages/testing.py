@@ -104,6 +104,15 @@ def expect_ok(result: JourneyResult) -> JourneyResult:
     return result
 
 
+def critical_journey(story: str):
+    """Allure story + critical severity: what the release gate requires to be present and pass."""
+
+    def label(test):
+        return allure.story(story)(allure.severity(allure.severity_level.CRITICAL)(test))
+
+    return label
+
+
 def enroll(page: Page, account: TestAccount, vault: Vault, **options: object) -> JourneyResult:
     """``first_access`` for a test account (options: authenticator, limits, compensate_clock)."""
     from pages.journeys import first_access

@@ -6,14 +6,12 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, HomePage, LoginPage
-from pages.testing import TestAccount, enroll, expect_ok
+from pages.testing import TestAccount, critical_journey, enroll, expect_ok
 
-pytestmark = [pytest.mark.enrollment]
+pytestmark = [pytest.mark.enrollment, allure.feature("First access")]
 
 
-@allure.feature("First access")
-@allure.story("first access")
-@allure.severity(allure.severity_level.CRITICAL)
+@critical_journey("first access")
 @pytest.mark.smoke
 def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
     result = expect_ok(enroll(page, account, vault))
@@ -23,9 +21,7 @@ def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, 
     assert entry.device_name == account.device_name
 
 
-@allure.feature("First access")
-@allure.story("first access")
-@allure.severity(allure.severity_level.CRITICAL)
+@critical_journey("first access")
 def test_first_access_shows_the_success_text_and_the_saved_device(
     page, make_account, vault, sandbox
 ):
@@ -40,7 +36,6 @@ def test_first_access_shows_the_success_text_and_the_saved_device(
     assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["enrolled", "login_ok"]
 
 
-@allure.feature("First access")
 @allure.story("expired enrollment")
 @allure.severity(allure.severity_level.NORMAL)
 def test_an_expired_enrollment_shows_a_new_qr_with_a_new_secret(sandbox_factory, fresh_page, vault):

@@ -11,14 +11,12 @@ import pytest
 
 from authenticator import Authenticator
 from pages.screens import HomePage, LoginPage
-from pages.testing import expect_ok, log_in
+from pages.testing import critical_journey, expect_ok, log_in
 
-pytestmark = [pytest.mark.login]
+pytestmark = [pytest.mark.login, allure.feature("Later login")]
 
 
-@allure.feature("Later login")
-@allure.story("later login")
-@allure.severity(allure.severity_level.CRITICAL)
+@critical_journey("later login")
 @pytest.mark.smoke
 def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault):
     result = expect_ok(log_in(page, enrolled, vault))
@@ -27,18 +25,14 @@ def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault
     assert vault.get(enrolled.base_url, enrolled.cip).last_step is not None
 
 
-@allure.feature("Later login")
-@allure.story("later login")
-@allure.severity(allure.severity_level.CRITICAL)
+@critical_journey("later login")
 def test_later_login_shows_the_enrolled_device_on_the_home_page(page, enrolled, vault, sandbox):
     expect_ok(log_in(page, enrolled, vault))
     HomePage(page).expect_loaded().expect_device(enrolled.device_name)
     assert [e["event"] for e in sandbox.admin.audit(enrolled.cip)] == ["login_ok"]
 
 
-@allure.feature("Later login")
-@allure.story("later login")
-@allure.severity(allure.severity_level.CRITICAL)
+@critical_journey("later login")
 def test_logout_then_login_again_uses_a_fresh_time_step(page, enrolled, vault, sandbox):
     period = enrolled.otp.period
     expect_ok(log_in(page, enrolled, vault))
@@ -77,7 +71,6 @@ with sync_playwright() as playwright:
 """
 
 
-@allure.feature("Later login")
 @allure.story("later login")
 def test_a_closed_page_is_not_kept_alive_by_the_journey(enrolled, vault):
     """A long-lived monitor runs thousands of journeys: none may keep its page in memory."""
