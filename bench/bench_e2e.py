@@ -25,13 +25,15 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from anywhere: tests.fixtures
+
 from authenticator import Vault
 from pages.browser import launch_args
 from pages.journeys import later_login
-from pages.testing import TestAccount, new_cip, new_password, seed_enrolled
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
-ROOT = Path(__file__).resolve().parents[1]
 #: The pages area's journey suite (the other areas' browser tests live beside it).
 JOURNEY_SUITE = [
     "tests/e2e/test_first_access.py",

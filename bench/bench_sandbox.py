@@ -32,8 +32,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pyotp
 
+from sandbox import running_sandbox
 from sandbox.client import AdminClient
-from sandbox.testing import running_sandbox
 
 PASSWORD = "Motdepasse-2024!"
 TIME_BUDGET = 60.0  # seconds per phase, whatever the counts say

@@ -27,8 +27,8 @@ from pyzbar.pyzbar import decode as zbar_decode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere: tests.*
 
-from authenticator import ScanError, scan  # noqa: E402
-from tests.fixtures import qr_corpus  # noqa: E402
+from authenticator import ScanError, scan
+from tests.fixtures import qr_corpus
 
 
 def _cases() -> dict[str, bytes]:

@@ -21,7 +21,8 @@ from authenticator import Authenticator, Vault
 from pages import browser as chromium
 from pages.masking import masked_screenshot
 from pages.settings import Settings
-from pages.testing import (
+from sandbox import RunningSandbox, running_sandbox
+from tests.fixtures.accounts import (
     DEVICE_NAME,
     LEDGER_ENV,
     TestAccount,
@@ -30,7 +31,6 @@ from pages.testing import (
     record_account,
     seed_enrolled,
 )
-from sandbox.testing import RunningSandbox, running_sandbox
 
 # Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
 SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}

@@ -6,7 +6,7 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, HomePage, LoginPage
-from pages.testing import TestAccount, critical_journey, enroll, expect_ok
+from tests.fixtures.accounts import TestAccount, critical_journey, enroll, expect_ok
 
 pytestmark = [pytest.mark.enrollment, allure.feature("First access")]
 

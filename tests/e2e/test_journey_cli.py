@@ -9,7 +9,7 @@ import allure
 import pytest
 
 from monitors.journey_cli import JSON_KEYS
-from pages.testing import run_cli
+from tests.fixtures.accounts import run_cli
 
 pytestmark = [allure.feature("Journey CLI")]
 

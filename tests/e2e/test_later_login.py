@@ -11,7 +11,7 @@ import pytest
 
 from authenticator import Authenticator
 from pages.screens import HomePage, LoginPage
-from pages.testing import critical_journey, expect_ok, log_in
+from tests.fixtures.accounts import critical_journey, expect_ok, log_in
 
 pytestmark = [pytest.mark.login, allure.feature("Later login")]
 

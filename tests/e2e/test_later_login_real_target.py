@@ -16,7 +16,7 @@ import allure
 import pytest
 
 from authenticator import Vault
-from pages.testing import TestAccount, new_cip, new_password, seed_enrolled
+from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Real portal targets")]

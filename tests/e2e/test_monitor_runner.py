@@ -24,8 +24,8 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
-from monitors.testing import simple_config
 from pages.result import Cause, JourneyResult
+from tests.fixtures.monitoring import simple_config
 
 
 class Portal(BaseHTTPRequestHandler):

@@ -10,7 +10,7 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, HomePage, LoginPage
-from pages.testing import enroll, expect_ok, log_in
+from tests.fixtures.accounts import enroll, expect_ok, log_in
 
 pytestmark = [pytest.mark.variants, allure.feature("Portal variants")]
 

@@ -20,7 +20,7 @@ import segno
 from authenticator import Authenticator
 from pages.journeys import first_access, later_login
 from pages.screens import HomePage
-from pages.testing import expect_ok, new_password
+from tests.fixtures.accounts import expect_ok, new_password
 
 BASE = "http://127.0.0.1:9"  # nothing listens there: every request is answered by the route
 CIP = "AUTREPORTAIL1"

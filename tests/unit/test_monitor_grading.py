@@ -6,8 +6,8 @@ import pytest
 
 from monitors.config import load
 from monitors.grading import grade, limits
-from monitors.testing import simple_config
 from pages.result import Cause, JourneyResult
+from tests.fixtures.monitoring import simple_config
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from monitors.testing import receiver
+from tests.fixtures.monitoring import receiver
 
 TARGET = "http://127.0.0.1:9"
 CONFIG = """
@@ -220,7 +220,7 @@ def test_account_lock_is_shared_across_processes(tmp_path, hook):
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
     notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
@@ -229,7 +229,7 @@ def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
 
 
 def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)

@@ -9,7 +9,7 @@ from monitors.config import load
 from monitors.history import ProbeRecord
 from monitors.probe import Outcome
 from monitors.runner import first_due, next_due, progress_line
-from monitors.testing import simple_config
+from tests.fixtures.monitoring import simple_config
 
 
 def monitors(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
-from monitors.testing import simple_config
+from tests.fixtures.monitoring import simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,10 @@ import pytest
 
 from sandbox import ConfigError, create_app
 from sandbox.core import Sandbox
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     portal_for,
 )
 

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     assert_contains,
     portal_for,

@@ -14,9 +14,10 @@ from PIL import Image
 
 from sandbox.config import DEFAULT_ISSUER
 from sandbox.qr import BORDER, SCALE
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     assert_contains,
     decode,

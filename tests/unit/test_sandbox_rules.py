@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pyotp
 import pytest
 
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     alert,
     decode,
