@@ -53,25 +53,12 @@ class Account:
 
     def password(self) -> str:
         """Read the password now; the error names the variable or file, never a value."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if not value:
-                raise ConfigError(
-                    f"account {self.name!r}: environment variable {self.password_env} is empty "
-                    "or unset; export it before running the monitors"
-                )
-            return value
-        assert self.password_file is not None
+        from pages.settings import SettingsError, read_password
+
         try:
-            value = self.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"account {self.name!r}: cannot read password_file {self.password_file} "
-                f"({exc.strerror}); create it (mode 0600) or fix the path"
-            ) from None
-        if not value:
-            raise ConfigError(f"account {self.name!r}: password_file {self.password_file} is empty")
-        return value
+            return read_password(os.environ, self.password_file, self.password_env or "")
+        except SettingsError as error:
+            raise ConfigError(f"account {self.name!r}: {error}") from None
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
 from monitors.grading import grade
 from monitors.history import History, ProbeRecord
-from monitors.journeys import Binder, NotEnrolled, SetupError
+from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s

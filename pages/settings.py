@@ -24,8 +24,16 @@ class SettingsError(ValueError):
     """A configuration problem; the message is one line that says what to do."""
 
 
-def read_password(env: Mapping[str, str], password_file: str | os.PathLike[str] | None) -> str:
-    """The password from ``--password-file`` if given, else from ``EESPRESSO_PASSWORD``."""
+def read_password(
+    env: Mapping[str, str],
+    password_file: str | os.PathLike[str] | None,
+    variable: str = PASSWORD_ENV,
+) -> str:
+    """The password from ``password_file`` if given, else from the variable ``variable``.
+
+    The one reader of passwords: the suite, the journey CLI and the probes' accounts. Only the
+    line ending is stripped from a file, so a password may end with a space.
+    """
     if password_file:
         path = Path(password_file)
         try:
@@ -37,10 +45,11 @@ def read_password(env: Mapping[str, str], password_file: str | os.PathLike[str] 
         if not password:
             raise SettingsError(f"the password file {path} is empty")
         return password
-    password = env.get(PASSWORD_ENV, "")
+    password = env.get(variable, "")
     if not password:
         raise SettingsError(
-            f"no password: set {PASSWORD_ENV} or pass --password-file FILE (never on argv)"
+            f"no password: {variable} is empty or unset; export it or use a password file "
+            "(never on argv)"
         )
     return password
 

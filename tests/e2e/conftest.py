@@ -130,7 +130,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-CA", "timezone_id": "America/Montreal"}
+    """The suite's context options (``pages.browser``) over pytest-playwright's own."""
+    return chromium.context_args(**browser_context_args)
 
 
 @pytest.fixture(scope="session", autouse=True)

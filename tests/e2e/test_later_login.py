@@ -55,14 +55,14 @@ _COLLECTED_AFTER_CLOSE = """
 import gc, os, sys, weakref
 from playwright.sync_api import sync_playwright
 from authenticator import Vault
-from pages.browser import launch_args
-from pages.journeys import later_login
+from pages import browser as chromium
+from pages.journeys import Account, run_journey
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(**launch_args())
-    context = browser.new_context()
+    browser = chromium.launch(playwright)
+    context = chromium.new_context(browser)
     page = context.new_page()
-    result = later_login(page, base_url=sys.argv[1], cip=sys.argv[2],
-                         password=os.environ["EESPRESSO_PASSWORD"], vault=Vault(sys.argv[3]))
+    account = Account(sys.argv[1], sys.argv[2], os.environ["EESPRESSO_PASSWORD"])
+    result = run_journey("later_login", page, account, Vault(sys.argv[3]))
     page_ref = weakref.ref(page)
     context.close()
     del page, context

@@ -18,9 +18,9 @@ import pytest
 import segno
 
 from authenticator import Authenticator
-from pages.journeys import first_access, later_login
+from pages.account import Account
 from pages.screens import HomePage
-from tests.fixtures.accounts import expect_ok, new_password
+from tests.fixtures.accounts import enroll, expect_ok, log_in, new_password
 
 BASE = "http://127.0.0.1:9"  # nothing listens there: every request is answered by the route
 CIP = "AUTREPORTAIL1"
@@ -120,11 +120,11 @@ def test_first_access_then_later_login_on_another_vendors_markup(page, fresh_pag
     password = new_password()
     portal = OtherPortal(password)
     page.route(f"{BASE}/**", portal.handle)
-    common = dict(base_url=BASE, cip=CIP, password=password, vault=vault)
-    expect_ok(first_access(page, device_name="Tablette", **common))
+    account = Account(BASE, CIP, password, device_name="Tablette")
+    expect_ok(enroll(page, account, vault))
     HomePage(page).expect_device("Tablette")
     later = fresh_page()
     later.route(f"{BASE}/**", portal.handle)
     # A phone one step ahead (within ±1) shows the next unused step now: no wait.
-    expect_ok(later_login(later, authenticator=Authenticator(offset=30), **common))
+    expect_ok(log_in(later, account, vault, authenticator=Authenticator(offset=30)))
     assert vault.get(BASE, CIP).last_step == portal.last_step

@@ -103,9 +103,9 @@ def test_later_login_without_a_vault_entry_is_a_configuration_error_before_any_b
     tmp_path,
 ):
     from authenticator import Vault
-    from pages.journeys import NotEnrolled, later_login
+    from pages.journeys import Account, NotEnrolled, run_journey
 
     with pytest.raises(NotEnrolled, match="enroll first"):
-        later_login(
-            None, base_url="http://portal", cip="C1", password="x" * 16, vault=Vault(tmp_path / "v")
+        run_journey(
+            "later_login", None, Account("http://portal", "C1", "x" * 16), Vault(tmp_path / "v")
         )
