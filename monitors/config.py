@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
+from authenticator import VaultError, normalise_base_url
+
 JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -177,10 +179,11 @@ class _Reader:
 def _target(r: _Reader, name: str) -> Target:
     r.reject_unknown({"base_url", "verify_tls"})
     url = r.get("base_url", str, required=True)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise r.err("base_url", f'{url!r} is not an http(s) URL; write e.g. "https://host/"')
-    return Target(name, url.rstrip("/"), r.get("verify_tls", bool, True))
+    try:
+        base_url = normalise_base_url(url)
+    except VaultError as error:
+        raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
+    return Target(name, base_url, r.get("verify_tls", bool, True))
 
 
 def _account(r: _Reader, name: str) -> Account:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from authenticator import default_path
+from authenticator import VaultError, default_path, normalise_base_url
 
 PASSWORD_ENV = "EESPRESSO_PASSWORD"
 CIP_ENV = "EESPRESSO_CIP"
@@ -72,9 +72,16 @@ class Settings:
         cli = cli or {}
         env = os.environ if env is None else env
         base_url = cli.get("base_url") or env.get(BASE_URL_ENV) or None
+        if base_url:
+            try:
+                base_url = normalise_base_url(str(base_url))
+            except VaultError as error:
+                raise SettingsError(
+                    f"{error}; pass e.g. --base-url https://portal.example"
+                ) from None
         vault = cli.get("vault") or None
         return cls(
-            base_url=str(base_url).rstrip("/") if base_url else None,
+            base_url=base_url,
             cip=str(cli.get("cip") or env.get(CIP_ENV) or "") or None,
             password=env.get(PASSWORD_ENV) or None,
             vault_path=Path(str(vault)) if vault else default_path(),
