@@ -49,7 +49,8 @@ class JourneyRun:
         cls, journey: str, page: Page, base_url: str, cip: str, limits: Limits | None
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
-        return cls(JourneyResult(journey, base_url, cip), page, limits or Limits())
+        result = JourneyResult(journey=journey, target=base_url, cip=cip)
+        return cls(result, page, limits or Limits())
 
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains

@@ -48,7 +48,7 @@ class Portal(BaseHTTPRequestHandler):
 def open_home(page, account, vault, *, limits, **_options) -> JourneyResult:
     """A real, tiny journey: open the portal and check its heading."""
     base_url = account.base_url
-    result = JourneyResult("first_access", base_url, account.cip)
+    result = JourneyResult(journey="first_access", target=base_url, cip=account.cip)
     started = time.perf_counter()
     try:
         page.goto(base_url, timeout=limits.timeout_ms)
@@ -66,7 +66,7 @@ def open_home(page, account, vault, *, limits, **_options) -> JourneyResult:
 def stuck(page, account, vault, **_options) -> JourneyResult:
     """A journey that ignores its time limits (a bug): only the hard timeout can end it."""
     page.goto(account.base_url, timeout=0)
-    return JourneyResult("first_access", account.base_url, account.cip, ok=True)
+    return JourneyResult(journey="first_access", target=account.base_url, cip=account.cip, ok=True)
 
 
 @pytest.fixture

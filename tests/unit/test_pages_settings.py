@@ -62,9 +62,9 @@ def test_cli_usage_errors_are_one_line_exit_2_and_never_echo_values(argv, capsys
 
 def test_cli_summary_says_the_cause_in_words():
     result = JourneyResult(
-        "later_login",
-        "http://portal",
-        "CIP1",
+        journey="later_login",
+        target="http://portal",
+        cip="CIP1",
         cause=Cause.CLOCK_SKEW,
         error="refused",
         failed_step=STEP_TITLES["code"],
@@ -78,9 +78,9 @@ def test_cli_summary_says_the_cause_in_words():
 
 def test_allure_result_of_a_failed_journey_has_cause_label_and_prefixed_message():
     result = JourneyResult(
-        "first_access",
-        "http://portal",
-        "CIP1",
+        journey="first_access",
+        target="http://portal",
+        cip="CIP1",
         cause=Cause.QR_UNREADABLE,
         error="no QR code found",
         failed_step=STEP_TITLES["scan"],
