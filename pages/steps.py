@@ -30,6 +30,10 @@ STEP_TITLES: dict[str, str] = {
     "home": "Accès à eEspresso",
 }
 
+#: Allure story and feature of each journey: what the release gate requires and reports.
+STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later login"}
+FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
+
 
 class _Stop(Exception):
     """Ends a journey after its failure was recorded."""

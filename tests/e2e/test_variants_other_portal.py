@@ -20,6 +20,7 @@ import segno
 from authenticator import Authenticator
 from pages.account import Account
 from pages.screens import HomePage
+from pages.steps import STORIES
 from tests.fixtures.accounts import enroll, expect_ok, log_in, new_password
 
 BASE = "http://127.0.0.1:9"  # nothing listens there: every request is answered by the route
@@ -114,7 +115,7 @@ class OtherPortal:
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 def test_first_access_then_later_login_on_another_vendors_markup(page, fresh_page, vault):
     password = new_password()

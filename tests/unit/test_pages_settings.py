@@ -87,7 +87,19 @@ def test_allure_result_of_a_failed_journey_has_cause_label_and_prefixed_message(
         steps={"open": 10.0, "login": 20.0, "scan": 5.0},
         duration_ms=35.0,
     )
-    data = json.loads(json.dumps(journey_test_result(result, stop_ms=1_000_000), default=vars))
+    data = json.loads(
+        json.dumps(
+            journey_test_result(
+                result,
+                name="first access CIP1",
+                full_name="journey_cli.first_access",
+                history_key="first_access|http://portal|CIP1",
+                suite="journey CLI",
+                stop_ms=1_000_000,
+            ),
+            default=vars,
+        )
+    )
     labels = {(label["name"], label["value"]) for label in data["labels"]}
     assert {
         ("story", "first access"),
