@@ -1,4 +1,4 @@
-"""Root pytest configuration: shared by unit and browser tests (DESIGN.md, "Fixtures").
+"""Root pytest configuration: shared by unit and browser tests (docs/design.md, "Fixtures").
 
 Only what every test may need lives here: the suite's settings (target, account, vault) and
 the report header. Browser fixtures live in ``tests/e2e/conftest.py``.

@@ -1,4 +1,4 @@
-"""E2E figures of issue 4: suite wall time (-n 1, -n 2) and one later login, cold vs warm browser.
+"""E2E figures: suite wall time (-n 1, -n 2) and one later login, cold vs warm browser.
 
 Usage (from the repository root):
 
@@ -34,7 +34,7 @@ from pages.journeys import run_journey
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
-#: The pages area's journey suite (the other areas' browser tests live beside it).
+#: The journey suite (the monitors' and reports' browser tests live beside it).
 JOURNEY_SUITE = [
     "tests/e2e/test_first_access.py",
     "tests/e2e/test_first_access_no_leak.py",

@@ -1,4 +1,4 @@
-"""Alert messages and their delivery through apprise (issue 5, "Alerting").
+"""Alert messages and their delivery through apprise.
 
 One ``Notice`` per thing ops must hear about: an incident opened (``alert``), still open
 (``reminder``), a monitor paused for the account's sake (``paused``), or ``recovery``. The

@@ -1,4 +1,4 @@
-"""Monitors declared as data (DESIGN.md rule 7, issue 5 "Configuration as code").
+"""Monitors declared as data (docs/design.md, "Code").
 
 ``load(path)`` reads ``monitors.toml`` with :mod:`tomllib` and returns one frozen ``Config``.
 Every mistake a person can make in that file becomes one ``ConfigError`` line naming the
@@ -21,7 +21,7 @@ from croniter import croniter
 from authenticator import VaultError, normalise_base_url
 
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
+STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -44,7 +44,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Account:
-    """Where the password lives, never the password itself (DESIGN.md "Secrets")."""
+    """Where the password lives, never the password itself (docs/design.md, "Secrets")."""
 
     name: str
     cip: str

@@ -1,4 +1,4 @@
-"""Probe history, incidents and pauses in one SQLite file (issue 5, "Results").
+"""Probe history, incidents and pauses in one SQLite file.
 
 Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
 most the probe it was running: every earlier result is already in the WAL file and SQLite

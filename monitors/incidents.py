@@ -1,4 +1,4 @@
-"""The incident state machine: one alert per incident, reminders, one recovery (issue 5).
+"""The incident state machine: one alert per incident, reminders, one recovery.
 
 State lives in the history file, not in memory, so a restarted runner neither re-alerts an
 open incident nor forgets to announce its recovery:

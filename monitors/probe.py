@@ -1,4 +1,4 @@
-"""One probe, from the safety checks to the alert (issue 5, "The runner").
+"""One probe, from the safety checks to the alert.
 
 ``Prober.probe(monitor)`` is the whole life of a probe: skip it if the monitor is paused or
 the account's failed-login budget is spent, take the account lock, check the TLS certificate,

@@ -1,4 +1,4 @@
-"""TLS certificate expiry of https targets (issue 5: warn under 30 days, critical under 7).
+"""TLS certificate expiry of https targets.
 
 The certificate is fetched without verifying it: a self-signed or privately signed portal
 certificate still has an expiry date ops must hear about, and whether the browser trusts it

@@ -1,4 +1,4 @@
-"""Which Chromium to drive and how to launch it (DESIGN.md, "Browser").
+"""Which Chromium to drive and how to launch it (docs/design.md, "Browser").
 
 Browser downloads are impossible on our machines, so Playwright drives the system Chromium.
 Order: an explicit path from the environment, then Playwright's own browser if installed, then

@@ -1,4 +1,4 @@
-"""The two journeys of the seed, for tests and monitors alike (DESIGN.md, "How code should read").
+"""The two journeys of the seed, for tests and monitors alike (docs/design.md, "Code").
 
 ``first_access`` is steps 1–7 of the seed; ``later_login`` is « Lors de vos prochains accès ».
 Each calls one page-object verb per seed step inside a timed Allure step and returns a

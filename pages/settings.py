@@ -1,4 +1,4 @@
-"""The suite's one frozen settings object (DESIGN.md, "How code should read" §4).
+"""The suite's one frozen settings object (docs/design.md, "Code").
 
 Order: command line, then environment, then default. The password never comes from the
 command line (argv is visible to every user of the machine in ``ps``): it comes from

@@ -2,7 +2,7 @@
 
 Each step of a journey is an Allure step titled after the seed and timed; a classified failure
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
-step's title and a one-line message, so journeys never raise for a portal failure (issue 4).
+step's title and a one-line message, so journeys never raise for a portal failure.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Browser fixtures of the E2E suite, layered like pytest-playwright's (DESIGN.md §5).
+"""Browser fixtures of the E2E suite, layered like pytest-playwright's (docs/design.md, "Fixtures").
 
 Session: the target (the embedded sandbox on port 0, or ``--base-url``), the browser launch
 and context arguments (system Chromium, fr-CA, America/Montreal) merged into
@@ -35,7 +35,7 @@ from tests.fixtures.accounts import (
 # Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
 SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}
 # Never on a real portal: negative tests count failures against the account (5 lock it,
-# PORTAL.md) and variant tests need the sandbox's markup switches.
+# docs/portal.md) and variant tests need the sandbox's markup switches.
 SANDBOX_MARKERS = ("negative", "variants")
 
 
@@ -46,7 +46,7 @@ def _needs_sandbox(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Traces record typed values: keep them on failure for sandbox runs only (issue 4)."""
+    """Traces record typed values: keep them on failure for sandbox runs only."""
     asked = any(arg.startswith("--tracing") for arg in config.invocation_params.args)
     if not asked and hasattr(config.option, "tracing"):
         sandbox = not (config.getoption("--base-url", default=None))
@@ -138,7 +138,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 def allure_environment(
     pytestconfig: pytest.Config, browser: Browser, browser_name: str, target_url: str
 ) -> None:
-    """``environment.properties`` of the Allure results (keys agreed with the reports area)."""
+    """``environment.properties`` of the Allure results (the keys the report shows)."""
     folder = pytestconfig.getoption("allure_report_dir", default=None)
     if not folder:
         return

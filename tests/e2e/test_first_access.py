@@ -1,4 +1,4 @@
-"""First access, steps 1–7 of the seed, end to end in Chromium (issue 4)."""
+"""First access, steps 1–7 of the seed, end to end in Chromium."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The journey CLI, run as ops runs it: a separate process against the sandbox (issue 4)."""
+"""The journey CLI, run as ops runs it: a separate process against the sandbox."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Later logins: « CIP et mot de passe, puis le code fourni par Google Authenticator » (issue 4)."""
+"""Later logins: « CIP et mot de passe, puis le code fourni par Google Authenticator »."""
 
 from __future__ import annotations
 

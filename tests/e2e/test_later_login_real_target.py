@@ -1,4 +1,4 @@
-"""``--base-url`` points the suite at another portal (issue 4): here, a sandbox seen from outside.
+"""``--base-url`` points the suite at another portal: here, a sandbox seen from outside.
 
 The inner runs do not know the target is a sandbox: they use ``EESPRESSO_CIP``,
 ``EESPRESSO_PASSWORD`` and the vault, leave out the tests that need the sandbox's admin API,

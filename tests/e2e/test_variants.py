@@ -1,4 +1,4 @@
-"""The journeys work unchanged on every sandbox variant (issue 4, PORTAL.md "Contract").
+"""The journeys work unchanged on every sandbox variant.
 
 QR renderings × layouts, both wording sets, and OTP parameters read from the URI rather than
 assumed (SHA256/SHA512, 8 digits, 60 s).

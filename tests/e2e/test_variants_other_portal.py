@@ -1,4 +1,4 @@
-"""Another vendor's markup, same words (PORTAL.md): the journeys still work (issue 4).
+"""Another vendor's markup, same words (docs/portal.md): the journeys still work.
 
 A small portal served through Playwright routes (no socket) with markup the sandbox never
 uses: fields labelled by ``aria-label`` or by a wrapping ``<label>``, ``<input type=submit>``

@@ -1,4 +1,4 @@
-"""The admin API under /_sandbox/ and fault injection (issue 2)."""
+"""The admin API under /_sandbox/ and fault injection."""
 
 from __future__ import annotations
 
