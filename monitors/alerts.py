@@ -1,7 +1,8 @@
 """Alert messages and their delivery through apprise.
 
 One ``Notice`` per thing ops must hear about: an incident opened (``alert``), still open
-(``reminder``), a monitor paused for the account's sake (``paused``), or ``recovery``. The
+(``reminder``), a monitor paused for the account's sake (``paused``), ``recovery``, or a
+``warning`` of an outage announced in advance (the probe password expires soon). The
 message says which monitor, which target, the cause in words, since when, the last error and
 the step that failed. Delivery goes through apprise URLs (Slack, Teams, mailto, PagerDuty,
 ``json://``...): no hand-written clients.
@@ -37,7 +38,7 @@ def _when(epoch: float) -> str:
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # alert | reminder | paused | recovery
+    kind: str  # alert | reminder | paused | recovery | warning
     monitor_id: str
     target: str
     cause: str
@@ -52,12 +53,16 @@ class Notice:
     def notify_type(self) -> str:
         if self.kind == "recovery":
             return apprise.NotifyType.SUCCESS
-        return apprise.NotifyType.WARNING if self.kind == "reminder" else apprise.NotifyType.FAILURE
+        if self.kind in ("reminder", "warning"):
+            return apprise.NotifyType.WARNING
+        return apprise.NotifyType.FAILURE
 
     @property
     def title(self) -> str:
         if self.kind == "recovery":
             return f"[eEspresso] RECOVERED {self.monitor_id}"
+        if self.kind == "warning":
+            return f"[eEspresso] WARNING {self.monitor_id}: {cause_words(self.cause)}"
         state = "PAUSED" if self.paused else "DOWN"
         prefix = "still " if self.kind == "reminder" else ""
         return f"[eEspresso] {prefix}{state} {self.monitor_id}: {cause_words(self.cause)}"
@@ -71,6 +76,9 @@ class Notice:
                 f"Recovered at: {_when(self.at)} after {minutes:.0f} min",
                 f"Cause was: {cause_words(self.cause)}",
             ]
+            return "\n".join(lines)
+        if self.kind == "warning":
+            lines += [f"Warning: {cause_words(self.cause)}", f"Details: {self.last_error}"]
             return "\n".join(lines)
         lines += [
             f"Cause: {cause_words(self.cause)} ({self.cause})",

@@ -24,6 +24,7 @@ JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+PASSWORD_EXPIRY_WARN_MAX = 365
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
@@ -88,6 +89,9 @@ class AlertPolicy:
     reminder_every_s: float = 3600.0
     recovery_notice: bool = True
     channels: tuple[str, ...] = ()
+    # Warn once when the portal says the monitoring account's password expires within this
+    # many days: an expired probe password is an outage announced in advance.
+    password_expiry_warn_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -250,10 +254,24 @@ def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
 
 
 def _alerts(r: _Reader) -> AlertPolicy:
-    r.reject_unknown({"failures_before_alert", "reminder_every", "recovery_notice", "channels"})
+    r.reject_unknown(
+        {
+            "failures_before_alert",
+            "reminder_every",
+            "recovery_notice",
+            "channels",
+            "password_expiry_warn_days",
+        }
+    )
     failures = r.get("failures_before_alert", int, 2)
     if failures < 1:
         raise r.err("failures_before_alert", f"{failures} must be 1 or more")
+    warn_days = r.get("password_expiry_warn_days", int, 14)
+    if not 1 <= warn_days <= PASSWORD_EXPIRY_WARN_MAX:
+        raise r.err(
+            "password_expiry_warn_days",
+            f"{warn_days} must be a whole number of days from 1 to {PASSWORD_EXPIRY_WARN_MAX}",
+        )
     channels = r.get("channels", list, [])
     for url in channels:
         if not isinstance(url, str) or "://" not in url:
@@ -263,6 +281,7 @@ def _alerts(r: _Reader) -> AlertPolicy:
         reminder_every_s=r.duration("reminder_every", "1h"),
         recovery_notice=r.get("recovery_notice", bool, True),
         channels=tuple(channels),
+        password_expiry_warn_days=warn_days,
     )
 
 

@@ -49,6 +49,25 @@ def probe_failure(monitor: Monitor, started: float, cause: Cause, error: str) ->
     )
 
 
+def password_expiry_days(warnings: list[dict]) -> int | None:
+    """Days left before the account's password expires, as the portal said (None: silent)."""
+    days = [w["days"] for w in warnings if w.get("kind") == "password_expiring" and "days" in w]
+    return min(days) if days else None  # type: ignore[type-var]
+
+
+def password_expiring(record: ProbeRecord, warn_days: int) -> None:
+    """Degrade a passed probe whose portal says the password expires within ``warn_days``:
+    once it expires every probe fails, so ops must change it before then."""
+    days = password_expiry_days(record.warnings)
+    if days is None or days > warn_days or record.status != Status.OK:
+        return
+    record.status, record.cause = Status.DEGRADED, Cause.PASSWORD_EXPIRING
+    record.error = (
+        f"the portal says the password of {record.cip} expires in {days} days: change it, "
+        "then the probe's password file or variable"
+    )
+
+
 def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecord:
     """The stored record of a journey: ok, degraded or failed, with the cause."""
     record = ProbeRecord(
@@ -59,6 +78,7 @@ def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecor
         started_at=started,
         steps=dict(result.steps),
         duration_ms=result.duration_ms,
+        warnings=list(result.warnings),
     )
     if not result.ok:
         record.cause = result.cause or Cause.UNEXPECTED_PAGE

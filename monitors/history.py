@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS probes (
     monitor_id TEXT NOT NULL, target TEXT NOT NULL, cip TEXT NOT NULL, journey TEXT NOT NULL,
     started_at REAL NOT NULL, status TEXT NOT NULL, cause TEXT, error TEXT NOT NULL DEFAULT '',
     failed_step TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL DEFAULT 0,
-    steps TEXT NOT NULL DEFAULT '{}'
+    steps TEXT NOT NULL DEFAULT '{}', warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
 CREATE INDEX IF NOT EXISTS probes_by_account ON probes (target, cip, started_at);
@@ -41,6 +41,12 @@ CREATE TABLE IF NOT EXISTS pauses (
     monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
 );
 """
+
+# Columns added since the first schema, with their definition: a history file written by an
+# older runner gains them on open (its rows keep the default).
+ADDED_COLUMNS = {
+    "probes": {"warnings": "TEXT NOT NULL DEFAULT '[]'"},
+}
 
 
 class Status(StrEnum):
@@ -69,6 +75,8 @@ class ProbeRecord:
     failed_step: str = ""
     duration_ms: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
+    # What the journey met and went past (``JourneyResult.warnings``): notices, expiry.
+    warnings: list[dict[str, object]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -106,6 +114,17 @@ class History:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add the columns an older history file lacks, in one transaction, so two processes
+        opening the same old file cannot both add a column."""
+        with self.transaction():
+            for table, columns in ADDED_COLUMNS.items():
+                have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                for name, definition in columns.items():
+                    if name not in have:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
     def close(self) -> None:
         self.db.close()
@@ -121,7 +140,7 @@ class History:
     def record(self, probe: ProbeRecord) -> int:
         cur = self.db.execute(
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
-            " error, failed_step, duration_ms, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " error, failed_step, duration_ms, steps, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 probe.monitor_id,
                 probe.target,
@@ -134,6 +153,7 @@ class History:
                 probe.failed_step,
                 probe.duration_ms,
                 json.dumps(probe.steps),
+                json.dumps(probe.warnings, ensure_ascii=False),
             ),
         )
         return int(cur.lastrowid)
@@ -178,6 +198,16 @@ class History:
             (target, cip, since, *causes),
         ).fetchone()
         return row[0]
+
+    def previous_up_cause(self, monitor_id: str, before_id: int) -> str | None:
+        """The cause of the monitor's last passed probe before row ``before_id`` (None when
+        it had none, or there is no such probe): what a one-time warning compares with."""
+        row = self.db.execute(
+            "SELECT cause FROM probes WHERE monitor_id = ? AND id < ? AND status != 'failed'"
+            " ORDER BY started_at DESC, id DESC LIMIT 1",
+            (monitor_id, before_id),
+        ).fetchone()
+        return row[0] if row else None
 
     def streak(self, monitor_id: str) -> tuple[int, float | None]:
         """Consecutive failed probes at the end of the history and when the streak began."""
@@ -261,4 +291,5 @@ def _probe(row: sqlite3.Row) -> ProbeRecord:
     data = dict(row)
     data.pop("id")
     data["steps"] = json.loads(data["steps"])
+    data["warnings"] = json.loads(data["warnings"])
     return ProbeRecord(**data)

@@ -9,6 +9,9 @@ open incident nor forgets to announce its recovery:
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
 * a pause for the account's sake opens the incident at once (whatever N is) and says so;
 * an alert no channel accepted is sent again with the next failed probe (``undelivered``).
+
+Apart from incidents, one ``warning`` when the portal starts saying that the monitoring
+account's password expires soon (``password_warning``): the probe still passes, degraded.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from monitors.alerts import Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
+from pages.result import Cause
 
 
 def _notice(kind: str, monitor: Monitor, incident: Incident, now: float, paused: bool) -> Notice:
@@ -85,3 +89,29 @@ def undelivered(history: History, monitor_id: str) -> None:
     if incident is not None:
         incident.notified_at = None
         history.save_incident(incident)
+
+
+def password_warning(
+    history: History, monitor: Monitor, probe: ProbeRecord, row: int
+) -> list[Notice]:
+    """One ``warning`` when a probe first says the password expires soon (``row`` is its id).
+
+    Once: the monitor's previous passed probe already carried the cause, so the warning was
+    decided then (state in the history, so a restart does not repeat it); after the password
+    changed, a later expiry warns again.
+    """
+    if probe.cause != Cause.PASSWORD_EXPIRING:
+        return []
+    if history.previous_up_cause(monitor.id, row) == Cause.PASSWORD_EXPIRING:
+        return []
+    return [
+        Notice(
+            kind="warning",
+            monitor_id=monitor.id,
+            target=monitor.target.base_url,
+            cause=probe.cause,
+            since=probe.started_at,
+            last_error=probe.error,
+            at=probe.started_at,
+        )
+    ]

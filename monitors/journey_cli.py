@@ -21,7 +21,18 @@ from typing import NoReturn
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: The keys of ``--json``, in this order.
-JSON_KEYS = ("journey", "target", "cip", "ok", "cause", "duration_ms", "steps", "started_at")
+JSON_KEYS = (
+    "journey",
+    "target",
+    "cip",
+    "ok",
+    "cause",
+    "duration_ms",
+    "steps",
+    "started_at",
+    "success_text_seen",
+    "warnings",
+)
 PROG = "python -m monitors"
 #: The journey each command runs.
 COMMANDS = {"enroll": "first_access", "login": "later_login"}
@@ -145,13 +156,27 @@ def _run(args: argparse.Namespace, account, vault):
             browser.close()
 
 
+def _warning_lines(result) -> list[str]:
+    """One line per warning: what the journey met and went past."""
+    return [
+        f"  warning ({w['kind']}"
+        + (f", {w['days']} days" if "days" in w else "")
+        + f"): {w['text']}"
+        for w in result.warnings
+    ]
+
+
 def summary(result) -> str:
-    """A short human summary; the cause in words when the journey failed."""
+    """A short human summary; the cause in words when the journey failed; the warnings."""
     name = result.journey.replace("_", " ")
     steps = ", ".join(f"{step} {ms:.0f} ms" for step, ms in result.steps.items())
     if result.ok:
-        return (
-            f"{name} OK on {result.target} as {result.cip} in {result.duration_ms:.0f} ms ({steps})"
+        return "\n".join(
+            [
+                f"{name} OK on {result.target} as {result.cip} in {result.duration_ms:.0f} ms "
+                f"({steps})",
+                *_warning_lines(result),
+            ]
         )
     cause = result.cause
     lines = [
@@ -161,7 +186,7 @@ def summary(result) -> str:
     ]
     if result.clock_offset_s is not None:
         lines.append(f"  the portal's clock is {result.clock_offset_s:+.0f} s from this machine's")
-    return "\n".join(lines)
+    return "\n".join([*lines, *_warning_lines(result)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

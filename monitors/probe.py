@@ -21,7 +21,7 @@ from monitors import incidents, safety, tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
-from monitors.grading import grade, probe_failure
+from monitors.grading import grade, password_expiring, probe_failure
 from monitors.history import History, ProbeRecord, Status
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
@@ -119,6 +119,7 @@ class Prober:
             if level != Status.OK:
                 record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
+        password_expiring(record, self.config.alerts.password_expiry_warn_days)
         return record
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
@@ -182,7 +183,7 @@ class Prober:
     def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
         """Store, decide on pause and notices in one transaction, then deliver."""
         with self.history.transaction():
-            self.history.record(record)
+            row = self.history.record(record)
             paused_now = False
             if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
                 self.history, record.target, record.cip
@@ -192,6 +193,7 @@ class Prober:
             notices = incidents.evaluate(
                 self.history, monitor, self.config.alerts, record, paused_now=paused_now
             )
+            notices += incidents.password_warning(self.history, monitor, record, row)
         self.metrics.observe(record, monitor.target.base_url)
         if paused_now:
             self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)

@@ -3,8 +3,9 @@
 One builder for both, with allure-python's own model and file logger, and the labels the
 release gate and the report's categories read: story (``STORIES``), severity ``critical``, a
 ``cause`` label, and a failure message that starts with the cause value. Steps carry the
-seed's French titles and their measured durations, laid end to end; nothing secret is in a
-``JourneyResult``. The history id is one hash of a stable key, so a test keeps its history
+seed's French titles and their measured durations, laid end to end, then what the journey saw
+on the way (the seed's success text, each warning) as steps of no duration; nothing secret is
+in a ``JourneyResult``. The history id is one hash of a stable key, so a test keeps its history
 across runs whoever wrote it.
 """
 
@@ -20,12 +21,19 @@ from allure_commons.model2 import Label, Parameter, Status, StatusDetails, TestR
 from allure_commons.model2 import TestStepResult as Step
 
 from pages.result import JourneyResult
-from pages.steps import FEATURES, STEP_TITLES, STORIES
+from pages.steps import FEATURES, STEP_TITLES, STORIES, SUCCESS_SEEN, warning_title
 
 
 def history_id(key: str) -> str:
     """Allure's history id of the test named by ``key`` (the same key, the same history)."""
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _fact_steps(result: JourneyResult, at: int) -> list[Step]:
+    """Zero-length steps for what the journey saw: the success text and each warning."""
+    titles = [SUCCESS_SEEN] if result.success_text_seen else []
+    titles += [warning_title(w) for w in result.warnings]
+    return [Step(name=title, status=Status.PASSED, start=at, stop=at) for title in titles]
 
 
 def journey_test_result(
@@ -50,6 +58,7 @@ def journey_test_result(
         status = Status.FAILED if failed else Status.PASSED
         steps.append(Step(name=title, status=status, start=clock, stop=clock + int(ms)))
         clock += int(ms)
+    steps += _fact_steps(result, clock)
     story = STORIES.get(result.journey, result.journey)
     labels = [
         Label("feature", feature or FEATURES.get(result.journey, result.journey)),

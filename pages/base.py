@@ -14,7 +14,7 @@ from typing import ClassVar, Self
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pages import patterns
+from pages import patterns, tree
 from pages.failures import JourneyFailure, unexpected
 from pages.navigation import Navigation
 from pages.result import Cause
@@ -54,7 +54,7 @@ class BaseScreen:
 
     @classmethod
     def matches(cls, page: Page) -> bool:
-        return _visible(cls.signature(page))
+        return visible(cls.signature(page))
 
     def expect_loaded(self) -> Self:
         expect(self.signature(self.page).first).to_be_visible(timeout=self.timeout_ms)
@@ -86,7 +86,7 @@ class BaseScreen:
         """Type a code and submit it alone: by its button when one is named, else by Enter."""
         self._require(field, "code field").fill(code)
         button = self.page.get_by_role("button", name=patterns.CODE_SUBMIT).first
-        if _visible(button):
+        if visible(button):
             self.nav.submit(button.click, where, self.timeout_ms)
         else:
             self.nav.submit(lambda: field.press("Enter"), where, self.timeout_ms)
@@ -107,7 +107,8 @@ def device_field(page: Page) -> Locator:
     )
 
 
-def _visible(locator: Locator) -> bool:
+def visible(locator: Locator) -> bool:
+    """Whether the locator's first element shows now (no wait; a detached page is not)."""
     try:
         return locator.first.is_visible()
     except PlaywrightError:
@@ -132,7 +133,8 @@ def identify(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, after: str =
     """The page object of the screen on display, waiting a little for script-built pages.
 
     An HTTP error page is recognised at once (no screen to wait for); a page that loads but
-    matches no screen is an ``unexpected_page``: the portal changed or showed something new.
+    matches no screen is an ``unexpected_page``: the portal changed or showed something new,
+    and the message lists what it shows (headings, buttons, field labels; never a value).
     """
     import pages.screens  # noqa: F401  (registers every screen before the first lookup)
 
@@ -154,5 +156,7 @@ def identify(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, after: str =
     if nav.http_error:
         raise nav.http_failure(where)
     raise JourneyFailure(
-        Cause.UNEXPECTED_PAGE, f"after {where}: the portal showed a page the journey does not know"
+        Cause.UNEXPECTED_PAGE,
+        f"after {where}: the portal showed a page the journey does not know "
+        f"({tree.outline(tree.snapshot(page))})",
     )

@@ -11,7 +11,7 @@ blind retry is one more failure towards the lockout (5 failures, docs/portal.md)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from authenticator import (
     Authenticator,
@@ -23,9 +23,13 @@ from authenticator import (
     estimate_offset,
 )
 from pages.failures import JourneyFailure
+from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult
 from pages.screens import BaseScreen, LockoutPage, LoginPage
 from pages.steps import Attempt, JourneyRun
+
+#: The screen (or screens) that show a code was accepted.
+Accepted = type[BaseScreen] | tuple[type[BaseScreen], ...]
 
 # A claimed step can be lost to another process between reading and claiming: try a few.
 _CLAIM_ATTEMPTS = 3
@@ -75,6 +79,9 @@ class Confirmation:
     compensate_clock: bool = False
     timeout_s: float = 5.0
     _step: int = -1  # the step of the last code handed out
+    # The screen after a code, past the notices a portal may show first (a "remember this
+    # device" question): they are not the code's verdict.
+    settle: Callable[[BaseScreen], BaseScreen] = field(default=lambda screen: screen)
 
     @classmethod
     def for_run(
@@ -89,7 +96,15 @@ class Confirmation:
         result = run.result
         auth = authenticator or Authenticator()
         return cls(
-            vault, result.target, result.cip, account, auth, result, run.attempt, compensate_clock
+            vault,
+            result.target,
+            result.cip,
+            account,
+            auth,
+            result,
+            run.attempt,
+            compensate_clock,
+            settle=lambda screen: go_past_notices(screen, result, "the code"),
         )
 
     def code(self) -> str:
@@ -101,14 +116,15 @@ class Confirmation:
         self.attempt.submitting("code")
         return code.value
 
-    def submit(self, send: Callable[[str], BaseScreen], accepted: type[BaseScreen]) -> BaseScreen:
+    def submit(self, send: Callable[[str], BaseScreen], accepted: Accepted) -> BaseScreen:
         """Claim a fresh code, ``send`` it, and return the screen that shows it was accepted."""
         return self.check(send(self.code()), accepted, send)
 
     def check(
-        self, screen: BaseScreen, accepted: type[BaseScreen], resend: Callable[[str], BaseScreen]
+        self, screen: BaseScreen, accepted: Accepted, resend: Callable[[str], BaseScreen]
     ) -> BaseScreen:
         """Judge the screen that followed a code: accepted, refused, or refused for the clock."""
+        screen = self.settle(screen)
         if isinstance(screen, accepted):
             return self._activate(screen)
         self._raise_if_not_a_refusal(screen)
@@ -128,7 +144,7 @@ class Confirmation:
         self.auth = Authenticator(
             offset=skew, min_seconds_left=self.auth.min_seconds_left, max_wait=self.auth.max_wait
         )
-        screen = resend(self.code())
+        screen = self.settle(resend(self.code()))
         if isinstance(screen, accepted):
             return self._activate(screen)
         self._raise_if_not_a_refusal(screen)

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Protocol, TypeVar
 
+import allure
 from playwright.sync_api import Page
 
 from authenticator import Authenticator, Vault
 from pages.account import Account
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.failures import JourneyFailure, unexpected
+from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult, Limits
 from pages.screens import (
     BaseScreen,
@@ -32,8 +34,12 @@ from pages.screens import (
     HomePage,
     LockoutPage,
     LoginPage,
+    SuccessPage,
 )
-from pages.steps import STEP_TITLES, Attempt, JourneyRun
+from pages.steps import STEP_TITLES, SUCCESS_SEEN, Attempt, JourneyRun, warn
+
+#: The screens that end a journey: eEspresso's home page, or the seed's confirmation first.
+ARRIVED = (HomePage, SuccessPage)
 
 __all__ = [
     "JOURNEYS",
@@ -78,13 +84,43 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     )
 
 
+def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> None:
+    """The end of a journey: eEspresso's home page, reached through the seed's confirmation
+    page when the portal shows one. The confirmation text is recorded wherever it shows; a
+    confirmation page without a way on is the seed's own proof, so it ends the journey well,
+    with a warning that eEspresso itself was not reached."""
+    if isinstance(screen, SuccessPage):
+        _saw_success(run)
+        after = screen.go_on()
+        if after is None:
+            warn(
+                run.result,
+                "no_way_on",
+                "the confirmation page offers no link or button on to eEspresso; "
+                "the journey ended there",
+            )
+            return
+        screen = go_past_notices(after, run.result, "the confirmation page")
+        where = "the confirmation page"
+    home = _expect(screen, HomePage, where)
+    home.expect_loaded()
+    if not run.result.success_text_seen and home.shows_success():
+        _saw_success(run)
+
+
+def _saw_success(run: JourneyRun) -> None:
+    with allure.step(SUCCESS_SEEN):
+        run.result.success_text_seen = True
+
+
 def _sign_in(
     run: JourneyRun, account: Account, wanted: type[S], other: type[BaseScreen], other_means: str
 ) -> S:
     """Steps 1 and 2: open the portal, type the CIP and the password, click « CONNEXION ».
 
     The guard hears of the password before it is sent; a code page or an enrollment page
-    afterwards is the portal's proof that it accepted the password.
+    afterwards (past any notice, such as a password-expiry one) is the portal's proof that it
+    accepted the password.
     """
     with run.step("open"):
         screen = LoginPage.open(run.page, account.base_url, run.limits.timeout_ms)
@@ -92,6 +128,7 @@ def _sign_in(
     with run.step("login"):
         run.attempt.submitting("password")
         screen = login.login(account.cip, account.password)
+        screen = go_past_notices(screen, run.result, "the password")
         if isinstance(screen, CodePage | EnrollmentPage):
             run.attempt.proven()
         if isinstance(screen, other):
@@ -133,14 +170,15 @@ def first_access(
                     enrollment.enter_code(value)
                     return enrollment.save_device(device_name)
 
-                screen = confirm.check(enrollment.save_device(device_name), HomePage, resend)
+                screen = confirm.check(enrollment.save_device(device_name), ARRIVED, resend)
         else:
             with run.step("code"):
                 device_page = confirm.submit(enrollment.confirm_code, DevicePage)
             with run.step("device"):
                 screen = device_page.save_device(device_name)
+                screen = go_past_notices(screen, run.result, "the device name")
         with run.step("home"):
-            _expect(screen, HomePage, "clicking « Enregistrer »").expect_loaded()
+            _arrive(run, screen, "clicking « Enregistrer »")
     return run.result
 
 
@@ -177,9 +215,9 @@ def later_login(
             confirm = Confirmation.for_run(
                 run, vault, entry.account, authenticator, compensate_clock
             )
-            screen = confirm.submit(code_page.submit_code, HomePage)
+            screen = confirm.submit(code_page.submit_code, ARRIVED)
         with run.step("home"):
-            _expect(screen, HomePage, "submitting the code").expect_loaded()
+            _arrive(run, screen, "submitting the code")
     return run.result
 
 

@@ -48,6 +48,19 @@ CODE_SUBMIT = _p(
 HOME_HEADING = _p(r"eespresso")
 #: « Vous avez maintenant accès à votre eEspresso. »
 SUCCESS = _p(r"maintenant acc[èe]s|acc[èe]s [àa] votre eespresso")
+#: The way on that changes nothing: past a confirmation page (« Accéder à eEspresso »,
+#: « Continuer », « Poursuivre », « Terminer », any name with eEspresso) or a notice
+#: (« Plus tard », « Ignorer », « Non », « J'ai compris »).
+CONTINUE = _p(
+    r"acc[ée]der|continuer|poursuivre|terminer|eespresso|plus tard|ignorer|\bnon\b|"
+    r"ne pas|compris|fermer|\bok\b"
+)
+#: Buttons that start a change and are never pressed: « Changer mon mot de passe »,
+#: « Modifier », « Oui » (remember this device), « Mettre à jour ».
+DECLINE = _p(r"changer|modifier|\boui\b|mettre [àa] jour|se souvenir|enregistrer cet")
+#: « Votre mot de passe expirera dans 5 jours », « expire dans 5 jours »: the first number of
+#: the matched text is the number of days.
+PASSWORD_EXPIRY = _p(r"expir\w*\s+dans\s+\d+\s+jours?")
 #: A way out of the session: « Déconnexion », « Se déconnecter », « Quitter ».
 LOGOUT = _p(r"d[ée]connexion|se d[ée]connecter|d[ée]connecter|quitter")
 #: The lockout page (5 failures): « compte verrouillé », « bloqué », « trop de tentatives ».

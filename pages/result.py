@@ -15,9 +15,10 @@ from enum import StrEnum
 class Cause(StrEnum):
     """Why a journey or a probe failed, in the words ops is alerted with.
 
-    The journeys' causes come first; the last three are the probe's own: a certificate about
-    to expire, an account the vault holds no secret for, and the probe itself breaking
-    (browser crash, hard timeout) without the portal being to blame.
+    The journeys' causes come first; the others are the probe's own: a certificate or the
+    monitoring account's password about to expire, an account the vault holds no secret for,
+    and the probe itself breaking (browser crash, hard timeout) without the portal being to
+    blame.
     """
 
     UNREACHABLE = "unreachable"
@@ -30,6 +31,7 @@ class Cause(StrEnum):
     UNEXPECTED_PAGE = "unexpected_page"
     QR_UNREADABLE = "qr_unreadable"
     TLS_EXPIRING = "tls_expiring"
+    PASSWORD_EXPIRING = "password_expiring"
     NOT_ENROLLED = "not_enrolled"
     PROBE_ERROR = "probe_error"
 
@@ -49,6 +51,9 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.UNEXPECTED_PAGE: "the portal showed a page the journey does not know (markup changed?)",
     Cause.QR_UNREADABLE: "the enrollment QR code could not be read",
     Cause.TLS_EXPIRING: "the portal's TLS certificate expires soon",
+    Cause.PASSWORD_EXPIRING: (
+        "the monitoring account's password expires soon: change it before probes fail"
+    ),
     Cause.NOT_ENROLLED: "the account has no active enrollment in the vault",
     Cause.PROBE_ERROR: (
         "the probe itself failed (browser crash or timeout), not necessarily the portal"
@@ -91,6 +96,21 @@ class JourneyResult:
     # Time the authenticator waited for an unused TOTP step: not the portal's time, so it is
     # left out of ``steps`` and ``duration_ms``.
     code_wait_ms: float = 0.0
+    # The seed's proof that step 7 succeeded (« Vous avez maintenant accès à votre
+    # eEspresso »), on the home page or on a confirmation page of its own.
+    success_text_seen: bool = False
+    # What the journey met and went past without changing anything: notices between steps
+    # ({"kind": "password_expiring", "days": 5, "text": …}, {"kind": "interstitial", …}) and
+    # remarks such as a confirmation page without a way on. Portal text only, never a secret.
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+    def warn(self, kind: str, text: str, **details: object) -> dict[str, object] | None:
+        """Add a warning once (the same notice met twice is one); the new warning or None."""
+        warning = {"kind": kind, **details, "text": " ".join(text.split())[:300]}
+        if warning in self.warnings:
+            return None
+        self.warnings.append(warning)
+        return warning
 
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`)."""

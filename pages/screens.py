@@ -6,6 +6,7 @@ from pages.enrollment import DevicePage, EnrollmentPage, qr_locator
 from pages.home import HomePage
 from pages.lockout import LockoutPage
 from pages.login import LoginPage
+from pages.notices import NoticePage, SuccessPage
 
 __all__ = [
     "BaseScreen",
@@ -15,6 +16,8 @@ __all__ = [
     "HomePage",
     "LockoutPage",
     "LoginPage",
+    "NoticePage",
+    "SuccessPage",
     "identify",
     "qr_locator",
 ]

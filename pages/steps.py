@@ -31,6 +31,25 @@ STEP_TITLES: dict[str, str] = {
     "home": "Accès à eEspresso",
 }
 
+#: The Allure step that records the seed's proof of step 7.
+SUCCESS_SEEN = "« Vous avez maintenant accès à votre eEspresso » affiché"
+
+
+def warning_title(warning: dict) -> str:
+    """The Allure step title of one warning (portal text only, never a secret)."""
+    if warning.get("kind") == "password_expiring":
+        return f"Avis : le mot de passe expire dans {warning.get('days')} jours"
+    return f"Avis : {str(warning.get('text', ''))[:120]}"
+
+
+def warn(result: JourneyResult, kind: str, text: str, **details: object) -> None:
+    """Add a warning to ``result`` once, shown as an Allure step where the journey met it."""
+    warning = result.warn(kind, text, **details)
+    if warning is not None:
+        with allure.step(warning_title(warning)):
+            pass
+
+
 #: Allure story and feature of each journey: what the release gate requires and reports.
 STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later login"}
 FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
@@ -89,7 +108,7 @@ class JourneyRun:
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains
             self.result.cause = cause
-            self.result.error = " ".join(message.split())[:300]
+            self.result.error = " ".join(message.split())[:500]
             self.result.failed_step = STEP_TITLES[step]
 
     @contextmanager

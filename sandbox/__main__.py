@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from sandbox.app import create_app
-from sandbox.config import VARIANT_CHOICES, ConfigError
+from sandbox.config import DEFAULTS, VARIANT_CHOICES, ConfigError
 from sandbox.server import SandboxServer
 
 TOKEN_ENV = "SANDBOX_ADMIN_TOKEN"
@@ -32,11 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--cert-days", type=int, default=30, help="certificate validity in days")
     serve.add_argument("--demo-account", action="store_true", help="create a demo account")
     for key, choices in VARIANT_CHOICES.items():
+        listed = {"choices": [str(c) for c in choices]} if len(choices) <= 10 else {}
         serve.add_argument(
-            f"--{key.lower()}",
-            choices=[str(c) for c in choices],
-            default=str(choices[0]),
-            help=f"{key.lower()} variant (default {choices[0]})",
+            f"--{key.lower().replace('_', '-')}",
+            default=str(DEFAULTS[key]),
+            help=f"{key.lower()} variant (default {DEFAULTS[key]})",
+            **listed,
         )
     return parser
 

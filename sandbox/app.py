@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from sandbox import admin, faults, security, views
+from sandbox import admin, faults, notices, security, views
 from sandbox.config import build_config
 from sandbox.core import Sandbox
 from sandbox.sessions import StoreSessionInterface
@@ -32,5 +32,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     faults.init_app(app)  # first: an outage answers before anything else runs
     security.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(notices.bp)
     app.register_blueprint(admin.bp)
     return app

@@ -22,10 +22,19 @@ VARIANT_CHOICES: dict[str, tuple[Any, ...]] = {
     "ALGORITHM": ("SHA1", "SHA256", "SHA512"),
     "DIGITS": (6, 8),
     "PERIOD": (30, 60),
+    # Where the seed's success text shows after the first access: on the home page, on a
+    # confirmation page with a link on to eEspresso, or on a confirmation page alone.
+    "SUCCESS": ("home", "page", "page-only"),
+    # Notices between the steps: a password-expiry notice after the password, a notice to
+    # acknowledge and a "remember this computer" question after the code, or all three.
+    "NOTICES": ("none", "expiry", "acknowledge", "remember-device", "all"),
+    # Days left before the password expires, as the expiry notice says.
+    "EXPIRY_DAYS": tuple(range(1, 91)),
 }
 
 DEFAULTS: dict[str, Any] = {
     **{key: choices[0] for key, choices in VARIANT_CHOICES.items()},
+    "EXPIRY_DAYS": 5,  # the one variant whose default is not its first choice
     "ENROLLMENT_TTL": 600,
     "LOCKOUT_THRESHOLD": 5,
     "LOCKOUT_SECONDS": 900,
@@ -50,11 +59,13 @@ def check_variant(key: str, value: Any) -> Any:
     choices = VARIANT_CHOICES[upper]
     if upper == "ALGORITHM" and isinstance(value, str):
         value = value.upper()
-    if upper in ("DIGITS", "PERIOD") and isinstance(value, str) and value.isdigit():
+    if upper in ("DIGITS", "PERIOD", "EXPIRY_DAYS") and isinstance(value, str) and value.isdigit():
         value = int(value)
-    if value not in choices:
-        allowed = ", ".join(str(c) for c in choices)
-        raise ConfigError(f"{key.lower()} must be one of {allowed}, not {value!r}")
+    if isinstance(value, bool) or value not in choices:
+        allowed = "one of " + ", ".join(str(c) for c in choices)
+        if len(choices) > 10:  # a range: name its bounds
+            allowed = f"a whole number from {choices[0]} to {choices[-1]}"
+        raise ConfigError(f"{key.lower()} must be {allowed}, not {value!r}")
     return value
 
 

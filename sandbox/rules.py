@@ -77,6 +77,20 @@ def check_code(
     return (CodeCheck.REPLAYED if matched else CodeCheck.REJECTED), None
 
 
+#: The notices a portal may show after the password and after the code (docs/portal.md,
+#: "Page objects"): the account's ``notices`` variant picks one of them, or all.
+NOTICES_AFTER: dict[str, tuple[str, ...]] = {
+    "password": ("expiry",),
+    "code": ("acknowledge", "remember-device"),
+}
+
+
+def notices(variants: dict[str, Any], moment: str) -> list[str]:
+    """The notices to show after ``moment`` ("password" or "code"), in order."""
+    chosen = variants["notices"]
+    return [kind for kind in NOTICES_AFTER[moment] if chosen in (kind, "all")]
+
+
 def is_locked(account: Account, now: float) -> bool:
     """True while a lockout runs; an expired lockout is lifted and the counter reset."""
     if account.locked_until is None:

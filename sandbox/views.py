@@ -1,7 +1,9 @@
 """The portal's pages (docs/portal.md "First access" and "Later accesses").
 
 Flow: login (CIP + password) → first access: set-up page (QR, code, device name on one page,
-or code then device name on two pages) → home; later access: code page → home. The session
+or code then device name on two pages) → home; later access: code page → home. Notices may
+come after the password and after the code, and the first access may end on a confirmation
+page (``sandbox.notices``). The session
 ``stage`` says which page the person may post to next. State changes happen under the store
 lock; the set-up page's QR (the costliest render) is drawn outside it on the normal path.
 """
@@ -59,6 +61,17 @@ def locked_page():
 def _end_session() -> None:
     session.clear()
     session.ended = True  # type: ignore[attr-defined]
+
+
+def advance(account: Account, moment: str, stage: str, endpoint: str) -> Response:
+    """Go on to ``stage`` (its page is ``endpoint``), through the notices the account shows
+    after ``moment`` ("password" or "code") first (``sandbox.notices``)."""
+    pending = rules.notices(account.variants, moment)
+    if not pending:
+        session["stage"] = stage
+        return redirect(url_for(endpoint))
+    session.update(stage="notice", notices=pending, then=stage, landing=endpoint)
+    return redirect(url_for("notices.notice"))
 
 
 def _start_stage(cip: str, stage: str) -> None:
@@ -173,10 +186,10 @@ def login():
             return _login_refused(401, bad_credentials, cip)
         if account.enrolled:
             _start_stage(cip, "code")
-            return redirect(url_for("portal.verify"))
+            return advance(account, "password", "code", "portal.verify")
         rules.pending_secret(account, now, sandbox.config["ENROLLMENT_TTL"])
         _start_stage(cip, "setup")
-        return redirect(url_for("portal.setup"))
+        return advance(account, "password", "setup", "portal.setup")
 
 
 def _setup_page(account: Account, status: int = 200, **ctx: Any):
@@ -224,9 +237,10 @@ def setup(account: Account):
 
 def _finish_enrollment(account: Account, device: str, now: float):
     rules.complete_enrollment(current().store, account, device, now)
-    session["stage"] = "home"
+    if account.variants["success"] != "home":  # the success text on a page of its own
+        return advance(account, "code", "home", "notices.confirmation")
     session["notice"] = wording.wording(account.variants["wording"])["success"]
-    return redirect(url_for("portal.home"))
+    return advance(account, "code", "home", "portal.home")
 
 
 @bp.route("/configuration/appareil", methods=["GET", "POST"])
@@ -262,8 +276,7 @@ def verify(account: Account):
         verdict = _check(account, now)
         if verdict == "ok":
             sandbox.store.record(account.cip, "login_ok", now)
-            session["stage"] = "home"
-            return redirect(url_for("portal.home"))
+            return advance(account, "code", "home", "portal.home")
     if verdict == "locked":
         return locked_page()
     return page("code.html", 401, account.variants, error=_bad_code(account))

@@ -102,6 +102,37 @@ WORDINGS: dict[str, dict[str, object]] = {
     },
 }
 
+# Notices between the steps (variant ``notices``): a heading, a text, and the answers as
+# (value, button text); the answers in ``changes`` start a change a journey never makes.
+NOTICES: dict[str, dict[str, object]] = {
+    "expiry": {
+        "heading": "Votre mot de passe expire bientôt",
+        "text": "Votre mot de passe expirera dans {days} jours. "
+        "Vous pouvez le changer maintenant ou plus tard.",
+        "answers": (("change", "Changer mon mot de passe"), ("later", "Plus tard")),
+        "changes": ("change",),
+    },
+    "acknowledge": {
+        "heading": "Avis important",
+        "text": "Une maintenance d'eEspresso est prévue dimanche de 2 h à 4 h.",
+        "answers": (("preferences", "Modifier mes préférences"), ("ok", "Continuer")),
+        "changes": ("preferences",),
+    },
+    "remember-device": {
+        "heading": "Se souvenir de cet ordinateur ?",
+        "text": "Cet ordinateur peut être reconnu lors de vos prochains accès.",
+        "answers": (("yes", "Oui, se souvenir de cet ordinateur"), ("no", "Non")),
+        "changes": ("yes",),
+    },
+}
+CHANGE_REFUSED = (
+    "Modification demandée",
+    "Cette modification n'est pas offerte par le portail d'essai. Revenez à la page de connexion.",
+)
+# The confirmation page of the first access (variant ``success``).
+CONFIRMATION_HEADING = "Configuration terminée"
+WAY_ON = "Accéder à eEspresso"
+
 # Messages that do not vary with the wording set.
 PASSWORD_LENGTH = "Le mot de passe doit contenir de 14 à 20 caractères."
 MISSING_FIELDS = "Indiquez votre nom d'utilisateur (CIP) et votre mot de passe."

@@ -9,7 +9,7 @@ import allure
 import pytest
 
 from monitors.journey_cli import JSON_KEYS
-from pages.steps import STORIES
+from pages.steps import STORIES, SUCCESS_SEEN
 from tests.fixtures.accounts import run_cli
 
 pytestmark = [allure.feature("Journey CLI")]
@@ -28,7 +28,7 @@ def vault_path(tmp_path):
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.enrollment
 def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vault_path, tmp_path):
-    account = make_account(layout="two-page")
+    account = make_account(layout="two-page", success="page")
     allure_dir = tmp_path / "allure"
     enroll = cli(
         "enroll",
@@ -52,11 +52,39 @@ def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vau
     assert data["journey"] == "first_access" and data["ok"] is True and data["cause"] is None
     assert data["target"] == account.base_url and data["cip"] == account.cip
     assert list(data["steps"]) == ["open", "login", "scan", "code", "device", "home"]
+    assert data["success_text_seen"] is True and data["warnings"] == []
     results = [json.loads(p.read_text()) for p in allure_dir.glob("*-result.json")]
     assert [r["status"] for r in results] == ["passed"]
     labels = {(label["name"], label["value"]) for label in results[0]["labels"]}
     assert {("story", "first access"), ("severity", "critical")} <= labels
     assert [s["name"][:7] for s in results[0]["steps"]][:2] == ["Étape 1", "Étape 2"]
+    assert results[0]["steps"][-1]["name"] == SUCCESS_SEEN
+
+
+@allure.story(STORIES["later_login"])
+@pytest.mark.login
+def test_login_reports_the_notices_it_went_past_in_json_allure_and_words(
+    enrolled_factory, vault, tmp_path
+):
+    account = enrolled_factory(notices="all", expiry_days=6)
+    allure_dir = tmp_path / "allure"
+    argv = ("login", "--base-url", account.base_url, "--cip", account.cip)
+    as_json = cli(*argv, "--json", "--alluredir", str(allure_dir), password=account.password,
+                  vault=vault.path)  # fmt: skip
+    assert as_json.returncode == 0, as_json.stderr
+    warnings = json.loads(as_json.stdout)["warnings"]
+    assert [w["kind"] for w in warnings] == ["password_expiring", "interstitial", "interstitial"]
+    assert warnings[0]["days"] == 6
+    (result,) = [json.loads(p.read_text()) for p in allure_dir.glob("*-result.json")]
+    titles = [step["name"] for step in result["steps"]]
+    assert "Avis : le mot de passe expire dans 6 jours" in titles
+    notice = "Avis : Avis important Une maintenance d'eEspresso est prévue dimanche de 2 h à 4 h."
+    assert notice in titles
+    in_words = cli(*argv, password=account.password, vault=vault.path)
+    assert in_words.returncode == 0, in_words.stderr
+    assert "warning (password_expiring, 6 days): Votre mot de passe expirera dans 6 jours" in (
+        in_words.stdout
+    )
 
 
 @allure.story(STORIES["later_login"])

@@ -254,3 +254,18 @@ def test_allure_result_per_probe(portal, make):
     assert results[1]["statusDetails"]["message"].startswith(f"{cause}: ")
     text = "".join(p.read_text() for p in folder.iterdir())
     assert PASSWORD not in text
+
+
+def test_a_password_about_to_expire_degrades_the_probe_and_warns_once(portal, make, hook):
+    prober, monitor = make(portal, notices="all", expiry_days=4)
+    records = [prober.probe(monitor).record for _ in range(2)]
+    assert [r.status for r in records] == ["degraded", "degraded"]
+    assert [r.cause for r in records] == ["password_expiring", "password_expiring"]
+    stored = prober.history.probes(monitor.id)
+    assert [w["kind"] for w in stored[0].warnings] == [
+        "password_expiring", "interstitial", "interstitial"]  # fmt: skip
+    assert stored[0].warnings[0]["days"] == 4
+    bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=10)
+    assert statuses(bodies) == ["warning"]
+    assert "expires in 4 days" in bodies[0]["message"]
+    assert_no_secret(prober, bodies, PASSWORD)

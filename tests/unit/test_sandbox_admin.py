@@ -56,6 +56,9 @@ def test_create_and_read_an_account_state(portal):
         "algorithm": "SHA1",
         "digits": 6,
         "period": 30,
+        "success": "home",
+        "notices": "none",
+        "expiry_days": 5,
     }
     assert "password" not in created.get_json() and "secret" not in created.get_json()
 
@@ -66,6 +69,9 @@ def test_create_and_read_an_account_state(portal):
         ({"password": "trop-court"}, "14 to 20"),
         ({"qr": "gif"}, "qr must be one of"),
         ({"digits": 7}, "digits must be one of"),
+        ({"notices": "pop-up"}, "notices must be one of"),
+        ({"expiry_days": 0}, "expiry_days must be a whole number from 1 to 90"),
+        ({"expiry_days": True}, "expiry_days must be"),
         ({"color": "red"}, "unknown field"),
         ({"enrolled": True, "secret": "not base32!"}, "base32"),
         ({"cip": " spaced "}, "cip must be"),

@@ -1,0 +1,131 @@
+"""The pages between the steps: notices to go past, and the seed's confirmation of step 7.
+
+Real portals show pages the seed does not describe: a password-expiry notice between the
+password and the code, a "remember this device" question or a notice to acknowledge after the
+code. ``NoticePage`` is any such page with a way on; the journey goes past it with the control
+that changes nothing (« Continuer », « Plus tard », « Ignorer », « Non ») and never with one
+that starts a change (« Changer mon mot de passe », « Modifier », « Oui »), and reports what it
+met as a warning of the result.
+
+``SuccessPage`` is the seed's last line (« Vous avez maintenant accès à votre eEspresso ») on a
+page of its own, before eEspresso's home page; its way on is a link or button such as
+« Accéder à eEspresso ».
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from playwright.sync_api import Locator, Page
+
+from pages import patterns, tree
+from pages.base import BaseScreen, visible
+from pages.failures import unexpected
+from pages.result import JourneyResult
+from pages.steps import warn
+
+#: Notices in a row before the journey gives up (a portal looping on a notice).
+MAX_NOTICES = 5
+_DAYS = re.compile(r"\d+")
+_TEXT_ROLES = frozenset({"heading", "paragraph", "text", "status", "alert", "listitem"})
+
+
+def _controls(page: Page) -> Locator:
+    return page.get_by_role("button", name=patterns.CONTINUE).or_(
+        page.get_by_role("link", name=patterns.CONTINUE)
+    )
+
+
+def way_on(page: Page) -> Locator | None:
+    """The first visible button (else link) whose name goes on without changing anything.
+
+    Names come from the accessibility tree, so an ``<input type=submit>`` counts like a
+    ``<button>``; a name that also starts a change (« Continuer et modifier ») is refused.
+    """
+    nodes = tree.snapshot(page)
+    for role in ("button", "link"):
+        for name in tree.names(nodes, {role}):
+            if patterns.CONTINUE.search(name) and not patterns.DECLINE.search(name):
+                control = page.get_by_role(role, name=re.compile("^" + re.escape(name))).first
+                if visible(control):
+                    return control
+    return None
+
+
+def page_text(page: Page, max_chars: int = 200) -> str:
+    """What a notice says (its headings and text), on one line, secrets redacted."""
+    parts = [
+        node.name if node.role == "heading" else node.text
+        for node in tree.main_content(tree.snapshot(page))
+        if node.role in _TEXT_ROLES
+    ]
+    return " ".join(" ".join(parts).split())[:max_chars]
+
+
+class SuccessPage(BaseScreen):
+    """« Vous avez maintenant accès à votre eEspresso » on a confirmation page of its own."""
+
+    priority: ClassVar[int] = 55  # after the home page, which may show the same text
+    label: ClassVar[str] = "the confirmation page"
+
+    @classmethod
+    def signature(cls, page: Page) -> Locator:
+        return page.get_by_text(patterns.SUCCESS)
+
+    def go_on(self) -> BaseScreen | None:
+        """Follow the way on to eEspresso; ``None`` when the page offers none."""
+        control = way_on(self.page)
+        if control is None:
+            return None
+        return self._submit(control, "following the way on from the confirmation page")
+
+
+class NoticePage(BaseScreen):
+    """A page with nothing to fill in and a way on that changes nothing."""
+
+    priority: ClassVar[int] = 80  # after every known screen, before the login page
+    label: ClassVar[str] = "a notice"
+
+    @classmethod
+    def signature(cls, page: Page) -> Locator:
+        return _controls(page)
+
+    def go_on(self, where: str) -> BaseScreen:
+        control = way_on(self.page)
+        if control is None:
+            raise unexpected(
+                f"after {where} the portal showed a notice whose only buttons start a change "
+                f"({tree.outline(tree.snapshot(self.page))}); nothing was pressed"
+            )
+        return self._submit(control, f"going past a notice after {where}")
+
+
+def password_expiry(page: Page) -> tuple[int, str] | None:
+    """Days left and the text of a password-expiry notice on the page, if one shows."""
+    notice = page.get_by_text(patterns.PASSWORD_EXPIRY).first
+    if not visible(notice):
+        return None
+    text = " ".join(notice.inner_text(timeout=1_000).split())
+    found = patterns.PASSWORD_EXPIRY.search(text)
+    days = _DAYS.search(found.group(0)) if found else None
+    return (int(days.group(0)), text) if days else None
+
+
+def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> BaseScreen:
+    """The first screen after ``screen`` that is not a notice, each notice reported once.
+
+    A password-expiry text is reported wherever it shows (a notice of its own, or a banner on
+    the code page), so ops hears of it before the password stops working.
+    """
+    for _ in range(MAX_NOTICES):
+        expiry = password_expiry(screen.page)
+        known = any(w["kind"] == "password_expiring" for w in result.warnings)
+        if expiry is not None and not known:
+            warn(result, "password_expiring", expiry[1], days=expiry[0])
+        if not isinstance(screen, NoticePage):
+            return screen
+        if expiry is None:
+            warn(result, "interstitial", page_text(screen.page))
+        screen = screen.go_on(where)
+    raise unexpected(f"after {where} the portal showed more than {MAX_NOTICES} notices in a row")

@@ -1,0 +1,56 @@
+"""The accessibility tree as the suite keeps it: roles and names, never values or secrets."""
+
+from __future__ import annotations
+
+from pages import tree
+
+SNAPSHOT = """\
+- banner:
+  - paragraph: CIUSSS de l'Estrie – CHUS
+- main:
+  - heading "Configuration de la double authentification" [level=1]
+  - paragraph: "Clé : JBSW Y3DP EHPK 3PXP JBSW Y3DP"
+  - img "Code QR à scanner avec Google Authenticator"
+  - text: Code sur votre appareil mobile
+  - textbox "Code sur votre appareil mobile": "123456"
+  - textbox "Mot de passe": Qa-secret-password
+  - textbox "Dit \\"bonjour\\"": value
+  - combobox "Langue":
+    - option "Français" [selected]
+  - checkbox "Se souvenir" [checked]
+  - button "Enregistrer"
+  - link "Accéder à eEspresso":
+    - /url: /accueil?token=abc
+  - paragraph: otpauth://totp/X:Y?secret=JBSWY3DPEHPK3PXP
+"""
+
+
+def test_values_urls_and_secrets_never_survive_the_parse():
+    text = tree.as_text(tree.parse(SNAPSHOT))
+    for secret in ("123456", "Qa-secret-password", "JBSW", "otpauth", "token=abc", "value"):
+        assert secret not in text
+    assert 'textbox "Code sur votre appareil mobile"' in text
+    assert 'textbox "Dit \\"bonjour\\""' in text
+    assert 'img "Code QR à scanner avec Google Authenticator"' in text
+    assert "paragraph: Clé : ***" in text
+
+
+def test_the_outline_names_headings_buttons_and_fields():
+    nodes = tree.parse(SNAPSHOT)
+    outline = tree.outline(nodes)
+    assert outline.startswith("headings « Configuration de la double authentification »")
+    assert "buttons « Enregistrer », « Accéder à eEspresso »" in outline
+    assert "fields « Code sur votre appareil mobile », « Mot de passe »" in outline
+    assert "« Se souvenir »" in outline and "Français" not in outline
+
+
+def test_the_outline_is_bounded_and_says_when_the_page_is_empty():
+    many = "\n".join(f'- button "Bouton numéro {i}"' for i in range(200))
+    assert len(tree.outline(tree.parse(many), max_chars=120)) == 120
+    assert tree.outline([]) == "no heading, button or field"
+
+
+def test_main_content_leaves_the_banner_out():
+    inside = tree.main_content(tree.parse(SNAPSHOT))
+    assert inside[0].role == "heading" and all(node.depth >= 1 for node in inside)
+    assert not any("CIUSSS" in node.text for node in inside)
