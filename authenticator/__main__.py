@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import segno
 
@@ -29,6 +30,7 @@ from authenticator.vault_file import KEY_ENV, key_path
 
 NEW_KEY_ENV = "EESPRESSO_VAULT_NEW_KEY"
 MAX_INPUT_BYTES = 50_000_000  # a 12-megapixel phone photo is 3-8 MB
+_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
 
 
 class UsageError(AuthenticatorError):
@@ -36,9 +38,18 @@ class UsageError(AuthenticatorError):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that fails with one line (its default prints the usage block too)."""
+    """argparse that fails with one line (its default prints the usage block too) and never
+    echoes an unknown argument's value: it may be a key typed where it does not belong.
+    No abbreviations either: "--new-key KEY" must not be taken for "--new-key-file KEY"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
+            shown = " ".join(word for word in words if _OPTION.fullmatch(word))
+            message = f"unrecognized arguments: {shown or '(values not shown)'}"
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
@@ -185,7 +196,7 @@ def _read_standard_input() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m authenticator", description=__doc__, allow_abbrev=False)
+    parser = _Parser(prog="python -m authenticator", description=__doc__)
     commands = parser.add_subparsers(dest="area", required=True, parser_class=_Parser)
     vault = commands.add_parser("vault", help="inspect or edit the vault of enrolled secrets")
     vault.add_argument(

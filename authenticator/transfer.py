@@ -48,23 +48,27 @@ def choose(export: Export, select: str | None = None) -> OtpAccount:
         keys = tuple(key for key in keys if wanted in (_folded(key.label), _folded(key.name)))
         if not keys:
             raise TransferError(
-                f"no account is named {select!r}: the export holds {_names(export.keys)}"
+                f"no account is named {_quoted(select)}: the export holds {_names(export.keys)}"
                 + _other_codes(export)
             )
     if len(keys) > 1:
-        which = "accounts" if select is None else f"accounts named {select!r}"
+        which = "accounts" if select is None else f"accounts named {_quoted(select)}"
         raise TransferError(
             f"the export holds {len(keys)} {which}: pick one with --select NAME "
             f"among {_names(keys)}"
         )
     key = keys[0]
     if key.account is None:
-        raise TransferError(f"the account {key.label!r} cannot be imported: {key.problem}")
+        raise TransferError(f"the account {_quoted(key.label)} cannot be imported: {key.problem}")
     return key.account
 
 
 def _names(keys: tuple[ExportedKey, ...]) -> str:
-    return ", ".join(repr(key.label) for key in keys)
+    return ", ".join(_quoted(key.label) for key in keys)
+
+
+def _quoted(name: str) -> str:
+    return f"'{name}'"  # not repr(): a name holding an apostrophe would switch quotes
 
 
 def _other_codes(export: Export) -> str:
