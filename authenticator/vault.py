@@ -1,7 +1,7 @@
 """The vault of enrolled secrets, one entry per (base URL, CIP).
 
 An entry is saved ``pending`` *before* the enrollment code is submitted and turned ``active``
-once the portal accepted it (DESIGN.md "Secrets"), so a crash between the two never loses a
+once the portal accepted it (docs/design.md, "Secrets"), so a crash between the two never loses a
 secret the portal may have accepted. ``last_step`` is the last time step used for the account,
 shared by every process through ``claim_step`` so no two probes type the same code (RFC 6238
 §5.2: the portal accepts a step once). Every change is a read-modify-write under an

@@ -23,8 +23,14 @@ import segno
 
 from authenticator import OtpAccount, Vault
 from pages.screens import EnrollmentPage, LoginPage
-from pages.testing import SANDBOX_ISSUER, new_cip, new_password, record_account, run_cli
-from sandbox.testing import RunningSandbox
+from sandbox import RunningSandbox
+from tests.fixtures.accounts import (
+    SANDBOX_ISSUER,
+    new_cip,
+    new_password,
+    record_account,
+    run_cli,
+)
 from tests.fixtures.migration_export import SHA256, Exported, export_uri
 
 pytestmark = [allure.feature("Vault import")]

@@ -30,9 +30,15 @@ def samples(text: str) -> dict[tuple, float]:
 
 def test_metrics_served_on_metrics_endpoint():
     metrics = ProbeMetrics()
-    ok = ProbeRecord("m", "http://t", "C", "later_login", 1000.0, "ok", None, "", "", 900.0,
-                     {"open": 300.0, "login": 600.0})  # fmt: skip
-    bad = ProbeRecord("m", "http://t", "C", "later_login", 2000.0, "failed", "code_rejected")
+    account = {"monitor_id": "m", "target": "http://t", "cip": "C", "journey": "later_login"}
+    ok = ProbeRecord(
+        **account,
+        started_at=1000.0,
+        status="ok",
+        duration_ms=900.0,
+        steps={"open": 300.0, "login": 600.0},
+    )
+    bad = ProbeRecord(**account, started_at=2000.0, status="failed", cause="code_rejected")
     metrics.observe(ok, "http://t")
     metrics.observe(bad, "http://t")
     metrics.observe(bad, "http://t")
