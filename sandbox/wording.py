@@ -3,7 +3,7 @@
 "seed" follows the seed document word for word where it names an element; "alt" uses the
 variants of docs/portal.md's table ("Page objects" contract) so the suite proves its locators
 tolerate them. Buttons alternate between ``<button>`` and ``<input type="submit">`` across
-the two sets (docs/portal.md: "Buttons may be <button> or <input type=submit>").
+the two sets (docs/portal.md, "Page objects": a button may be <button> or <input type=submit>).
 """
 
 from __future__ import annotations

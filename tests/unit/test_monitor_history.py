@@ -10,17 +10,17 @@ import sys
 import textwrap
 from pathlib import Path
 
-from monitors.history import History, ProbeRecord
+from monitors.history import History
+from tests.fixtures.monitoring import probe_record
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def record(monitor_id: str, at: float, status: str = "ok", cause: str | None = None):
-    return ProbeRecord(
+    return probe_record(
         monitor_id=monitor_id,
         target="http://127.0.0.1:1",
         cip="PROBE0001",
-        journey="later_login",
         started_at=at,
         status=status,
         cause=cause,

@@ -6,10 +6,9 @@ from datetime import datetime
 
 from monitors.alerts import Notice
 from monitors.config import load
-from monitors.history import ProbeRecord
 from monitors.probe import Outcome
 from monitors.runner import first_due, next_due, progress_line
-from tests.fixtures.monitoring import simple_config
+from tests.fixtures.monitoring import probe_record, simple_config
 
 
 def monitors(tmp_path):
@@ -33,13 +32,8 @@ def test_cron_waits_for_its_slots(tmp_path):
 
 
 def test_progress_lines_say_what_happened_without_secrets():
-    ok = ProbeRecord(
+    ok = probe_record(
         monitor_id="login-a",
-        target="http://t",
-        cip="C1",
-        journey="later_login",
-        started_at=0.0,
-        status="ok",
         duration_ms=812.0,
         steps={"open": 200.0, "login": 300.0, "code": 250.0, "home": 62.0},
     )
@@ -47,12 +41,8 @@ def test_progress_lines_say_what_happened_without_secrets():
     assert "login-a" in line and "OK" in line and "812 ms" in line
     assert "open 200 · login 300 · code 250 · home 62" in line
 
-    failed = ProbeRecord(
+    failed = probe_record(
         monitor_id="login-a",
-        target="http://t",
-        cip="C1",
-        journey="later_login",
-        started_at=0.0,
         status="failed",
         cause="code_rejected",
         error="the portal refused the code",

@@ -11,7 +11,7 @@ from pathlib import Path
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
-from tests.fixtures.monitoring import simple_config
+from tests.fixtures.monitoring import probe_record, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,11 +28,10 @@ def write(tmp_path: Path) -> Path:
 
 
 def probe(at: float, status: str, cause: str | None = None, **measures) -> ProbeRecord:
-    return ProbeRecord(
+    return probe_record(
         monitor_id="login-a",
         target="http://127.0.0.1:9",
         cip="PROBE0001",
-        journey="later_login",
         started_at=at,
         status=status,
         cause=cause,
