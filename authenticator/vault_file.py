@@ -1,9 +1,9 @@
 """The vault's file: Fernet encryption, key management and crash-safe writes.
 
-Losing an enrolled secret locks the monitoring account out until the helpdesk resets it
-, so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
-the folder; the replaced file stays as ``vault.bak``, one change older. A file we cannot read
-(wrong key, corrupt, foreign) is never overwritten.
+Losing an enrolled secret locks the monitoring account out until the helpdesk resets it,
+so the file is only ever replaced whole: temporary file, fsync, rename, fsync of the folder;
+the replaced file stays as ``vault.bak``, one change older. A file we cannot read (wrong
+key, corrupt, foreign) is never overwritten.
 
 Layout: one ASCII header line ``EESPRESSO-VAULT 1 <key id>``, then the Fernet token of a JSON
 document. The key id (a truncated HMAC of the key) lets a wrong key be told from corruption.
