@@ -36,6 +36,7 @@ class Target:
     name: str
     base_url: str
     verify_tls: bool = True  # false for the sandbox's self-signed certificate
+    browser_ws: str | None = None  # a Playwright browser server instead of the local Chromium
 
     @property
     def is_https(self) -> bool:
@@ -176,14 +177,27 @@ class _Reader:
         return path if path.is_absolute() else (self.path.parent / path)
 
 
-def _target(r: _Reader, name: str) -> Target:
-    r.reject_unknown({"base_url", "verify_tls"})
+def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
+    r.reject_unknown({"base_url", "verify_tls", "browser_ws"})
     url = r.get("base_url", str, required=True)
     try:
         base_url = normalise_base_url(url)
     except VaultError as error:
         raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
-    return Target(name, base_url, r.get("verify_tls", bool, True))
+    return Target(name, base_url, r.get("verify_tls", bool, True), _browser_ws(r) or browser_ws)
+
+
+def _browser_ws(r: _Reader) -> str | None:
+    """The ``browser_ws`` of a table, checked: a ws:// or wss:// URL."""
+    url = r.get("browser_ws", str)
+    if url is None:
+        return None
+    from pages.browser import check_ws_endpoint  # only then: it imports Playwright
+
+    try:
+        return check_ws_endpoint(url)
+    except ValueError as error:
+        raise r.err("browser_ws", str(error)) from None
 
 
 def _account(r: _Reader, name: str) -> Account:
@@ -293,10 +307,20 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     root = _Reader(path, data, "")
     root.reject_unknown(
-        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
+        {
+            "history",
+            "allure_results",
+            "browser_ws",
+            "targets",
+            "accounts",
+            "monitors",
+            "alerts",
+            "metrics",
+        }
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
-    targets = {name: _target(targets_r.sub(name), name) for name in targets_r.table}
+    browser_ws = _browser_ws(root)
+    targets = {name: _target(targets_r.sub(name), name, browser_ws) for name in targets_r.table}
     accounts = {name: _account(accounts_r.sub(name), name) for name in accounts_r.table}
     entries = root.get("monitors", list, required=True)
     monitors = []

@@ -25,6 +25,7 @@ from monitors.grading import grade, probe_failure
 from monitors.history import History, ProbeRecord, Status
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
 
@@ -133,7 +134,10 @@ class Prober:
         ready = threading.Event()
 
         def work() -> JourneyResult:
-            context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
+            context = self.browser.new_context(
+                ignore_https_errors=not monitor.target.verify_tls,
+                ws_endpoint=monitor.target.browser_ws,
+            )
             try:
                 page = context.new_page()
                 ready.set()
@@ -157,6 +161,8 @@ class Prober:
             return future.result()
         except ProbeBroken:
             raise
+        except RemoteBrowserError as exc:
+            raise ProbeBroken(str(exc)) from None
         except Exception as exc:  # a browser crash: the probe failed, not the portal
             first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
             raise ProbeBroken(f"browser error: {type(exc).__name__}: {first_line}") from None

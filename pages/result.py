@@ -92,6 +92,20 @@ class JourneyResult:
     # left out of ``steps`` and ``duration_ms``.
     code_wait_ms: float = 0.0
 
+    @classmethod
+    def not_run(
+        cls, journey: str, target: str, cip: str, cause: Cause, error: str, duration_ms: float = 0
+    ) -> JourneyResult:
+        """The result of a journey that could not run (no browser, no enrolled secret)."""
+        return cls(
+            journey=journey,
+            target=target,
+            cip=cip,
+            cause=cause,
+            error=error,
+            duration_ms=round(duration_ms, 1),
+        )
+
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`)."""
         data = asdict(self)
