@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 MONITOR_CAUSE_WORDS = {
     "not_enrolled": "the account has no active enrollment in the vault",
     "probe_error": "the probe itself failed (browser crash or timeout), not necessarily the portal",
+    "tls_expired": "the portal's TLS certificate has expired",
+    "tls_invalid": "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
 }
 
 
@@ -54,6 +56,7 @@ class Notice:
     failures: int = 0
     at: float = 0.0  # when the notice was decided (recovery time for a recovery)
     paused: bool = False
+    probe: str = ""  # the location that saw it (``[probe] name``)
 
     @property
     def notify_type(self) -> str:

@@ -48,6 +48,7 @@ def grade(monitor: Monitor, result: JourneyResult | str, started: float) -> Prob
         record.duration_ms = (time.time() - started) * 1000
         return record
     record.steps, record.duration_ms = dict(result.steps), result.duration_ms
+    record.code_wait_ms = result.code_wait_ms
     if not result.ok:
         record.cause = result.cause.value if result.cause else "unexpected_page"
         record.error, record.failed_step = result.error, result.failed_step

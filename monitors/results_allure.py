@@ -60,6 +60,8 @@ class AllureWriter:
             Label("severity", "critical"),
             Label("suite", f"monitor {monitor.id}"),
         ]
+        if record.probe:  # the probe location: Allure groups its timeline by host
+            labels.append(Label("host", record.probe))
         if record.cause:
             labels.append(Label("cause", record.cause))
         self.logger.report_result(
