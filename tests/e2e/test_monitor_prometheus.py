@@ -18,7 +18,7 @@ import pytest
 
 from authenticator import Vault
 from monitors.chromium import WarmBrowser, process_tree
-from monitors.config import load
+from monitors.config import default_probe_name, load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
@@ -132,6 +132,8 @@ def test_once_pushes_to_the_pushgateway_and_exits_0_or_1(tmp_path, portal):
             success = 'probe_success{monitor="sandbox-login"}'
             got = wait_until(lambda: query(prom, success), timeout=20)
             assert got and got[0]["value"][1] == "0"
+            # pushed under the location's own group, its label kept (honor_labels)
+            assert got[0]["metric"]["probe"] == default_probe_name()
             up = cli(config, "--once", env=env)
             out, err = up.communicate(timeout=120)
             assert up.returncode == 0, err
