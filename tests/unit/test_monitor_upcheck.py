@@ -19,9 +19,9 @@ from monitors.config import Target, load
 from monitors.history import History
 from monitors.metrics import ProbeMetrics
 from monitors.sinks import Sinks
-from monitors.testing import free_port, receiver, write_config
 from monitors.upcheck import UpState, UpWatch, check, has_login_form
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.monitoring import free_port, receiver, write_config
 
 
 @pytest.fixture(scope="module")
