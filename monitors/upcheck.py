@@ -41,10 +41,13 @@ TIMEOUT_S = 10.0
 MAX_BODY = 2 * 1024 * 1024  # a login page is kilobytes; read no further
 # OpenSSL's X509_V_ERR_CERT_HAS_EXPIRED: an expired certificate is its own cause.
 _CERT_HAS_EXPIRED = 10
+EXPIRED = "the portal's certificate has expired"
 
 
 @dataclass(frozen=True)
 class UpResult:
+    """One up-check: passed or not, how long it took, and why not (one line, no secret)."""
+
     ok: bool
     seconds: float
     status: int = 0  # HTTP status, 0 without an answer
@@ -88,7 +91,7 @@ class LoginForm(HTMLParser):
             self._end_form()
 
     def close(self) -> None:
-        """A form left open ends with the document, as browsers end it (HTML §13.2.6.5)."""
+        """A form left open ends with the document, as a browser's HTML parser ends it."""
         super().close()
         if self._in_form:
             self._end_form()
@@ -114,9 +117,6 @@ def _context(target: Target) -> ssl.SSLContext:
     return context
 
 
-EXPIRED = "the portal's certificate has expired"
-
-
 def _tls_cause(reason: object) -> tuple[Cause, str]:
     if isinstance(reason, ssl.SSLCertVerificationError):
         if reason.verify_code == _CERT_HAS_EXPIRED:
@@ -125,7 +125,12 @@ def _tls_cause(reason: object) -> tuple[Cause, str]:
     return Cause.TLS_INVALID, f"TLS handshake failed: {reason}"
 
 
-def check(target: Target, *, timeout: float = TIMEOUT_S, metrics_hook=None) -> UpResult:
+def check(
+    target: Target,
+    *,
+    timeout: float = TIMEOUT_S,
+    metrics_hook: Callable[[float], None] | None = None,
+) -> UpResult:
     """GET the login page and recognise its form; then, for https, the certificate's expiry.
 
     ``metrics_hook(not_after)`` receives the certificate's notAfter when it could be read.
@@ -139,8 +144,7 @@ def check(target: Target, *, timeout: float = TIMEOUT_S, metrics_hook=None) -> U
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=_context(target)) as answer:
             status = answer.status
-            charset = answer.headers.get_content_charset() or "utf-8"
-            html = answer.read(MAX_BODY).decode(charset, errors="replace")
+            body, charset = answer.read(MAX_BODY), answer.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
         return result(False, exc.code, Cause.HTTP_ERROR, f"HTTP {exc.code} on the login page")
     except urllib.error.URLError as exc:
@@ -149,6 +153,10 @@ def check(target: Target, *, timeout: float = TIMEOUT_S, metrics_hook=None) -> U
         return result(False, 0, Cause.UNREACHABLE, f"no connection: {exc.reason}")
     except (OSError, http.client.HTTPException) as exc:  # timeout, reset, truncated answer
         return result(False, 0, Cause.UNREACHABLE, f"no complete answer: {exc}")
+    try:
+        html = body.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know: the markup is ASCII anyway
+        html = body.decode("utf-8", errors="replace")
     if not has_login_form(html):
         why = "no login form (password field and « CONNEXION » button) on the page"
         return result(False, status, Cause.UNEXPECTED_PAGE, why)
