@@ -37,17 +37,6 @@ class ConfigError(ValueError):
     """One line: file, key, what is wrong and how to fix it."""
 
 
-def public_url(url: str) -> str:
-    """``url`` as it may be shown in metrics, alerts and reports: no user name, password,
-    query or fragment (RFC 3986 §3.2.1: userinfo in a URI is a credential)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal keeps its brackets (RFC 3986 §3.2.2)
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return parts._replace(netloc=netloc, query="", fragment="").geturl()
-
-
 @dataclass(frozen=True)
 class Target:
     name: str

@@ -26,6 +26,8 @@ fresh process reports the true value.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -36,12 +38,23 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import start_http_server
 
-from monitors.config import default_probe_name, public_url
+from monitors.config import default_probe_name
 from monitors.history import ProbeRecord
 
 LABELS = ("monitor", "target", "probe")
 # Seconds; a login journey takes from ~0.1 s (sandbox) to tens of seconds (a slow portal).
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120)
+
+
+def public_url(url: str) -> str:
+    """``url`` as it may be shown in metrics, alerts and reports: no user name, password,
+    query or fragment (RFC 3986 §3.2.1: userinfo in a URI is a credential)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets (RFC 3986 §3.2.2)
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 class ProbeMetrics:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitors.__main__ import main
-from monitors.config import ConfigError, default_probe_name, load, public_url
+from monitors.config import ConfigError, default_probe_name, load
 from tests.fixtures.monitoring import simple_config, write_config
 
 
@@ -67,16 +67,3 @@ def test_cli_reports_a_bad_probe_name_in_one_line(tmp_path, capsys):
     assert main(["status", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "probe.name" in err and "Traceback" not in err
-
-
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("https://ops:pw@portal.example/", "https://portal.example/"),
-        ("https://portal.example:8443/a?token=x#f", "https://portal.example:8443/a"),
-        ("http://[::1]:8080/", "http://[::1]:8080/"),
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ],
-)
-def test_public_url_drops_credentials_query_and_fragment(url, shown):
-    assert public_url(url) == shown

@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitors import tls
 from monitors.config import default_probe_name
-from monitors.metrics import ProbeMetrics
+from monitors.metrics import ProbeMetrics, public_url
 from tests.fixtures.monitoring import probe_record
 
 
@@ -78,6 +78,19 @@ def test_target_label_never_carries_credentials():
     text = generate_latest(metrics.registry).decode()
     assert "S3cret-Value" not in text and "ops:" not in text and "token" not in text
     assert 'target="https://portal.example:8443/acces"' in text
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://ops:pw@portal.example/", "https://portal.example/"),
+        ("https://portal.example:8443/a?token=x#f", "https://portal.example:8443/a"),
+        ("http://[::1]:8080/", "http://[::1]:8080/"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
+)
+def test_public_url_drops_credentials_query_and_fragment(url, shown):
+    assert public_url(url) == shown
 
 
 def test_default_location_is_the_host_name_made_label_safe():
