@@ -20,11 +20,9 @@ import argparse
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,38 +35,13 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
-from sandbox.client import AdminClient, AdminError
+from sandbox.client import AdminClient
 from tests.fixtures.accounts import TestAccount, seed_enrolled
-from tests.fixtures.monitoring import free_port, write_config
+from tests.fixtures.monitoring import write_config
+from tests.fixtures.processes import sandbox_process
 
 PASSWORD = "Bench-Horse-Batt1"
 PASSWORD_ENV = "EESPRESSO_BENCH_PASSWORD"
-
-
-@contextmanager
-def sandbox_process(folder: Path):
-    port, token = free_port(), secrets.token_urlsafe(16)
-    env = {**os.environ, "SANDBOX_ADMIN_TOKEN": token}
-    log = (folder / "sandbox.log").open("wb")
-    argv = [sys.executable, "-m", "sandbox", "serve", "--port", str(port)]
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    admin = AdminClient(url, token)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                admin.health()
-                break
-            except AdminError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the sandbox did not start") from None
-                time.sleep(0.2)
-        yield url, admin
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def build(folder: Path, url: str, admin: AdminClient, accounts: int, every: str = "1s"):
@@ -196,7 +169,8 @@ def main() -> None:
     mem.add_argument("--seconds", type=float, default=900)
     args = parser.parse_args()
     os.environ[PASSWORD_ENV] = PASSWORD
-    with tempfile.TemporaryDirectory() as tmp, sandbox_process(Path(tmp)) as (url, admin):
+    with tempfile.TemporaryDirectory() as tmp, sandbox_process(Path(tmp)) as portal:
+        url, admin = portal.url, portal.admin
         folder = Path(tmp)
         if args.what == "warm-cold":
             warm_cold(folder, url, admin, args.probes)

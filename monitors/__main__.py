@@ -34,7 +34,7 @@ def _run(args: argparse.Namespace) -> int:
         channels = Channels(config.alerts.channels)
     except ValueError as exc:
         raise ConfigError(f"{config.path}: alerts.channels: {exc}") from None
-    metrics = ProbeMetrics()
+    metrics = ProbeMetrics(config.probe.name)
     history = History(config.history)
     browser = WarmBrowser(headless=not args.headed)
     allure = AllureWriter(config.allure_results) if config.allure_results else None

@@ -47,6 +47,7 @@ class Notice:
     failures: int = 0
     at: float = 0.0  # when the notice was decided (recovery time for a recovery)
     paused: bool = False
+    probe: str = ""  # the location that saw it (``[probe] name``)
 
     @property
     def notify_type(self) -> str:

@@ -8,6 +8,7 @@ per account, so reusing one would make a probe wait for the next step).
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -230,9 +231,9 @@ def test_tls_expiry_of_an_https_target(make, days, status):
         prober, monitor = make(tls_sandbox, verify_tls=False)
         record = prober.probe(monitor).record
     assert (record.status, record.cause) == (status, "tls_expiring"), record.error
-    labels = {"monitor": monitor.id, "target": monitor.target.base_url}
-    metric = prober.metrics.registry.get_sample_value("eespresso_tls_cert_expiry_seconds", labels)
-    assert metric / 86400 == pytest.approx(days, abs=1.1)
+    labels = prober.metrics.labels(monitor.id, monitor.target.base_url)
+    not_after = prober.metrics.registry.get_sample_value("probe_ssl_earliest_cert_expiry", labels)
+    assert (not_after - time.time()) / 86400 == pytest.approx(days, abs=1.1)  # a Unix time
 
 
 def test_allure_result_per_probe(portal, make):

@@ -164,8 +164,8 @@ def test_two_rejections_pause_the_monitor_until_resumed(tmp_path, hook):
     assert "python -m monitors resume login-a" in body["message"]
     outcome = prober.probe(prober.config.monitor("login-a"))  # no browser: it must not run
     assert outcome.record is None and "paused to protect the account" in outcome.skipped
-    labels = {"monitor": "login-a", "target": TARGET}
-    assert prober.metrics.registry.get_sample_value("eespresso_monitor_paused", labels) == 1
+    labels = prober.metrics.labels("login-a", TARGET)
+    assert prober.metrics.registry.get_sample_value("probe_account_paused", labels) == 1
     assert prober.history.resume("login-a")
     assert not prober.history.resume("login-a")
     assert prober.history.paused("login-a") is None
