@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
+from wording import DEFAULT, Language, check_language
+
 JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -117,6 +119,8 @@ class Config:
     metrics: Metrics
     history: Path
     allure_results: Path | None = None
+    language: Language = DEFAULT  # of alerts and the status page
+    report_url: str = ""  # linked from alerts and the status page when set
 
     def monitor(self, monitor_id: str) -> Monitor:
         for monitor in self.monitors:
@@ -303,8 +307,9 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     root = _Reader(path, data, "")
     root.reject_unknown(
-        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
-    )
+        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics",
+         "language", "report_url"}
+    )  # fmt: skip
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     targets = {name: _target(targets_r.sub(name), name) for name in targets_r.table}
     accounts = {name: _account(accounts_r.sub(name), name) for name in accounts_r.table}
@@ -321,6 +326,13 @@ def load(path: str | os.PathLike) -> Config:
     if not monitors:
         raise root.err("monitors", "is empty; add at least one [[monitors]] table")
     allure = root.get("allure_results", str)
+    try:
+        language = check_language(root.get("language", str, DEFAULT))
+    except ValueError as exc:
+        raise root.err("language", str(exc)) from None
+    report_url = root.get("report_url", str, "")
+    if report_url and urlsplit(report_url).scheme not in ("http", "https", "file"):
+        raise root.err("report_url", f'{report_url!r} is not a link like "https://host/report/"')
     return Config(
         path=path,
         monitors=tuple(monitors),
@@ -328,4 +340,6 @@ def load(path: str | os.PathLike) -> Config:
         metrics=_metrics(root.sub("metrics")),
         history=root.resolve(root.get("history", str, "monitors-history.sqlite")),
         allure_results=root.resolve(allure) if allure else None,
+        language=language,
+        report_url=report_url,
     )

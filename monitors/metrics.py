@@ -7,9 +7,11 @@ the last success is seeded from the history, so a fresh process reports the true
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, push_to_gateway
-from prometheus_client.exposition import start_http_server
+from collections.abc import Callable
 
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, push_to_gateway
+
+from monitors import web
 from monitors.history import ProbeRecord
 
 # Seconds; a login journey takes from ~0.1 s (sandbox) to tens of seconds (a slow portal).
@@ -67,10 +69,12 @@ class ProbeMetrics:
             self.last_success.labels(**labels).set(last_success)
         self.paused.labels(**labels).set(1 if paused else 0)
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> int:
-        """Serve ``/metrics`` in a daemon thread; return the bound port (0 picks a free one)."""
-        server, _thread = start_http_server(port, addr=host, registry=self.registry)
-        return server.server_address[1]
+    def serve(
+        self, port: int, host: str = "127.0.0.1", status_page: Callable[[], str] | None = None
+    ) -> int:
+        """Serve ``/metrics`` (and ``/status`` from ``status_page``) in a daemon thread; return
+        the bound port (0 picks a free one)."""
+        return web.serve(web.app(self.registry, status_page), host, port)
 
     def push(self, gateway: str, job: str) -> None:
         push_to_gateway(gateway, job=job, registry=self.registry, timeout=10)

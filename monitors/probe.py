@@ -4,6 +4,8 @@
 the account's failed-login budget is spent, take the account lock, check the TLS certificate,
 check the vault, run the journey in a fresh browser context under a hard timeout, grade the
 result against the thresholds, then store it, update the incident, send notices and metrics.
+A failure's notice carries the masked screen of the failing step next to that step's last
+success (``ScreenStore``); certificate and password expiry are kept for the status page.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -11,6 +13,7 @@ The journey is one function of a Playwright page returning a ``JourneyResult``; 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 from concurrent.futures import Future
@@ -25,7 +28,9 @@ from monitors.grading import grade
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder, NotEnrolled, SetupError
 from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
 from pages.result import Cause, JourneyResult
+from pages.steps import capturing_screens
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
 
@@ -53,10 +58,13 @@ class Prober:
     ) -> None:
         self.config, self.history, self.browser, self.binder = config, history, browser, binder
         self.metrics = metrics or ProbeMetrics()
-        self.channels = channels or Channels(config.alerts.channels)
+        self.channels = channels or Channels(
+            config.alerts.channels, config.language, config.report_url
+        )
         self.allure = allure
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         self.lock_dir = config.history.parent / (config.history.name + ".locks")
+        self.screens = ScreenStore(config.history.parent / (config.history.name + ".screens"))
         for monitor in config.monitors:
             self.metrics.seed(
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
@@ -73,12 +81,12 @@ class Prober:
         try:  # checked under the lock: another process may have just used the account
             if why := self._must_skip(monitor):
                 return Outcome(monitor.id, skipped=why)
-            record = self._run(monitor)
+            record, result = self._run(monitor)
         finally:
             lock.release()
         if self.stop is not None and self.stop.is_set():
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record)
+        return self.settle(monitor, record, result)
 
     def _must_skip(self, monitor: Monitor) -> str:
         """Why this probe must not log in now ('' if it may)."""
@@ -93,21 +101,23 @@ class Prober:
             return f"3 failed logins on this account in 15 min; next try after {when}"
         return ""
 
-    def _run(self, monitor: Monitor) -> ProbeRecord:
+    def _run(self, monitor: Monitor) -> tuple[ProbeRecord, JourneyResult | None]:
+        """The stored record, and the journey's result when a journey ran."""
         started = time.time()
         tls_left = None
         if monitor.target.is_https:
             try:
                 tls_left = tls.seconds_left(monitor.target.base_url, timeout=10)
                 self.metrics.tls_expiry.labels(monitor.id, monitor.target.base_url).set(tls_left)
+                self.history.set_expiry(monitor.id, "tls", started + tls_left, at=started)
             except OSError:
                 tls_left = None  # unreachable: the journey will say so in its own words
         try:
             journey = self.binder.bind(monitor)
         except NotEnrolled as exc:
-            return _failed(monitor, started, "not_enrolled", str(exc))
+            return _failed(monitor, started, "not_enrolled", str(exc)), None
         except SetupError as exc:  # password file gone, vault key wrong...
-            return _failed(monitor, started, "probe_error", str(exc))
+            return _failed(monitor, started, "probe_error", str(exc)), None
         result = self._journey(monitor, journey)
         record = grade(monitor, result, started)
         if tls_left is not None and record.status != "failed":
@@ -115,7 +125,11 @@ class Prober:
             if level != "ok":
                 record.status, record.cause = level, Cause.TLS_EXPIRING.value
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
-        return record
+        if isinstance(result, str):
+            return record, None
+        if result.password_expires_at is not None:
+            self.history.set_expiry(monitor.id, "password", result.password_expires_at, started)
+        return record, result
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
         """Run the journey in a fresh context on the browser thread.
@@ -132,7 +146,8 @@ class Prober:
             try:
                 page = context.new_page()
                 ready.set()
-                return journey(page)
+                with capturing_screens():
+                    return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
@@ -171,8 +186,11 @@ class Prober:
             future.result(timeout=60)  # let the browser thread unwind before the next probe
         return why
 
-    def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
-        """Store, decide on pause and notices in one transaction, then deliver."""
+    def settle(
+        self, monitor: Monitor, record: ProbeRecord, result: JourneyResult | None = None
+    ) -> Outcome:
+        """Store, decide on pause and notices in one transaction, then deliver; a failure's
+        notices carry the failing screen of ``result`` and that step's last success."""
         with self.history.transaction():
             self.history.record(record)
             paused_now = False
@@ -187,6 +205,13 @@ class Prober:
         self.metrics.observe(record, monitor.target.base_url)
         if paused_now:
             self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)
+        screens = self.screens.compare(monitor.id, result)
+        if result is not None:
+            self.screens.keep(monitor.id, result)
+        notices = [
+            notice if notice.kind == "recovery" else dataclasses.replace(notice, screens=screens)
+            for notice in notices
+        ]
         for notice in notices:
             if not self.channels.send(notice) and notice.kind == "alert":
                 incidents.undelivered(self.history, monitor.id)
