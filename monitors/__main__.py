@@ -91,13 +91,14 @@ def _forever(runner, metrics, config, max_probes: int | None) -> int:
 def _status(args: argparse.Namespace) -> int:
     from monitors.status import render_text, summarise
     from monitors.status_page import render_html
+    from wording import say
 
     config = load(args.config)
     summary = summarise(config)
     print(render_text(summary))
     if args.html:
         render_html(summary, args.html)
-        print(f"status page written to {args.html}")
+        print(say(config.language, "status.written", path=args.html))
     return 0
 
 

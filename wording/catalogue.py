@@ -208,6 +208,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{monitor}: {cause} since {when} ({duration}), {failures}; last error: "
                         "{error}"),
     "status.advice": ("que faire : {advice}", "what to do: {advice}"),
+    "status.written": ("page d'état écrite dans {path}", "status page written to {path}"),
     "page.title": ("État des sondes eEspresso", "eEspresso monitors status"),
     "page.generated": ("Généré le {when}", "Generated {when}"),
     "page.refresh": ("Cette page se recharge toutes les {seconds} s.",
