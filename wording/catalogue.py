@@ -129,6 +129,8 @@ UNKNOWN_CAUSE = (
 NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "test": (("test", "tests"), ("test", "tests")),
     "passed_test": (("test réussi", "tests réussis"), ("test passed", "tests passed")),
+    "unsuccessful_test": (("test en échec ou cassé", "tests en échec ou cassés"),
+                          ("failed or broken test", "failed or broken tests")),
     "probe": (("sonde", "sondes"), ("probe", "probes")),
     "failed_probe": (("sonde en échec", "sondes en échec"), ("failed probe", "failed probes")),
     "successful_login": (
@@ -266,12 +268,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "- p95 login time: {p95} ({logins})"),
     "gate.report": ("Rapport : [rapport HTML]({url})", "Report: [HTML report]({url})"),
     "gate.no_report": ("Rapport : aucun rapport HTML lié", "Report: no HTML report linked"),
+    "gate.line": ("{rule} : {detail}", "{rule}: {detail}"),
     "gate.line.pass": ("RÉUSSI", "PASS"),
     "gate.line.fail": ("ÉCHEC", "FAIL"),
     "gate.verdict": ("contrôle : {verdict} ({n} sur {total} en échec)",
                      "gate: {verdict} ({n} of {total} failed)"),
-    "gate.rule.max_failures": ("tests en échec ou cassés : {n}, au plus {max}",
-                               "{n} failed or broken tests, at most {max}"),
+    "gate.rule.max_failures": ("{tests}, au plus {max}", "{tests}, at most {max}"),
     "gate.rule.min_tests": ("{tests}, au moins {min}", "{tests}, at least {min}"),
     "gate.rule.success_rate": ("taux de réussite {rate}, au moins {min}",
                                "success rate {rate}, at least {min}"),
