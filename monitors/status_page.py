@@ -238,6 +238,7 @@ def render_page(summary: Summary, refresh_s: int | None = None) -> str:
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "img-src data:; style-src 'unsafe-inline'\">",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<link rel='icon' href='data:,'>",  # or the browser asks the server for /favicon.ico
     ]
     if refresh_s:
         head.append(f"<meta http-equiv='refresh' content='{int(refresh_s)}'>")
