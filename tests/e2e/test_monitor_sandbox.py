@@ -82,6 +82,7 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
             },  # fmt: skip
             [monitor],
             history=f"{cip}.sqlite",
+            language="en",  # the French alerts are tested in test_monitor_alert_screens.py
             **({"allure_results": "allure"} if allure else {}),
         )
         config = load(path)
