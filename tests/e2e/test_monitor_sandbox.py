@@ -234,6 +234,8 @@ def test_tls_expiry_of_an_https_target(make, days, status):
     labels = {"monitor": monitor.id, "target": monitor.target.base_url}
     metric = prober.metrics.registry.get_sample_value("eespresso_tls_cert_expiry_seconds", labels)
     assert metric / 86400 == pytest.approx(days, abs=1.1)
+    expires_at = prober.history.expiries(monitor.id)["tls"]  # for the status page
+    assert (expires_at - record.started_at) / 86400 == pytest.approx(days, abs=1.1)
 
 
 def test_allure_result_per_probe(portal, make):

@@ -14,7 +14,7 @@ from matplotlib import dates as mdates
 
 from monitors.config import load
 from monitors.history import History, ProbeRecord
-from monitors.status import STRIP_DAYS, summarise
+from monitors.status import STRIP_DAYS, expiry_text, summarise
 from monitors.status_page import BANDS, NO_DATA, cell_colour, durations_figure, uptime_strip
 from monitors.testing import simple_config
 from tests.fixtures.monitor_history import seeded_config
@@ -98,6 +98,19 @@ def test_time_axis_of_a_single_probe_and_of_no_probe(tmp_path):
     assert timedelta(minutes=5) <= high - low <= timedelta(minutes=15)
     status.recent = []
     assert durations_figure(status, "en") is None
+
+
+def test_expiry_dates_in_words(tmp_path):
+    now = time.time()
+    config = load(seeded(tmp_path))
+    with History(config.history) as history:
+        history.set_expiry("login-a", "password", now + 10.5 * 86400, at=now)
+    status = summarise(config, now=now).monitors[0]
+    assert expiry_text(status, "password", now, "fr").endswith("(dans 10 jours)")
+    assert expiry_text(status, "tls", now, "en").endswith("(in 23 days)")
+    assert expiry_text(status, "tls", now + 30 * 86400, "fr").startswith("expiré depuis le ")
+    status.https = False
+    assert expiry_text(status, "tls", now, "en") == "n/a (http target)"
 
 
 TEXT = {
