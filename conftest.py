@@ -1,4 +1,4 @@
-"""Root pytest configuration: shared by unit and browser tests (DESIGN.md, "Fixtures").
+"""Root pytest configuration: shared by unit and browser tests (docs/design.md, "Fixtures").
 
 Only what every test may need lives here: the suite's settings (target, account, vault) and
 the report header. Browser fixtures live in ``tests/e2e/conftest.py``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages.settings import Settings
+from pages.settings import Settings, SettingsError
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,7 +28,10 @@ def suite_settings(config: pytest.Config) -> Settings:
         "base_url": config.getoption("--base-url", default=None),
         "allow_enrollment": config.getoption("--allow-enrollment", default=False),
     }
-    return Settings.from_sources(cli)
+    try:
+        return Settings.from_sources(cli)
+    except SettingsError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -1,7 +1,7 @@
 """Typed errors of the virtual authenticator.
 
 Every message is one line a person can act on and never holds a secret, a code or an
-``otpauth://`` URI (issue 3; DESIGN.md "Secrets"): callers may log or show ``str(error)``.
+``otpauth://`` URI: callers may log or show ``str(error)``.
 """
 
 from __future__ import annotations

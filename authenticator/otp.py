@@ -2,7 +2,7 @@
 
 The URI is the secret: it is parsed with ``urllib.parse`` and ``base64`` and the codes are
 computed by ``pyotp``; nothing here hand-writes HOTP/TOTP. An ``OtpAccount`` keeps its secret
-out of every printed, logged or pickled form (issue 3); only ``to_uri()`` gives it back, for
+out of every printed, logged or pickled form; only ``to_uri()`` gives it back, for
 the vault.
 
 Key URI format: https://github.com/google/google-authenticator/wiki/Key-Uri-Format

@@ -4,7 +4,7 @@ A screenshot is not a clean scan: the QR may sit on a busy page, lack its quiet 
 drawn light-on-dark (dark mode), be JPEG-compressed, rotated by CSS, or be 2 device pixels
 per module. pyzbar (Debian ``libzbar0``; exact bytes, see ``zbar.py``) decodes; Pillow
 prepares the image. We try the cheap forms first and stop at the first authenticator key
-(issue 3, DESIGN.md "QR decoding"). Time and memory are bounded: the size is checked from
+. Time and memory are bounded: the size is checked from
 the header before any pixel is decoded, and the whole search has a CPU-time budget.
 """
 

@@ -1,7 +1,7 @@
 """The vault of enrolled secrets, one entry per (base URL, CIP).
 
 An entry is saved ``pending`` *before* the enrollment code is submitted and turned ``active``
-once the portal accepted it (DESIGN.md "Secrets"), so a crash between the two never loses a
+once the portal accepted it (docs/design.md, "Secrets"), so a crash between the two never loses a
 secret the portal may have accepted. ``last_step`` is the last time step used for the account,
 shared by every process through ``claim_step`` so no two probes type the same code (RFC 6238
 §5.2: the portal accepts a step once). Every change is a read-modify-write under an
@@ -39,16 +39,32 @@ def default_path() -> Path:
 
 
 def normalise_base_url(base_url: str) -> str:
-    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one entry per portal."""
-    parts = urlsplit(base_url.strip())
+    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one name per portal.
+
+    The one normaliser of base URLs (vault, history, reports, the account guard). A URL that
+    carries a user name or password is refused without being echoed: secrets go in the
+    environment or a file, never in a URL that ends up in logs and reports.
+    """
+    try:
+        parts = urlsplit(base_url.strip())
+        port = parts.port
+    except ValueError:  # "http://[::1", "http://host:99999"
+        raise VaultError(
+            f"the base URL {base_url[:80]!r} does not parse (bracket or port?)"
+        ) from None
+    if parts.username is not None or parts.password is not None:
+        raise VaultError(
+            "the base URL holds a user name or password: give the password through "
+            "EESPRESSO_PASSWORD, a password file or password_env, never in the URL"
+        )
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise VaultError(f"the base URL {base_url[:80]!r} is not an http(s) URL with a host")
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"  # IPv6 literal
-    if parts.port not in (None, _DEFAULT_PORTS[scheme]):
-        host += f":{parts.port}"
+    if port not in (None, _DEFAULT_PORTS[scheme]):
+        host += f":{port}"
     return f"{scheme}://{host}{parts.path.rstrip('/')}"
 
 

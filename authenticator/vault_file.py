@@ -1,7 +1,7 @@
 """The vault's file: Fernet encryption, key management and crash-safe writes.
 
 Losing an enrolled secret locks the monitoring account out until the helpdesk resets it
-(issue 3), so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
+, so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
 the folder; the replaced file stays as ``vault.bak``, one change older. A file we cannot read
 (wrong key, corrupt, foreign) is never overwritten.
 

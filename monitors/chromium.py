@@ -28,7 +28,7 @@ from typing import TypeVar
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from pages.browser import launch_args
+from pages import browser as chromium
 
 MARKER_FLAG = "--eespresso-monitor-run"
 T = TypeVar("T")
@@ -114,21 +114,21 @@ class WarmBrowser:
             if self._browser is not None:
                 self.kill()  # a crashed browser may leave renderers behind
             extra = {"args": [self.marker]}
-            self._browser = self._playwright.chromium.launch(**launch_args(self.headless, extra))
+            self._browser = chromium.launch(self._playwright, headless=self.headless, extra=extra)
             self.launches += 1
         return self._browser
 
     def new_context(self, *, ignore_https_errors: bool = False) -> BrowserContext:
-        """A fresh context on the warm browser, launching (or relaunching) it when needed.
-        Call it on the browser thread only.
+        """A fresh context on the warm browser (the suite's locale and time zone), launching
+        (or relaunching) it when needed. Call it on the browser thread only.
 
         A browser that died between two probes may still look connected for a moment: the
         first failure relaunches it once, so the crash is not blamed on the portal."""
         try:
-            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+            return chromium.new_context(self._ensure(), ignore_https_errors=ignore_https_errors)
         except PlaywrightError:
             self._drop()
-            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+            return chromium.new_context(self._ensure(), ignore_https_errors=ignore_https_errors)
 
     def _drop(self) -> None:
         """Forget a dead browser (its Playwright driver is stopped and restarted too)."""

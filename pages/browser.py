@@ -1,4 +1,4 @@
-"""Which Chromium to drive and how to launch it (DESIGN.md, "Browser").
+"""Which Chromium to drive and how to launch it (docs/design.md, "Browser").
 
 Browser downloads are impossible on our machines, so Playwright drives the system Chromium.
 Order: an explicit path from the environment, then Playwright's own browser if installed, then
@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Playwright
 
 ENV_VAR = "EESPRESSO_CHROMIUM"
 SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -53,3 +55,23 @@ def launch_args(headless: bool = True, extra: dict | None = None) -> dict:
     merged = {"executable_path": chromium_executable(), "headless": headless, **(extra or {})}
     merged["args"] = [*args, *merged.get("args", [])]
     return merged
+
+
+#: Every journey sees the portal as a person in Québec does (fr-CA, Montréal time), whoever
+#: starts it: a test, the journey CLI, a scheduled probe or a benchmark.
+CONTEXT_OPTIONS: dict[str, object] = {"locale": "fr-CA", "timezone_id": "America/Montreal"}
+
+
+def context_args(**overrides: object) -> dict:
+    """Keyword arguments for ``browser.new_context`` (and pytest-playwright's fixture)."""
+    return {**CONTEXT_OPTIONS, **overrides}
+
+
+def new_context(browser: Browser, *, ignore_https_errors: bool = False) -> BrowserContext:
+    """A fresh context (no cookie, no storage) with the suite's locale and time zone."""
+    return browser.new_context(**context_args(ignore_https_errors=ignore_https_errors))
+
+
+def launch(playwright: Playwright, *, headless: bool = True, extra: dict | None = None) -> Browser:
+    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments."""
+    return playwright.chromium.launch(**launch_args(headless, extra))

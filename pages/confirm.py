@@ -5,7 +5,7 @@ clock is off by more than a time step refuses every code. So a refused code is d
 server's clock is estimated from its HTTP ``Date`` header (``authenticator.estimate_offset``)
 and, only when the offset is *known* to exceed one step, the cause is ``clock_skew``. With
 compensation on, the journey then retries once with that offset applied, never blindly: a
-blind retry is one more failure towards the lockout (5 failures, PORTAL.md).
+blind retry is one more failure towards the lockout (5 failures, docs/portal.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The two journeys of the seed, for tests and monitors alike (DESIGN.md, "How code should read").
+"""The two journeys of the seed, for tests and monitors alike (docs/design.md, "Code").
 
 ``first_access`` is steps 1–7 of the seed; ``later_login`` is « Lors de vos prochains accès ».
 Each calls one page-object verb per seed step inside a timed Allure step and returns a
@@ -12,9 +12,12 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page
 
 from authenticator import Authenticator, Vault
+from pages.account import Account
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.failures import JourneyFailure, unexpected
 from pages.result import Cause, JourneyResult, Limits
@@ -29,11 +32,20 @@ from pages.screens import (
 )
 from pages.steps import STEP_TITLES, JourneyRun
 
-__all__ = ["STEP_TITLES", "NotEnrolled", "claim_fresh_code", "first_access", "later_login"]
+__all__ = [
+    "JOURNEYS",
+    "STEP_TITLES",
+    "Account",
+    "NotEnrolled",
+    "claim_fresh_code",
+    "first_access",
+    "later_login",
+    "run_journey",
+]
 
 
 class NotEnrolled(LookupError):
-    """The vault holds no secret for this account: a configuration problem, not a failure."""
+    """The vault holds no usable secret for this account: set-up to do, not a portal failure."""
 
 
 def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
@@ -60,30 +72,28 @@ def _open(page: Page, base_url: str, limits: Limits) -> LoginPage:
 
 def first_access(
     page: Page,
-    *,
-    base_url: str,
-    cip: str,
-    password: str,
-    device_name: str,
+    account: Account,
     vault: Vault,
+    *,
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
+    base_url, cip, device_name = account.base_url, account.cip, account.device_name
     run = JourneyRun.start("first_access", page, base_url, cip, limits)
     with run.running():
         with run.step("open"):
             login = _open(page, base_url, run.limits)
         with run.step("login"):
-            screen = login.login(cip, password)
+            screen = login.login(cip, account.password)
             if isinstance(screen, CodePage):
                 raise unexpected("the account is already enrolled (the portal asks for a code)")
             enrollment = _expect(screen, EnrollmentPage, "clicking « CONNEXION »")
         with run.step("scan"):
-            account = enrollment.scan()
-            vault.save_pending(base_url, cip, account, device_name)  # before any code is sent
-        confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
+            otp = enrollment.scan()
+            vault.save_pending(base_url, cip, otp, device_name)  # before any code is sent
+        confirm = Confirmation.for_run(run, vault, otp, authenticator, compensate_clock)
         if enrollment.is_one_page():
             with run.step("code"):
                 enrollment.enter_code(confirm.code())
@@ -106,11 +116,9 @@ def first_access(
 
 def later_login(
     page: Page,
-    *,
-    base_url: str,
-    cip: str,
-    password: str,
+    account: Account,
     vault: Vault,
+    *,
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
@@ -119,6 +127,7 @@ def later_login(
 
     Raises ``NotEnrolled`` (before opening anything) when the vault has no secret for the account.
     """
+    base_url, cip = account.base_url, account.cip
     entry = vault.get(base_url, cip)
     if entry is None:
         raise NotEnrolled(
@@ -129,14 +138,50 @@ def later_login(
         with run.step("open"):
             login = _open(page, base_url, run.limits)
         with run.step("login"):
-            screen = login.login(cip, password)
+            screen = login.login(cip, account.password)
             if isinstance(screen, EnrollmentPage):
                 raise unexpected("the portal asks for a new enrollment (QR code): enroll again")
             code_page = _expect(screen, CodePage, "clicking « CONNEXION »")
         with run.step("code"):
-            account = entry.account
-            confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
+            confirm = Confirmation.for_run(
+                run, vault, entry.account, authenticator, compensate_clock
+            )
             screen = confirm.submit(code_page.submit_code, HomePage)
         with run.step("home"):
             _expect(screen, HomePage, "submitting the code").expect_loaded()
     return run.result
+
+
+Journey = Callable[..., JourneyResult]
+
+#: The journeys by name, as configs and command lines name them.
+JOURNEYS: dict[str, Journey] = {"first_access": first_access, "later_login": later_login}
+
+
+def run_journey(
+    name: str,
+    page: Page,
+    account: Account,
+    vault: Vault,
+    *,
+    authenticator: Authenticator | None = None,
+    limits: Limits | None = None,
+    compensate_clock: bool = False,
+    journeys: dict[str, Journey] | None = None,
+) -> JourneyResult:
+    """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
+
+    ``journeys`` replaces the registry for a caller that brings journeys of its own (the
+    runner's own tests drive it with a journey that needs no portal).
+    """
+    registry = JOURNEYS if journeys is None else journeys
+    if name not in registry:
+        raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
+    return registry[name](
+        page,
+        account,
+        vault,
+        authenticator=authenticator,
+        limits=limits,
+        compensate_clock=compensate_clock,
+    )

@@ -2,7 +2,7 @@
 
 Each step of a journey is an Allure step titled after the seed and timed; a classified failure
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
-step's title and a one-line message, so journeys never raise for a portal failure (issue 4).
+step's title and a one-line message, so journeys never raise for a portal failure.
 
 Inside ``capturing_screens()`` each step also ends with a masked screenshot of the screen it
 left (``result.screens``): the monitors compare a failing screen with the last good one. It is
@@ -38,6 +38,10 @@ STEP_TITLES: dict[str, str] = {
     "home": "Accès à eEspresso",
 }
 
+#: Allure story and feature of each journey: what the release gate requires and reports.
+STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later login"}
+FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
+
 
 _CAPTURE_SCREENS: ContextVar[bool] = ContextVar("capture_screens", default=False)
 
@@ -72,7 +76,8 @@ class JourneyRun:
         cls, journey: str, page: Page, base_url: str, cip: str, limits: Limits | None
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
-        return cls(JourneyResult(journey, base_url, cip), page, limits or Limits())
+        result = JourneyResult(journey=journey, target=base_url, cip=cip)
+        return cls(result, page, limits or Limits())
 
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains

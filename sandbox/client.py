@@ -1,8 +1,8 @@
 """``AdminClient``: the sandbox admin API from Python, with the standard library only.
 
-Other areas' tests and the demo use it to prepare accounts and inject faults (TEAM.md
-"Sandbox"). Errors raise ``AdminError`` carrying the HTTP status and the server's one-line
-message; the token never appears in a repr or an error.
+The tests, the benchmarks and the demo use it to prepare accounts and inject faults. Errors
+raise ``AdminError`` carrying the HTTP status and the server's one-line message; the token
+never appears in a repr or an error.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The portal's pages (PORTAL.md "First access" and "Later accesses").
+"""The portal's pages (docs/portal.md "First access" and "Later accesses").
 
 Flow: login (CIP + password) → first access: set-up page (QR, code, device name on one page,
 or code then device name on two pages) → home; later access: code page → home. The session
@@ -35,7 +35,7 @@ def page(template: str, status: int = 200, variants: dict[str, Any] | None = Non
 
 
 def message_page(status: int, heading: str | None = None, message: str | None = None):
-    """A French error page with the support numbers; never a traceback (issue 2)."""
+    """A French error page with the support numbers; never a traceback."""
     default_heading, default_message = wording.ERRORS.get(status, wording.ERRORS[400])
     return page(
         "message.html",
@@ -47,7 +47,7 @@ def message_page(status: int, heading: str | None = None, message: str | None = 
 
 
 def locked_page():
-    """Lockout page (HTTP 423 Locked) with the support numbers (PORTAL.md "Behaviour")."""
+    """Lockout page (HTTP 423 Locked) with the support numbers (docs/portal.md "Behaviour")."""
     config = current().config
     text = wording.LOCKED_TEXT.format(
         threshold=config["LOCKOUT_THRESHOLD"], minutes=round(config["LOCKOUT_SECONDS"] / 60)

@@ -1,9 +1,9 @@
 """The French texts of the stand-in portal, in two complete sets.
 
 "seed" follows the seed document word for word where it names an element; "alt" uses the
-variants of PORTAL.md's table ("Page objects" contract) so the suite proves its locators
+variants of docs/portal.md's table ("Page objects" contract) so the suite proves its locators
 tolerate them. Buttons alternate between ``<button>`` and ``<input type="submit">`` across
-the two sets (PORTAL.md: "Buttons may be <button> or <input type=submit>").
+the two sets (docs/portal.md, "Page objects": a button may be <button> or <input type=submit>).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Button:
     tag: str  # "button" | "input"
 
 
-# Steps 3-5 of the seed, shown on the set-up page (PORTAL.md "First access").
+# Steps 3-5 of the seed, shown on the set-up page (docs/portal.md "First access").
 SEED_STEPS = (
     "À partir de votre appareil mobile, ouvrir votre application « Google Authenticator » "
     "et cliquer sur le bouton « Commencer ».",

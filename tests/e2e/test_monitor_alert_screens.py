@@ -21,12 +21,11 @@ from monitors.config import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from monitors.testing import receiver, write_config
-from pages.journeys import first_access
 from pages.screens import EnrollmentPage, LoginPage
 from pages.steps import capturing_screens
-from pages.testing import DEVICE_NAME, TestAccount, new_cip, seed_enrolled
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, enroll, log_in, new_cip, seed_enrolled
+from tests.fixtures.monitoring import receiver, write_config
 
 pytestmark = [pytest.mark.integration, allure.feature("Monitors"), allure.story("alerts")]
 PASSWORD = "Correct-Horse-Batt1"  # 14 to 20 characters, as the seed requires
@@ -129,9 +128,7 @@ def test_first_access_screens_hide_the_qr(page, fresh_page, make_account, tmp_pa
     """The QR is on screen after the login and scan steps; the captured screens never show it."""
     account = make_account()
     with capturing_screens():
-        result = first_access(page, base_url=account.base_url, cip=account.cip,
-                              password=account.password, device_name=DEVICE_NAME,
-                              vault=Vault(tmp_path / "vault"))  # fmt: skip
+        result = enroll(page, account, Vault(tmp_path / "vault"))
     assert result.ok, result.error
     assert list(result.screens) == list(result.steps)  # one per step, in order
     for png in result.screens.values():
@@ -145,8 +142,5 @@ def test_first_access_screens_hide_the_qr(page, fresh_page, make_account, tmp_pa
 
 
 def test_journeys_keep_no_screen_unless_asked(page, enrolled, vault):
-    from pages.journeys import later_login
-
-    result = later_login(page, base_url=enrolled.base_url, cip=enrolled.cip,
-                         password=enrolled.password, vault=vault)  # fmt: skip
+    result = log_in(page, enrolled, vault)
     assert result.ok and result.screens == {}

@@ -144,7 +144,7 @@ def test_password_sources(tmp_path, monkeypatch):
     secret = tmp_path / "secret"
     text = BASE.replace('password_env = "EESPRESSO_TEST_PASSWORD"', 'password_file = "secret"')
     by_file = load(write(tmp_path, text)).monitors[0].account
-    with pytest.raises(ConfigError, match="cannot read password_file"):
+    with pytest.raises(ConfigError, match="cannot read the password file"):
         by_file.password()
     secret.write_text("From-A-File-1234\n")
     assert by_file.password() == "From-A-File-1234"

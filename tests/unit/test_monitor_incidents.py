@@ -21,7 +21,7 @@ from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from monitors.testing import receiver
+from tests.fixtures.monitoring import receiver
 
 TARGET = "http://127.0.0.1:9"
 CONFIG = """
@@ -69,11 +69,20 @@ def make_prober(
 
 
 def probe(prober: Prober, at: float, status="failed", cause="unreachable", monitor="login-a"):
+    failed = status != "ok"
     record = ProbeRecord(
-        monitor, TARGET, "PROBE0001", "later_login", at, status,
-        None if status == "ok" else cause, "" if status == "ok" else f"{cause} at {at:.0f}",
-        "" if status == "ok" else "Étape 1 : Ouvrir le portail", 250.0, {"open": 250.0},
-    )  # fmt: skip
+        monitor_id=monitor,
+        target=TARGET,
+        cip="PROBE0001",
+        journey="later_login",
+        started_at=at,
+        status=status,
+        cause=cause if failed else None,
+        error=f"{cause} at {at:.0f}" if failed else "",
+        failed_step="Étape 1 : Ouvrir le portail" if failed else "",
+        duration_ms=250.0,
+        steps={"open": 250.0},
+    )
     return prober.settle(prober.config.monitor(monitor), record)
 
 
@@ -257,7 +266,7 @@ def test_account_lock_is_shared_across_processes(tmp_path, hook):
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
     notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
@@ -266,7 +275,7 @@ def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
 
 
 def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)

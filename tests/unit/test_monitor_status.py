@@ -13,11 +13,11 @@ import pytest
 from matplotlib import dates as mdates
 
 from monitors.config import load
-from monitors.history import History, ProbeRecord
+from monitors.history import History
 from monitors.status import STRIP_DAYS, expiry_text, summarise
 from monitors.status_page import BANDS, NO_DATA, cell_colour, durations_figure, uptime_strip
-from monitors.testing import simple_config
 from tests.fixtures.monitor_history import seeded_config
+from tests.fixtures.monitoring import probe_record, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,8 +91,8 @@ def test_time_axis_fits_one_hour_of_data(tmp_path):
 def test_time_axis_of_a_single_probe_and_of_no_probe(tmp_path):
     path = write(tmp_path)
     with History(load(path).history) as history:
-        history.record(ProbeRecord("login-a", "http://127.0.0.1:9", "PROBE0001", "later_login",
-                                   time.time() - 60, "ok", steps={"open": 12.0}))  # fmt: skip
+        history.record(probe_record(monitor_id="login-a", started_at=time.time() - 60,
+                                    steps={"open": 12.0}))  # fmt: skip
     status = summarise(load(path)).monitors[0]
     low, high = (mdates.num2date(x) for x in durations_figure(status, "en").axes[0].get_xlim())
     assert timedelta(minutes=5) <= high - low <= timedelta(minutes=15)
