@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from monitors.config import Config
 from monitors.history import History, Incident, ProbeRecord
 from wording import (
+    DEFAULT,
     Language,
     cause_advice,
     cause_title,
@@ -55,7 +56,7 @@ class Summary:
     generated_at: float
     monitors: list[MonitorStatus]
     incidents: list[Incident]
-    language: Language = "fr"
+    language: Language = DEFAULT
     report_url: str = ""
 
 

@@ -8,7 +8,8 @@ it sits below them in the layering (settings → journeys → results → sinks)
 
 French output follows the Office québécois de la langue française's typography: a
 non-breaking space before the colon and inside « », a decimal comma and a non-breaking space
-before « % ». The catalogue is written with ordinary spaces and typeset once, here.
+before « % ». The catalogue is written with ordinary spaces; ``typeset`` sets them as each
+message is rendered, so a value filled in (a step title) is spaced the same way.
 """
 
 from __future__ import annotations
