@@ -12,7 +12,10 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Protocol, TypeVar
 
 from playwright.sync_api import Page
 
@@ -30,7 +33,7 @@ from pages.screens import (
     LockoutPage,
     LoginPage,
 )
-from pages.steps import STEP_TITLES, JourneyRun
+from pages.steps import STEP_TITLES, Attempt, JourneyRun
 
 __all__ = [
     "JOURNEYS",
@@ -46,6 +49,16 @@ __all__ = [
 
 class NotEnrolled(LookupError):
     """The vault holds no usable secret for this account: set-up to do, not a portal failure."""
+
+
+Journey = Callable[..., JourneyResult]
+S = TypeVar("S", bound=BaseScreen)
+
+
+class Guard(Protocol):
+    """An account guard: one attempt per journey, refused while the account is paused."""
+
+    def attempt(self, account: Account) -> AbstractContextManager[Attempt]: ...
 
 
 def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
@@ -65,9 +78,25 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     )
 
 
-def _open(page: Page, base_url: str, limits: Limits) -> LoginPage:
-    screen = LoginPage.open(page, base_url, limits.timeout_ms)
-    return _expect(screen, LoginPage, "opening the portal")  # type: ignore[return-value]
+def _sign_in(
+    run: JourneyRun, account: Account, wanted: type[S], other: type[BaseScreen], other_means: str
+) -> S:
+    """Steps 1 and 2: open the portal, type the CIP and the password, click « CONNEXION ».
+
+    The guard hears of the password before it is sent; a code page or an enrollment page
+    afterwards is the portal's proof that it accepted the password.
+    """
+    with run.step("open"):
+        screen = LoginPage.open(run.page, account.base_url, run.limits.timeout_ms)
+        login = _expect(screen, LoginPage, "opening the portal")
+    with run.step("login"):
+        run.attempt.submitting("password")
+        screen = login.login(account.cip, account.password)
+        if isinstance(screen, CodePage | EnrollmentPage):
+            run.attempt.proven()
+        if isinstance(screen, other):
+            raise unexpected(other_means)
+        return _expect(screen, wanted, "clicking « CONNEXION »")  # type: ignore[return-value]
 
 
 def first_access(
@@ -78,18 +107,19 @@ def first_access(
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
+    attempt: Attempt | None = None,
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
     base_url, cip, device_name = account.base_url, account.cip, account.device_name
-    run = JourneyRun.start("first_access", page, base_url, cip, limits)
+    run = JourneyRun.start("first_access", page, base_url, cip, limits, attempt)
     with run.running():
-        with run.step("open"):
-            login = _open(page, base_url, run.limits)
-        with run.step("login"):
-            screen = login.login(cip, account.password)
-            if isinstance(screen, CodePage):
-                raise unexpected("the account is already enrolled (the portal asks for a code)")
-            enrollment = _expect(screen, EnrollmentPage, "clicking « CONNEXION »")
+        enrollment = _sign_in(
+            run,
+            account,
+            EnrollmentPage,
+            CodePage,
+            "the account is already enrolled (the portal asks for a code)",
+        )
         with run.step("scan"):
             otp = enrollment.scan()
             vault.save_pending(base_url, cip, otp, device_name)  # before any code is sent
@@ -122,6 +152,7 @@ def later_login(
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
+    attempt: Attempt | None = None,
 ) -> JourneyResult:
     """Log in with CIP and password, confirm with the vault's authenticator code, reach eEspresso.
 
@@ -133,15 +164,15 @@ def later_login(
         raise NotEnrolled(
             f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
         )
-    run = JourneyRun.start("later_login", page, base_url, cip, limits)
+    run = JourneyRun.start("later_login", page, base_url, cip, limits, attempt)
     with run.running():
-        with run.step("open"):
-            login = _open(page, base_url, run.limits)
-        with run.step("login"):
-            screen = login.login(cip, account.password)
-            if isinstance(screen, EnrollmentPage):
-                raise unexpected("the portal asks for a new enrollment (QR code): enroll again")
-            code_page = _expect(screen, CodePage, "clicking « CONNEXION »")
+        code_page = _sign_in(
+            run,
+            account,
+            CodePage,
+            EnrollmentPage,
+            "the portal asks for a new enrollment (QR code): enroll again",
+        )
         with run.step("code"):
             confirm = Confirmation.for_run(
                 run, vault, entry.account, authenticator, compensate_clock
@@ -151,8 +182,6 @@ def later_login(
             _expect(screen, HomePage, "submitting the code").expect_loaded()
     return run.result
 
-
-Journey = Callable[..., JourneyResult]
 
 #: The journeys by name, as configs and command lines name them.
 JOURNEYS: dict[str, Journey] = {"first_access": first_access, "later_login": later_login}
@@ -167,17 +196,21 @@ def run_journey(
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
+    guard: Guard | None = None,
     journeys: dict[str, Journey] | None = None,
 ) -> JourneyResult:
     """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
 
-    ``journeys`` replaces the registry for a caller that brings journeys of its own (the
-    runner's own tests drive it with a journey that needs no portal).
+    ``guard`` counts the journey's submissions against the account's lockout budget (every
+    target but the embedded sandbox). ``journeys`` replaces the registry for a caller that
+    brings journeys of its own (the runner's own tests drive it with a journey that needs no
+    portal).
     """
     registry = JOURNEYS if journeys is None else journeys
     if name not in registry:
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
-    return registry[name](
+    journey = functools.partial(
+        registry[name],
         page,
         account,
         vault,
@@ -185,3 +218,7 @@ def run_journey(
         limits=limits,
         compensate_clock=compensate_clock,
     )
+    if guard is None:
+        return journey()
+    with guard.attempt(account) as attempt:
+        return journey(attempt=attempt)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from typing import Protocol
 
 import allure
 from playwright.sync_api import Error as PlaywrightError
@@ -56,6 +57,26 @@ def capturing_screens() -> Iterator[None]:
         _CAPTURE_SCREENS.reset(token)
 
 
+class Attempt(Protocol):
+    """What an account guard records of one journey: every password or code submission just
+    before it is sent (so a crash mid-step still counts), and the portal's proof that the
+    submissions so far were accepted (the next expected screen appeared)."""
+
+    def submitting(self, what: str) -> None: ...
+
+    def proven(self) -> None: ...
+
+
+class Unguarded:
+    """No guard: the embedded sandbox's throw-away accounts cannot hurt anybody."""
+
+    def submitting(self, what: str) -> None:
+        pass
+
+    def proven(self) -> None:
+        pass
+
+
 class _Stop(Exception):
     """Ends a journey after its failure was recorded."""
 
@@ -63,21 +84,30 @@ class _Stop(Exception):
 class JourneyRun:
     """Collects one journey's step timings and its outcome into a ``JourneyResult``."""
 
-    def __init__(self, result: JourneyResult, page: Page, limits: Limits) -> None:
+    def __init__(
+        self, result: JourneyResult, page: Page, limits: Limits, attempt: Attempt | None = None
+    ) -> None:
         self.result = result
         self.page = page
         self.limits = limits
+        self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
         self._capture = _CAPTURE_SCREENS.get()
         self._capture_ms = 0.0
 
     @classmethod
     def start(
-        cls, journey: str, page: Page, base_url: str, cip: str, limits: Limits | None
+        cls,
+        journey: str,
+        page: Page,
+        base_url: str,
+        cip: str,
+        limits: Limits | None,
+        attempt: Attempt | None = None,
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
         result = JourneyResult(journey=journey, target=base_url, cip=cip)
-        return cls(result, page, limits or Limits())
+        return cls(result, page, limits or Limits(), attempt)
 
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains

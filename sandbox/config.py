@@ -22,6 +22,9 @@ VARIANT_CHOICES: dict[str, tuple[Any, ...]] = {
     "ALGORITHM": ("SHA1", "SHA256", "SHA512"),
     "DIGITS": (6, 8),
     "PERIOD": (30, 60),
+    # "faulty" breaks WCAG on purpose (an unlabelled field, paste blocked on the code fields,
+    # errors not announced) so the accessibility tests prove they fail when they should.
+    "A11Y": ("accessible", "faulty"),
 }
 
 DEFAULTS: dict[str, Any] = {
