@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from croniter import croniter
 
 from authenticator import VaultError, normalise_base_url
+from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
@@ -130,6 +131,8 @@ class Config:
     history: Path
     allure_results: Path | None = None
     probe: ProbeLocation = field(default_factory=ProbeLocation)
+    language: Language = DEFAULT  # of alerts and the status page
+    report_url: str = ""  # linked from alerts and the status page when set
 
     def monitor(self, monitor_id: str) -> Monitor:
         for monitor in self.monitors:
@@ -362,7 +365,7 @@ def load(path: str | os.PathLike) -> Config:
     root = _Reader(path, data, "")
     root.reject_unknown(
         {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
-        | {"probe", "browser_ws"}
+        | {"probe", "browser_ws", "language", "report_url"}
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     browser_ws = _browser_ws(root)
@@ -381,6 +384,13 @@ def load(path: str | os.PathLike) -> Config:
     if not monitors:
         raise root.err("monitors", "is empty; add at least one [[monitors]] table")
     allure = root.get("allure_results", str)
+    try:
+        language = check_language(root.get("language", str, DEFAULT))
+    except ValueError as exc:
+        raise root.err("language", str(exc)) from None
+    report_url = root.get("report_url", str, "")
+    if report_url and urlsplit(report_url).scheme not in ("http", "https", "file"):
+        raise root.err("report_url", f'{report_url!r} is not a link like "https://host/report/"')
     return Config(
         path=path,
         monitors=tuple(monitors),
@@ -389,4 +399,6 @@ def load(path: str | os.PathLike) -> Config:
         history=root.resolve(root.get("history", str, "monitors-history.sqlite")),
         allure_results=root.resolve(allure) if allure else None,
         probe=_probe(root.sub("probe")),
+        language=language,
+        report_url=report_url,
     )

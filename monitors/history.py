@@ -41,6 +41,10 @@ CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at)
 CREATE TABLE IF NOT EXISTS pauses (
     monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS expiries (
+    monitor_id TEXT NOT NULL, kind TEXT NOT NULL, expires_at REAL NOT NULL,
+    checked_at REAL NOT NULL, PRIMARY KEY (monitor_id, kind)
+);
 """
 
 # Columns added since the first schema, with their definition: a history file written by an
@@ -179,6 +183,16 @@ class History:
         ).fetchone()
         return row[0]
 
+    def daily_uptime(self, monitor_id: str, since: float) -> dict[int, tuple[int, int]]:
+        """Per UTC day since ``since`` (days since 1970-01-01): probes, and probes that passed."""
+        rows = self.db.execute(
+            "SELECT CAST(started_at / 86400 AS INTEGER) AS day, count(*),"
+            " sum(status != 'failed') FROM probes WHERE monitor_id = ? AND started_at >= ?"
+            " GROUP BY day",
+            (monitor_id, since),
+        )
+        return {day: (probes, up) for day, probes, up in rows}
+
     def account_causes(self, target: str, cip: str, limit: int) -> list[str | None]:
         """Causes of the latest probes that used this account, newest first."""
         rows = self.db.execute(
@@ -270,6 +284,22 @@ class History:
     def resume(self, monitor_id: str) -> bool:
         cur = self.db.execute("DELETE FROM pauses WHERE monitor_id = ?", (monitor_id,))
         return cur.rowcount > 0
+
+    # -- expiry dates the status page shows (certificate, password) ---------------------------
+
+    def set_expiry(self, monitor_id: str, kind: str, expires_at: float, at: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO expiries (monitor_id, kind, expires_at, checked_at)"
+            " VALUES (?,?,?,?)",
+            (monitor_id, kind, expires_at, at),
+        )
+
+    def expiries(self, monitor_id: str) -> dict[str, float]:
+        """``{"tls": Unix time, "password": Unix time}``, for the dates known so far."""
+        rows = self.db.execute(
+            "SELECT kind, expires_at FROM expiries WHERE monitor_id = ?", (monitor_id,)
+        )
+        return {kind: expires_at for kind, expires_at in rows}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -26,6 +26,7 @@ fresh process reports the true value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from prometheus_client import (
@@ -36,8 +37,8 @@ from prometheus_client import (
     Summary,
     push_to_gateway,
 )
-from prometheus_client.exposition import start_http_server
 
+from monitors import web
 from monitors.config import default_probe_name
 from monitors.history import ProbeRecord
 
@@ -159,10 +160,12 @@ class ProbeMetrics:
             self.last_success.labels(**self.labels(monitor_id, target)).set(last_success)
         self.set_paused(monitor_id, target, paused)
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> int:
-        """Serve ``/metrics`` in a daemon thread; return the bound port (0 picks a free one)."""
-        server, _thread = start_http_server(port, addr=host, registry=self.registry)
-        return server.server_address[1]
+    def serve(
+        self, port: int, host: str = "127.0.0.1", status_page: Callable[[], str] | None = None
+    ) -> int:
+        """Serve ``/metrics`` (and ``/status`` from ``status_page``) in a daemon thread; return
+        the bound port (0 picks a free one)."""
+        return web.serve(web.app(self.registry, status_page), host, port)
 
     def push(self, gateway: str, job: str) -> None:
         """Replace this location's group on the Pushgateway (grouping key ``probe``)."""

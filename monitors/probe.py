@@ -4,6 +4,8 @@
 the account's failed-login budget is spent, take the account lock, check the TLS certificate,
 check the vault, run the journey in a fresh browser context under a hard timeout, grade the
 result against the thresholds, then store it, update the incident, send notices and metrics.
+A failure's notice carries the masked screen of the failing step next to that step's last
+success (``ScreenStore``); certificate and password expiry are kept for the status page.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -11,6 +13,7 @@ The journey is one function of a Playwright page returning a ``JourneyResult``; 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 from concurrent.futures import Future
@@ -24,10 +27,12 @@ from monitors.grading import grade, probe_failure
 from monitors.history import History, ProbeRecord, Status
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
 from monitors.sinks import Outcome, Sinks
 from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
+from pages.steps import capturing_screens
 
 __all__ = ["Outcome", "ProbeBroken", "Prober"]
 
@@ -51,9 +56,13 @@ class Prober:
     ) -> None:
         self.config, self.browser, self.binder = config, browser, binder
         self.sinks = Sinks(
-            config, history, metrics or ProbeMetrics(config.probe.name),
-            channels or Channels(config.alerts.channels), allure,
-        )  # fmt: skip
+            config,
+            history,
+            metrics or ProbeMetrics(config.probe.name),
+            channels or Channels(config.alerts.channels, config.language, config.report_url),
+            allure,
+            ScreenStore(config.history.parent / (config.history.name + ".screens")),
+        )
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         self.lock_dir = config.history.parent / (config.history.name + ".locks")
         for monitor in config.monitors:
@@ -85,12 +94,12 @@ class Prober:
         try:  # checked under the lock: another process may have just used the account
             if why := self._must_skip(monitor):
                 return Outcome(monitor.id, skipped=why)
-            record = self._run(monitor)
+            record, result = self._run(monitor)
         finally:
             lock.release()
         if self.stop is not None and self.stop.is_set():
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record)
+        return self.settle(monitor, record, result)
 
     def _must_skip(self, monitor: Monitor) -> str:
         """Why this probe must not log in now ('' if it may)."""
@@ -105,7 +114,8 @@ class Prober:
             return f"3 failed logins on this account in 15 min; next try after {when}"
         return ""
 
-    def _run(self, monitor: Monitor) -> ProbeRecord:
+    def _run(self, monitor: Monitor) -> tuple[ProbeRecord, JourneyResult]:
+        """The stored record, and the journey's result it was graded from."""
         started = time.time()
         tls_left = None
         if monitor.target.is_https:
@@ -115,6 +125,7 @@ class Prober:
                 pass  # unreachable: the journey will say so in its own words
             else:
                 self.metrics.set_cert_expiry(monitor.id, monitor.target.base_url, not_after)
+                self.history.set_expiry(monitor.id, "tls", not_after, at=started)
                 tls_left = not_after - time.time()
         try:
             result = self._journey(monitor, self.binder.bind(monitor))
@@ -128,7 +139,9 @@ class Prober:
             if level != Status.OK:
                 record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
-        return record
+        if result.password_expires_at is not None:
+            self.history.set_expiry(monitor.id, "password", result.password_expires_at, started)
+        return record, result
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.
@@ -149,7 +162,8 @@ class Prober:
             try:
                 page = context.new_page()
                 ready.set()
-                return journey(page)
+                with capturing_screens():
+                    return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
@@ -193,5 +207,12 @@ class Prober:
         with contextlib.suppress(Exception):
             future.result(timeout=60)  # let the browser thread unwind before the next probe
 
-    def settle(self, monitor: Monitor, record: ProbeRecord, *, confirmed: bool = False) -> Outcome:
-        return self.sinks.settle(monitor, record, confirmed=confirmed)
+    def settle(
+        self,
+        monitor: Monitor,
+        record: ProbeRecord,
+        result: JourneyResult | None = None,
+        *,
+        confirmed: bool = False,
+    ) -> Outcome:
+        return self.sinks.settle(monitor, record, result, confirmed=confirmed)

@@ -9,6 +9,7 @@ they both update is never read half-written.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from monitors import incidents, safety
@@ -16,6 +17,8 @@ from monitors.alerts import Channels, Notice
 from monitors.config import Config, Monitor
 from monitors.history import History, ProbeRecord
 from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
+from pages.result import JourneyResult
 
 
 @dataclass
@@ -35,9 +38,18 @@ class Sinks:
     metrics: ProbeMetrics
     channels: Channels
     allure: object | None = None  # monitors.results_allure.AllureWriter
+    screens: ScreenStore | None = None  # last successful screen per step, for alerts
 
-    def settle(self, monitor: Monitor, record: ProbeRecord, *, confirmed: bool = False) -> Outcome:
-        """Store, decide on pause and notices in one transaction, then deliver.
+    def settle(
+        self,
+        monitor: Monitor,
+        record: ProbeRecord,
+        result: JourneyResult | None = None,
+        *,
+        confirmed: bool = False,
+    ) -> Outcome:
+        """Store, decide on pause and notices in one transaction, then deliver; a failure's
+        notices carry the failing screen of ``result`` and that step's last success.
 
         ``confirmed``: the failure was already seen twice (an up-check and its confirmation),
         so the incident opens now rather than after ``failures_before_alert`` probes.
@@ -59,6 +71,14 @@ class Sinks:
         self.metrics.observe(record, target)
         if paused_now:
             self.metrics.set_paused(monitor.id, target, True)
+        if self.screens is not None:
+            shown = self.screens.compare(monitor.id, result)
+            if result is not None:
+                self.screens.keep(monitor.id, result)
+            notices = [
+                n if n.kind == "recovery" else dataclasses.replace(n, screens=shown)
+                for n in notices
+            ]
         for notice in notices:
             if not self.channels.send(notice) and notice.kind == "alert":
                 incidents.undelivered(self.history, monitor.id)

@@ -211,7 +211,10 @@ class UpWatch:
 
     def _run(self) -> None:
         history = History(self.config.history)
-        sinks = Sinks(self.config, history, self.metrics, Channels(self.config.alerts.channels))
+        channels = Channels(
+            self.config.alerts.channels, self.config.language, self.config.report_url
+        )
+        sinks = Sinks(self.config, history, self.metrics, channels)
         states = {m.id: UpState(due=time.time()) for m in self.monitors}
         try:
             while not self.stop.is_set():

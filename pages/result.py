@@ -96,6 +96,11 @@ class JourneyResult:
     # Time the authenticator waited for an unused TOTP step: not the portal's time, so it is
     # left out of ``steps`` and ``duration_ms``.
     code_wait_ms: float = 0.0
+    # When the portal says the password expires (Unix time); None until a journey reads it.
+    password_expires_at: float | None = None
+    # Masked PNG of the screen at the end of each step (for the failed step: the failing
+    # screen), only when the caller asked for them (``pages.steps.capturing_screens``).
+    screens: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def not_run(
@@ -112,7 +117,8 @@ class JourneyResult:
         )
 
     def to_json(self) -> dict:
-        """The one-line JSON of the journey CLI (`--json`)."""
+        """The one-line JSON of the journey CLI (`--json`); screenshots are not text."""
         data = asdict(self)
+        data.pop("screens")
         data["cause"] = self.cause.value if self.cause else None
         return data
