@@ -37,7 +37,7 @@ from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
 from pages.steps import capturing_screens
-from sandbox.client import AdminClient, AdminError
+from sandbox.client import AdminClient
 from tests.fixtures.accounts import TestAccount, seed_enrolled
 from tests.fixtures.monitoring import write_config
 from tests.fixtures.processes import sandbox_process

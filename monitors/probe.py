@@ -13,7 +13,6 @@ The journey is one function of a Playwright page returning a ``JourneyResult``; 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import threading
 import time
 from concurrent.futures import Future

@@ -93,7 +93,7 @@ CAUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "tls_expired": (
         ("Certificat TLS expiré",
-         "Le certificat TLS du portail est expiré : les navigateurs refusent le portail ; "
+         "Le certificat TLS du portail est expiré, les navigateurs le refusent : "
          "demandez à l'équipe du portail de le renouveler sans attendre."),
         ("TLS certificate expired",
          "The portal's TLS certificate has expired: browsers refuse the portal; ask the "
