@@ -20,6 +20,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="let first-access tests run against a non-sandbox --base-url "
         "(enrolling replaces the account's authenticator)",
     )
+    group.addoption(
+        "--browser-ws",
+        default=None,
+        help="connect to a Playwright browser server (ws://…, same major.minor version) "
+        "instead of launching the local Chromium",
+    )
 
 
 def suite_settings(config: pytest.Config) -> Settings:

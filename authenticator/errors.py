@@ -29,3 +29,7 @@ class ClockError(AuthenticatorError):
 
 class VaultError(AuthenticatorError):
     """The vault cannot be read or written (wrong key, corrupt or foreign file, lock timeout)."""
+
+
+class TransferError(AuthenticatorError):
+    """A key to bring into the vault that cannot be chosen or used (several, none, unusable)."""

@@ -123,6 +123,14 @@ class OtpAccount:
         query += f"&algorithm={self.algorithm}&digits={self.digits}&period={self.period}"
         return f"otpauth://totp/{label}?{query}"
 
+    def same_key(self, other: OtpAccount) -> bool:
+        """Whether ``other`` gives the same codes: same secret and parameters, any label."""
+        return hmac.compare_digest(self._totp.secret, other._totp.secret) and (
+            self.algorithm,
+            self.digits,
+            self.period,
+        ) == (other.algorithm, other.digits, other.period)
+
     def _fingerprint(self) -> str:
         """A stable, non-reversible identity of the key, for bookkeeping (never the secret)."""
         return hashlib.sha256(self.to_uri().encode()).hexdigest()

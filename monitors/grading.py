@@ -39,13 +39,9 @@ def _breach(monitor: Monitor, result: JourneyResult, attr: str) -> str:
 
 def probe_failure(monitor: Monitor, started: float, cause: Cause, error: str) -> JourneyResult:
     """The result of a journey that could not run (no secret, browser crash, hard timeout)."""
-    return JourneyResult(
-        journey=monitor.journey,
-        target=monitor.target.base_url,
-        cip=monitor.account.cip,
-        cause=cause,
-        error=error,
-        duration_ms=(time.time() - started) * 1000,
+    elapsed_ms = (time.time() - started) * 1000
+    return JourneyResult.not_run(
+        monitor.journey, monitor.target.base_url, monitor.account.cip, cause, error, elapsed_ms
     )
 
 
@@ -78,6 +74,7 @@ def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecor
         started_at=started,
         steps=dict(result.steps),
         duration_ms=result.duration_ms,
+        code_wait_ms=result.code_wait_ms,
         warnings=list(result.warnings),
     )
     if not result.ok:

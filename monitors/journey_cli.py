@@ -92,6 +92,12 @@ def parser() -> argparse.ArgumentParser:
             help="retry once with the portal's clock offset when a code is refused for clock drift",
         )
         command.add_argument("--headed", action="store_true", help="show the browser")
+        command.add_argument(
+            "--browser-ws",
+            default=os.environ.get("EESPRESSO_BROWSER_WS"),
+            help="a Playwright browser server (ws://…) of the same version instead of the "
+            "local Chromium (or EESPRESSO_BROWSER_WS)",
+        )
     return top
 
 
@@ -105,6 +111,13 @@ def _prepare(args: argparse.Namespace):
         raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.browser_ws:
+        from pages.browser import check_ws_endpoint
+
+        try:
+            check_ws_endpoint(args.browser_ws)
+        except ValueError as error:
+            raise UsageError(f"--browser-ws: {error}") from None
     try:
         password = read_password(os.environ, args.password_file)
         device_name = getattr(args, "device_name", None) or DEFAULT_DEVICE_NAME
@@ -132,11 +145,18 @@ def _run(args: argparse.Namespace, account, vault):
 
     from pages import browser as chromium
     from pages.journeys import run_journey
-    from pages.result import Limits
+    from pages.result import Cause, JourneyResult, Limits
 
+    journey = COMMANDS[args.command]
     with sync_playwright() as playwright:
         try:
-            browser = chromium.launch(playwright, headless=not args.headed)
+            browser = chromium.open_browser(
+                playwright, headless=not args.headed, ws_endpoint=args.browser_ws
+            )
+        except chromium.RemoteBrowserError as error:  # the probe's fault, not the portal's
+            return JourneyResult.not_run(
+                journey, account.base_url, account.cip, Cause.PROBE_ERROR, str(error)
+            )
         except chromium.BrowserNotFound as error:
             raise UsageError(str(error)) from None
         except PlaywrightError as error:  # no display for --headed, a broken Chromium...
@@ -145,7 +165,7 @@ def _run(args: argparse.Namespace, account, vault):
         try:
             page = chromium.new_context(browser).new_page()
             return run_journey(
-                COMMANDS[args.command],
+                journey,
                 page,
                 account,
                 vault,
@@ -181,7 +201,7 @@ def summary(result) -> str:
     cause = result.cause
     lines = [
         f"{name} FAILED on {result.target} as {result.cip}: {cause.words} ({cause.value})",
-        f"  at: {result.failed_step}",
+        *([f"  at: {result.failed_step}"] if result.failed_step else []),
         f"  why: {result.error}",
     ]
     if result.clock_offset_s is not None:

@@ -15,6 +15,7 @@ page of its own, before eEspresso's home page; its way on is a link or button su
 from __future__ import annotations
 
 import re
+import time
 from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
@@ -123,6 +124,7 @@ def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> Ba
         known = any(w["kind"] == "password_expiring" for w in result.warnings)
         if expiry is not None and not known:
             warn(result, "password_expiring", expiry[1], days=expiry[0])
+            result.password_expires_at = time.time() + expiry[0] * 86400
         if not isinstance(screen, NoticePage):
             return screen
         if expiry is None:

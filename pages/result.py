@@ -17,8 +17,9 @@ class Cause(StrEnum):
 
     The journeys' causes come first; the others are the probe's own: a certificate or the
     monitoring account's password about to expire, an account the vault holds no secret for,
-    and the probe itself breaking (browser crash, hard timeout) without the portal being to
-    blame.
+    the probe itself breaking (browser crash, hard timeout) without the portal being to
+    blame, and the certificate faults the credential-free up-check finds (expired, not
+    trusted).
     """
 
     UNREACHABLE = "unreachable"
@@ -34,6 +35,8 @@ class Cause(StrEnum):
     PASSWORD_EXPIRING = "password_expiring"
     NOT_ENROLLED = "not_enrolled"
     PROBE_ERROR = "probe_error"
+    TLS_EXPIRED = "tls_expired"
+    TLS_INVALID = "tls_invalid"
 
     @property
     def words(self) -> str:
@@ -58,6 +61,8 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.PROBE_ERROR: (
         "the probe itself failed (browser crash or timeout), not necessarily the portal"
     ),
+    Cause.TLS_EXPIRED: "the portal's TLS certificate has expired",
+    Cause.TLS_INVALID: "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
 }
 
 
@@ -103,6 +108,25 @@ class JourneyResult:
     # ({"kind": "password_expiring", "days": 5, "text": …}, {"kind": "interstitial", …}) and
     # remarks such as a confirmation page without a way on. Portal text only, never a secret.
     warnings: list[dict[str, object]] = field(default_factory=list)
+    # When the portal says the password expires (Unix time); None until a journey reads it.
+    password_expires_at: float | None = None
+    # Masked PNG of the screen at the end of each step (for the failed step: the failing
+    # screen), only when the caller asked for them (``pages.steps.capturing_screens``).
+    screens: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def not_run(
+        cls, journey: str, target: str, cip: str, cause: Cause, error: str, duration_ms: float = 0
+    ) -> JourneyResult:
+        """The result of a journey that could not run (no browser, no enrolled secret)."""
+        return cls(
+            journey=journey,
+            target=target,
+            cip=cip,
+            cause=cause,
+            error=error,
+            duration_ms=round(duration_ms, 1),
+        )
 
     def warn(self, kind: str, text: str, **details: object) -> dict[str, object] | None:
         """Add a warning once (the same notice met twice is one); the new warning or None."""
@@ -113,7 +137,8 @@ class JourneyResult:
         return warning
 
     def to_json(self) -> dict:
-        """The one-line JSON of the journey CLI (`--json`)."""
+        """The one-line JSON of the journey CLI (`--json`); screenshots are not text."""
         data = asdict(self)
+        data.pop("screens")
         data["cause"] = self.cause.value if self.cause else None
         return data

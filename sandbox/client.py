@@ -91,6 +91,7 @@ class AdminClient:
         algorithm: str | None = None,
         digits: int | None = None,
         period: int | None = None,
+        a11y: str | None = None,
         success: str | None = None,
         notices: str | None = None,
         expiry_days: int | None = None,
@@ -109,6 +110,7 @@ class AdminClient:
             "algorithm": algorithm,
             "digits": digits,
             "period": period,
+            "a11y": a11y,
             "success": success,
             "notices": notices,
             "expiry_days": expiry_days,
@@ -122,8 +124,8 @@ class AdminClient:
         return self._call("GET", "/accounts")
 
     def update_account(self, cip: str, **variant: Any) -> dict[str, Any]:
-        """Change variants (qr, layout, wording, algorithm, digits, period, success, notices,
-        expiry_days) of one account."""
+        """Change variants (qr, layout, wording, algorithm, digits, period, a11y, success,
+        notices, expiry_days) of one account."""
         return self._call("PATCH", self._path(cip), variant)
 
     def delete_account(self, cip: str) -> None:

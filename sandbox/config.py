@@ -22,6 +22,9 @@ VARIANT_CHOICES: dict[str, tuple[Any, ...]] = {
     "ALGORITHM": ("SHA1", "SHA256", "SHA512"),
     "DIGITS": (6, 8),
     "PERIOD": (30, 60),
+    # "faulty" breaks WCAG on purpose (an unlabelled field, paste blocked on the code fields,
+    # errors not announced) so the accessibility tests prove they fail when they should.
+    "A11Y": ("accessible", "faulty"),
     # Where the seed's success text shows after the first access: on the home page, on a
     # confirmation page with a link on to eEspresso, or on a confirmation page alone.
     "SUCCESS": ("home", "page", "page-only"),

@@ -33,7 +33,8 @@ DEVICE_MAX = 40
 def page(template: str, status: int = 200, variants: dict[str, Any] | None = None, **ctx: Any):
     """Render ``template`` in the wording of ``variants`` (the instance's by default)."""
     variants = variants or instance_variants(current().config)
-    return render_template(template, w=wording.wording(variants["wording"]), **ctx), status
+    w = wording.wording(variants["wording"])
+    return render_template(template, w=w, a11y=variants["a11y"], **ctx), status
 
 
 def message_page(status: int, heading: str | None = None, message: str | None = None):
@@ -201,7 +202,11 @@ def _setup_page(account: Account, status: int = 200, **ctx: Any):
     name = wording.wording(variants["wording"])["qr_name"]
     qr = render_qr(uri, variants["qr"], name)
     ctx.setdefault("device_name", "")
-    return page("setup.html", status, variants, qr=qr, layout=variants["layout"], **ctx)
+    # The key as text for people who cannot scan (docs/portal.md), in groups of four.
+    key_text = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return page(
+        "setup.html", status, variants, qr=qr, key_text=key_text, layout=variants["layout"], **ctx
+    )
 
 
 @bp.route("/configuration", methods=["GET", "POST"])

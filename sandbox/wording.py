@@ -52,6 +52,9 @@ WORDINGS: dict[str, dict[str, object]] = {
         "soient à la même heure.",
         "steps": SEED_STEPS,
         "qr_name": "Code QR à scanner avec Google Authenticator",
+        "key_help": "Vous ne pouvez pas numériser le code QR ? Dans Google Authenticator, "
+        "choisissez « Saisir une clé de configuration » et entrez cette clé :",
+        "remember_me": "Se souvenir de moi",
         "enroll_code_label": "Code sur votre appareil mobile",
         "enroll_code_help": "Indiquez le code à usage unique inscrit sur votre appareil mobile.",
         "device_help": "Créez un nom pour votre appareil mobile.",
@@ -82,6 +85,8 @@ WORDINGS: dict[str, dict[str, object]] = {
         "clock_note": "Important : l'heure de votre téléphone doit être juste.",
         "steps": ALT_STEPS,
         "qr_name": "Code QR de configuration",
+        "key_help": "Impossible de scanner ? Saisissez plutôt cette clé dans votre application :",
+        "remember_me": "Rester connecté sur cet ordinateur",
         "enroll_code_label": "Code de vérification",
         "enroll_code_help": "Saisissez le code affiché dans Google Authenticator.",
         "device_help": "Donnez un nom à cet appareil pour le reconnaître plus tard.",

@@ -16,6 +16,7 @@ from pathlib import Path
 import allure
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Authenticator, Vault
 from pages import browser as chromium
@@ -126,6 +127,33 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if "channel" in own:  # --browser-channel names its own executable
         merged.pop("executable_path", None)
     return merged
+
+
+@pytest.fixture(scope="session")
+def connect_options(pytestconfig: pytest.Config) -> dict | None:
+    """pytest-playwright's hook for a remote browser: ``--browser-ws``."""
+    ws_endpoint = pytestconfig.getoption("--browser-ws")
+    if not ws_endpoint:
+        return None
+    try:
+        return {"endpoint": chromium.check_ws_endpoint(ws_endpoint)}
+    except ValueError as error:
+        raise pytest.UsageError(f"--browser-ws: {error}") from None
+
+
+@pytest.fixture(scope="session")
+def browser(
+    launch_browser: Callable[[], Browser], connect_options: dict | None
+) -> Iterator[Browser]:
+    """pytest-playwright's browser; a browser server that cannot be used fails in one line."""
+    try:
+        browser = launch_browser()
+    except PlaywrightError as error:
+        if not connect_options:
+            raise
+        pytest.fail(chromium.remote_failure(connect_options["endpoint"], str(error)), False)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -57,6 +57,13 @@ def test_valid_file(tmp_path):
     assert config.history == tmp_path / "data/history.sqlite"  # relative to the file
     assert config.alerts.failures_before_alert == 2 and config.alerts.recovery_notice
     assert config.alerts.channels == ("json://127.0.0.1:9/hook",)
+    assert config.language == "fr" and config.report_url == ""  # French unless told otherwise
+
+
+def test_language_and_report_link(tmp_path):
+    text = 'language = "en"\nreport_url = "https://ci.example/report/"\n' + BASE
+    config = load(write(tmp_path, text))
+    assert (config.language, config.report_url) == ("en", "https://ci.example/report/")
 
 
 def test_cron_schedule(tmp_path):
@@ -83,6 +90,9 @@ def test_cron_schedule(tmp_path):
         ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
         ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
         ("[alerts]", "[metrics]\npushgateway = 'gw:9091'\n[alerts]", "metrics.pushgateway"),
+        ("history =", 'language = "de"\nhistory =', "language: 'de' is not a language"),
+        ("history =", "language = 1\nhistory =", "language: expected str"),
+        ("history =", 'report_url = "ci/report"\nhistory =', "report_url: 'ci/report' is not"),
     ],
 )
 def test_mistakes_give_one_clear_line(tmp_path, old, new, expected):
@@ -152,3 +162,12 @@ def test_durations(value, seconds):
 def test_bad_durations(value):
     with pytest.raises(ConfigError):
         parse_duration(value, where="x")
+
+
+def test_browser_ws_global_and_per_target(tmp_path):
+    text = BASE.replace("[targets.", 'browser_ws = "ws://127.0.0.1:3000/all"\n[targets.', 1)
+    config = load(write(tmp_path, text))
+    assert config.monitors[0].target.browser_ws == "ws://127.0.0.1:3000/all"
+    bad = BASE.replace("[targets.", 'browser_ws = "http://nope"\n[targets.', 1)
+    with pytest.raises(ConfigError, match=r"browser_ws: a browser server is a ws:// or wss://"):
+        load(write(tmp_path, bad))

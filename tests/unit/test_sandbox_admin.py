@@ -56,6 +56,7 @@ def test_create_and_read_an_account_state(portal):
         "algorithm": "SHA1",
         "digits": 6,
         "period": 30,
+        "a11y": "accessible",
         "success": "home",
         "notices": "none",
         "expiry_days": 5,
