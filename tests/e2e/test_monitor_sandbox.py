@@ -269,6 +269,8 @@ def test_a_password_about_to_expire_degrades_the_probe_and_warns_once(portal, ma
     assert [w["kind"] for w in stored[0].warnings] == [
         "password_expiring", "interstitial", "interstitial"]  # fmt: skip
     assert stored[0].warnings[0]["days"] == 4
+    days_left = (prober.history.expiries(monitor.id)["password"] - time.time()) / 86400
+    assert 3.9 < days_left <= 4.0  # the status page and the metric read this date
     bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=10)
     assert statuses(bodies) == ["warning"]
     assert "expires in 4 days" in bodies[0]["message"]

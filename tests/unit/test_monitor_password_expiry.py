@@ -160,7 +160,8 @@ def test_the_expiry_warning_is_sent_once_and_again_after_the_password_changed(tm
         bodies = hook.wait_for(lambda b: len(b) >= 2, timeout=10)
         history.close()
     assert [b["type"] for b in bodies] == ["warning", "warning"]
-    assert bodies[0]["title"] == "[eEspresso] AVERTISSEMENT login-a\u00a0: Mot de passe bientôt expiré"
+    title = "[eEspresso] AVERTISSEMENT login-a\u00a0: Mot de passe bientôt expiré"
+    assert bodies[0]["title"] == title
     assert "changez-le" in bodies[0]["message"]
     assert "expires in 9 days" in bodies[0]["message"]
     assert "expires in 13 days" in bodies[1]["message"]
