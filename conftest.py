@@ -21,6 +21,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(enrolling replaces the account's authenticator)",
     )
     group.addoption(
+        "--portal-profile",
+        default=None,
+        help="portal profile (TOML) naming the portal's fields and buttons "
+        "(default: the built-in eEspresso wording, profiles/eespresso.toml)",
+    )
+    group.addoption(
         "--browser-ws",
         default=None,
         help="connect to a Playwright browser server (ws://…, same major.minor version) "
@@ -29,15 +35,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def suite_settings(config: pytest.Config) -> Settings:
-    """CLI (``--base-url``, ``--allow-enrollment``) over the environment, over defaults."""
+    """CLI (``--base-url``, ``--allow-enrollment``, ``--portal-profile``) over the
+    environment, over defaults."""
     cli = {
         "base_url": config.getoption("--base-url", default=None),
         "allow_enrollment": config.getoption("--allow-enrollment", default=False),
+        "profile": config.getoption("--portal-profile", default=None),
     }
     try:
         return Settings.from_sources(cli)
     except SettingsError as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Check the suite's settings (base URL, portal profile) before collecting anything: a
+    mistake is one line, whichever tests were asked for."""
+    suite_settings(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from croniter import croniter
 
 from authenticator import VaultError, normalise_base_url
+from pages.profile import Profile, ProfileError
+from pages.profile import load as load_profile
 from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
@@ -46,6 +48,8 @@ class Target:
     verify_tls: bool = True  # false for the sandbox's self-signed certificate
     up_every_s: float | None = UP_EVERY_S  # None: no up-check for this target
     browser_ws: str | None = None  # a Playwright browser server instead of the local Chromium
+    # The portal's wording (``profile = "…"``, relative to the config file); None: built-in.
+    profile: Profile | None = field(default=None, compare=False)
 
     @property
     def is_https(self) -> bool:
@@ -208,7 +212,7 @@ class _Reader:
 
 
 def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
-    r.reject_unknown({"base_url", "verify_tls", "up_every", "browser_ws"})
+    r.reject_unknown({"base_url", "verify_tls", "up_every", "browser_ws", "profile"})
     url = r.get("base_url", str, required=True)
     try:
         base_url = normalise_base_url(url)
@@ -216,7 +220,19 @@ def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
         raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
     verify_tls = r.get("verify_tls", bool, True)
     up_every = _up_every(r, UP_EVERY_S)
-    return Target(name, base_url, verify_tls, up_every, _browser_ws(r) or browser_ws)
+    return Target(name, base_url, verify_tls, up_every, _browser_ws(r) or browser_ws, _profile(r))
+
+
+def _profile(r: _Reader) -> Profile | None:
+    """The target's portal profile, loaded and checked now: a mistake in it is one line at
+    start-up, not a failed probe later."""
+    path = r.get("profile", str)
+    if path is None:
+        return None
+    try:
+        return load_profile(r.resolve(path))
+    except ProfileError as error:
+        raise r.err("profile", str(error)) from None
 
 
 def _browser_ws(r: _Reader) -> str | None:

@@ -93,6 +93,11 @@ def parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--headed", action="store_true", help="show the browser")
         command.add_argument(
+            "--profile",
+            help="portal profile (TOML) naming the portal's fields and buttons "
+            "(default: the built-in eEspresso wording)",
+        )
+        command.add_argument(
             "--browser-ws",
             default=os.environ.get("EESPRESSO_BROWSER_WS"),
             help="a Playwright browser server (ws://…) of the same version instead of the "
@@ -105,6 +110,7 @@ def _prepare(args: argparse.Namespace):
     """Everything that can be wrong before a browser starts: password, vault, enrollment."""
     from authenticator import Vault, VaultError
     from pages.account import DEFAULT_DEVICE_NAME, Account
+    from pages.profile import ProfileError, default, load
     from pages.settings import SettingsError, read_password
 
     if not args.cip:
@@ -119,12 +125,13 @@ def _prepare(args: argparse.Namespace):
         except ValueError as error:
             raise UsageError(f"--browser-ws: {error}") from None
     try:
+        profile = load(args.profile) if args.profile else default()
         password = read_password(os.environ, args.password_file)
         device_name = getattr(args, "device_name", None) or DEFAULT_DEVICE_NAME
-        account = Account(args.base_url, args.cip, password, device_name)
+        account = Account(args.base_url, args.cip, password, device_name, profile)
         vault = Vault(args.vault) if args.vault else Vault()
         entry = vault.get(account.base_url, account.cip)  # also proves the vault is readable
-    except (SettingsError, VaultError) as error:
+    except (SettingsError, VaultError, ProfileError) as error:
         raise UsageError(str(error)) from None
     if args.command == "login" and entry is None:
         raise UsageError(

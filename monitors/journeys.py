@@ -9,6 +9,7 @@ the one way in that tests and the journey CLI use too.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,9 +74,10 @@ class Binder:
         from pages.journeys import NotEnrolled, run_journey
 
         config = monitor.account
-        account = Account(
-            monitor.target.base_url, config.cip, config.password(), config.device_name
-        )
+        target = monitor.target
+        account = Account(target.base_url, config.cip, config.password(), config.device_name)
+        if target.profile is not None:
+            account = dataclasses.replace(account, profile=target.profile)
         vault = self.vault(monitor)
         if monitor.journey == "later_login":
             entry = vault.get(account.base_url, account.cip)

@@ -3,8 +3,8 @@
 A journey every few minutes hears of an outage late, and a journey cannot run more often: each
 one spends a TOTP step of the account, and a failed one spends its lockout budget. So every
 ``up_every`` (15 s by default) the runner only GETs the login page with urllib, recognises the
-login form in the HTML (a password field and the « CONNEXION » button, the patterns the page
-objects use) and checks the certificate of https targets. No browser, no form is ever
+login form in the HTML (a password field and the « CONNEXION » button, named as the target's
+portal profile names it) and checks the certificate of https targets. No browser, no form is ever
 submitted, no account is touched.
 
 A failure is confirmed once, ``CONFIRM_AFTER_S`` later, before anyone is told: the two
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import re
 import ssl
 import threading
 import time
@@ -32,7 +33,7 @@ from monitors.config import Config, Monitor, Target
 from monitors.history import History, ProbeRecord, Status
 from monitors.metrics import ProbeMetrics
 from monitors.sinks import Outcome, Sinks
-from pages import patterns
+from pages.profile import default as default_profile
 from pages.result import Cause
 
 JOURNEY = "upcheck"  # the ``journey`` of the history rows an up-check writes
@@ -58,8 +59,9 @@ class UpResult:
 class LoginForm(HTMLParser):
     """Finds a form with a password field and a submit control named like « CONNEXION »."""
 
-    def __init__(self) -> None:
+    def __init__(self, login_button: re.Pattern[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.login_button = login_button
         self.found = False
         self._in_form = self._password = False
         self._buttons: list[str] = []
@@ -97,13 +99,15 @@ class LoginForm(HTMLParser):
             self._end_form()
 
     def _end_form(self) -> None:
-        named = any(patterns.LOGIN_BUTTON.search(text) for text in self._buttons)
+        named = any(self.login_button.search(text) for text in self._buttons)
         self.found |= self._password and named
         self._in_form = False
 
 
-def has_login_form(html: str) -> bool:
-    parser = LoginForm()
+def has_login_form(html: str, login_button: re.Pattern[str] | None = None) -> bool:
+    """Whether ``html`` holds a login form; its button named by ``login_button`` (default: the
+    built-in profile's)."""
+    parser = LoginForm(login_button or default_profile()["login_button"])
     parser.feed(html)
     parser.close()
     return parser.found
@@ -157,7 +161,8 @@ def check(
         html = body.decode(charset or "utf-8", errors="replace")
     except LookupError:  # a charset Python does not know: the markup is ASCII anyway
         html = body.decode("utf-8", errors="replace")
-    if not has_login_form(html):
+    profile = target.profile or default_profile()
+    if not has_login_form(html, profile["login_button"]):
         why = "no login form (password field and « CONNEXION » button) on the page"
         return result(False, status, Cause.UNEXPECTED_PAGE, why)
     if target.is_https:

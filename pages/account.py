@@ -2,7 +2,8 @@
 
 The base URL is normalised once, here (scheme and host lower case, default port and trailing
 slash dropped), so the vault, the history and the reports name one portal one way however
-the URL was written.
+the URL was written. The account also carries the portal's profile (its wording as data,
+``pages.profile``), so every entry point hands it to the page objects the same way.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from authenticator import normalise_base_url
+from pages.profile import Profile, default
 
 #: The seed's own example for step 7 (« ex : Mon iPhone »).
 DEFAULT_DEVICE_NAME = "Mon iPhone"
@@ -17,12 +19,14 @@ DEFAULT_DEVICE_NAME = "Mon iPhone"
 
 @dataclass(frozen=True)
 class Account:
-    """Where (base URL), who (CIP), the password (never in the repr) and the device name."""
+    """Where (base URL), who (CIP), the password (never in the repr), the device name, and
+    the portal profile the page objects read (the built-in one unless told otherwise)."""
 
     base_url: str
     cip: str
     password: str = field(repr=False)
     device_name: str = DEFAULT_DEVICE_NAME
+    profile: Profile = field(default_factory=default, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))

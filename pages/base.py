@@ -14,9 +14,11 @@ from typing import ClassVar, Self
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pages import patterns, tree
+from pages import tree
+from pages.elements import locate, profile_of
 from pages.failures import JourneyFailure, unexpected
 from pages.navigation import Navigation
+from pages.profile import ELEMENTS
 from pages.result import Cause
 
 DEFAULT_TIMEOUT_MS = 10_000.0
@@ -41,16 +43,25 @@ class BaseScreen:
         _SCREENS.append(cls)
         _SCREENS.sort(key=lambda screen: screen.priority)
 
+    #: The profile's elements (``pages.profile.ELEMENTS`` keys) a person needs on this screen.
+    needs: ClassVar[tuple[str, ...]] = ()
+
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         self.page = page
         self.timeout_ms = timeout_ms
         self.nav = Navigation.of(page)
+        self.profile = profile_of(page)
         self.alert = page.get_by_role("alert")
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
         """An element only this screen shows (used to wait for any screen at all)."""
         raise NotImplementedError
+
+    @classmethod
+    def missing(cls, page: Page) -> list[str]:
+        """The keys of ``needs`` that no element on ``page`` matches now."""
+        return [key for key in cls.needs if not visible(locate(page, key))]
 
     @classmethod
     def matches(cls, page: Page) -> bool:
@@ -68,24 +79,28 @@ class BaseScreen:
     def has_error(self) -> bool:
         return bool(self.error_message())
 
-    def _require(self, locator: Locator, what: str) -> Locator:
-        """Wait for an element a person needs here; missing means the markup changed."""
+    def _require(self, locator: Locator, key: str) -> Locator:
+        """Wait for element ``key`` a person needs here; missing means the markup changed or
+        the portal profile does not know its name, and the message says which one."""
         try:
             expect(locator).to_be_visible(timeout=self.timeout_ms)
         except AssertionError:
-            raise unexpected(f"no {what} on {self.label} (markup changed?)") from None
+            raise unexpected(
+                f"no {ELEMENTS[key]} on {self.label} (profile key {key}; "
+                f"{self.profile.source} profile): {tree.outline(tree.snapshot(self.page))}"
+            ) from None
         return locator
 
-    def _submit(self, locator: Locator, where: str) -> BaseScreen:
-        """Click ``locator`` and return the page object of whatever screen comes next."""
-        self._require(locator, where)
+    def _submit(self, locator: Locator, key: str, where: str) -> BaseScreen:
+        """Click element ``key`` and return the page object of whatever screen comes next."""
+        self._require(locator, key)
         self.nav.submit(locator.click, where, self.timeout_ms)
         return identify(self.page, self.timeout_ms, after=where)
 
     def _submit_code(self, field: Locator, code: str, where: str) -> BaseScreen:
         """Type a code and submit it alone: by its button when one is named, else by Enter."""
-        self._require(field, "code field").fill(code)
-        button = self.page.get_by_role("button", name=patterns.CODE_SUBMIT).first
+        self._require(field, "code").fill(code)
+        button = locate(self.page, "code_submit").first
         if visible(button):
             self.nav.submit(button.click, where, self.timeout_ms)
         else:
@@ -95,16 +110,12 @@ class BaseScreen:
 
 def code_field(page: Page) -> Locator:
     """The one-time code field, on the enrollment page and on the later-login code page."""
-    return page.get_by_label(patterns.CODE).or_(page.get_by_placeholder(patterns.CODE)).first
+    return locate(page, "code").first
 
 
 def device_field(page: Page) -> Locator:
     """The device name field (step 7), by label or by its « Ex : Mon iPhone » placeholder."""
-    return (
-        page.get_by_label(patterns.DEVICE_NAME)
-        .or_(page.get_by_placeholder(patterns.DEVICE_PLACEHOLDER))
-        .first
-    )
+    return locate(page, "device_name").first
 
 
 def visible(locator: Locator) -> bool:
@@ -129,12 +140,19 @@ def _find(page: Page) -> BaseScreen | None:
     return None
 
 
-def identify(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, after: str = "") -> BaseScreen:
+def identify(
+    page: Page,
+    timeout_ms: float = DEFAULT_TIMEOUT_MS,
+    *,
+    after: str = "",
+    expected: type[BaseScreen] | None = None,
+) -> BaseScreen:
     """The page object of the screen on display, waiting a little for script-built pages.
 
     An HTTP error page is recognised at once (no screen to wait for); a page that loads but
     matches no screen is an ``unexpected_page``: the portal changed or showed something new,
-    and the message lists what it shows (headings, buttons, field labels; never a value).
+    and the message lists what it shows (headings, buttons, field labels; never a value) and,
+    when a screen was ``expected``, which of its elements the profile found no name for.
     """
     import pages.screens  # noqa: F401  (registers every screen before the first lookup)
 
@@ -155,8 +173,15 @@ def identify(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS, *, after: str =
         return found
     if nav.http_error:
         raise nav.http_failure(where)
+    missing = ""
+    if expected is not None and (keys := expected.missing(page)):
+        profile = profile_of(page)
+        missing = (
+            f"; not {expected.label}: the {profile.source} profile finds no "
+            f"{', '.join(keys)} (add their names to a portal profile)"
+        )
     raise JourneyFailure(
         Cause.UNEXPECTED_PAGE,
-        f"after {where}: the portal showed a page the journey does not know "
+        f"after {where}: the portal showed a page the journey does not know{missing} "
         f"({tree.outline(tree.snapshot(page))})",
     )

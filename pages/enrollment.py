@@ -13,15 +13,15 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
 from authenticator import OtpAccount, ScanError, scan
-from pages import patterns
 from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, code_field, device_field
+from pages.elements import locate
 from pages.failures import JourneyFailure
 from pages.result import Cause
 
 
 def qr_locator(page: Page) -> Locator:
     """The QR: an ``<img>``, inline ``<svg>`` or ``<canvas>`` whose accessible name says QR."""
-    return page.get_by_role("img", name=patterns.QR).or_(page.get_by_label(patterns.QR)).first
+    return locate(page, "qr").first
 
 
 class EnrollmentPage(BaseScreen):
@@ -35,7 +35,7 @@ class EnrollmentPage(BaseScreen):
         self.qr = qr_locator(page)
         self.code = code_field(page)
         self.device_name = device_field(page)
-        self.save = page.get_by_role("button", name=patterns.SAVE_BUTTON).first
+        self.save = locate(page, "save_button").first
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -44,7 +44,7 @@ class EnrollmentPage(BaseScreen):
     def qr_screenshot(self) -> bytes:
         """Step 5: what the phone's camera sees: a screenshot of the QR element only."""
         try:
-            return self._require(self.qr, "QR code").screenshot(timeout=self.timeout_ms)
+            return self._require(self.qr, "qr").screenshot(timeout=self.timeout_ms)
         except PlaywrightError:
             raise JourneyFailure(Cause.QR_UNREADABLE, "the QR code could not be captured") from None
 
@@ -61,7 +61,7 @@ class EnrollmentPage(BaseScreen):
 
     def enter_code(self, code: str) -> None:
         """Step 6 of the one-page layout: type the code; « Enregistrer » submits it later."""
-        self._require(self.code, "one-time code field").fill(code)
+        self._require(self.code, "code").fill(code)
 
     def confirm_code(self, code: str) -> BaseScreen:
         """Step 6 of the two-page layout: type the code and submit it alone."""
@@ -69,8 +69,8 @@ class EnrollmentPage(BaseScreen):
 
     def save_device(self, device_name: str) -> BaseScreen:
         """Step 7 of the one-page layout: name the device, click « Enregistrer »."""
-        self._require(self.device_name, "device name field").fill(device_name)
-        return self._submit(self.save, "clicking « Enregistrer »")
+        self._require(self.device_name, "device_name").fill(device_name)
+        return self._submit(self.save, "save_button", "clicking « Enregistrer »")
 
 
 class DevicePage(BaseScreen):
@@ -82,7 +82,7 @@ class DevicePage(BaseScreen):
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
         self.device_name = device_field(page)
-        self.save = page.get_by_role("button", name=patterns.SAVE_BUTTON).first
+        self.save = locate(page, "save_button").first
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -90,5 +90,5 @@ class DevicePage(BaseScreen):
 
     def save_device(self, device_name: str) -> BaseScreen:
         """Step 7: name the device, click « Enregistrer »."""
-        self._require(self.device_name, "device name field").fill(device_name)
-        return self._submit(self.save, "clicking « Enregistrer »")
+        self._require(self.device_name, "device_name").fill(device_name)
+        return self._submit(self.save, "save_button", "clicking « Enregistrer »")

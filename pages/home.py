@@ -6,14 +6,8 @@ from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages import patterns
 from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, visible
-
-
-def _logout(page: Page) -> Locator:
-    return page.get_by_role("button", name=patterns.LOGOUT).or_(
-        page.get_by_role("link", name=patterns.LOGOUT)
-    )
+from pages.elements import locate
 
 
 class HomePage(BaseScreen):
@@ -21,22 +15,22 @@ class HomePage(BaseScreen):
 
     priority: ClassVar[int] = 50
     label: ClassVar[str] = "the eEspresso home page"
+    needs: ClassVar[tuple[str, ...]] = ("home", "logout")
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
-        self.heading = page.get_by_role("heading", name=patterns.HOME_HEADING).first
-        self.logout_control = _logout(page).first
+        self.heading = locate(page, "home").first
+        self.logout_control = locate(page, "logout").first
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
-        return _logout(page)
+        return locate(page, "logout")
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         """A way to log out *and* a heading naming eEspresso: a confirmation page or a
         notice may keep a logout link in its banner."""
-        heading = page.get_by_role("heading", name=patterns.HOME_HEADING)
-        return visible(_logout(page)) and visible(heading)
+        return visible(locate(page, "logout")) and visible(locate(page, "home"))
 
     def expect_loaded(self) -> Self:
         expect(self.heading).to_be_visible(timeout=self.timeout_ms)
@@ -45,7 +39,7 @@ class HomePage(BaseScreen):
 
     def shows_success(self) -> bool:
         """The seed's last line, shown after the first access."""
-        return visible(self.page.get_by_text(patterns.SUCCESS))
+        return visible(locate(self.page, "success"))
 
     def expect_device(self, device_name: str) -> Self:
         """The device saved at step 7 is listed (« Mes appareils »)."""
@@ -56,4 +50,4 @@ class HomePage(BaseScreen):
 
     def logout(self) -> BaseScreen:
         """End the session; the portal comes back to the login page."""
-        return self._submit(self.logout_control, "logging out")
+        return self._submit(self.logout_control, "logout", "logging out")

@@ -23,6 +23,7 @@ from playwright.sync_api import Page
 from authenticator import Authenticator, Vault
 from pages.account import Account
 from pages.confirm import Confirmation, claim_fresh_code
+from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
 from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult, Limits
@@ -84,6 +85,14 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     )
 
 
+def _start(
+    name: str, page: Page, account: Account, limits: Limits | None, attempt: Attempt | None
+) -> JourneyRun:
+    """A run of journey ``name`` for ``account``; its page reads the account's profile."""
+    bind(page, account.profile)
+    return JourneyRun.start(name, page, account.base_url, account.cip, limits, attempt)
+
+
 def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> None:
     """The end of a journey: eEspresso's home page, reached through the seed's confirmation
     page when the portal shows one. The confirmation text is recorded wherever it shows; a
@@ -126,8 +135,9 @@ def _sign_in(
         screen = LoginPage.open(run.page, account.base_url, run.limits.timeout_ms)
         login = _expect(screen, LoginPage, "opening the portal")
     with run.step("login"):
+        login.fill(account.cip, account.password)
         run.attempt.submitting("password")
-        screen = login.login(account.cip, account.password)
+        screen = login.submit()
         screen = go_past_notices(screen, run.result, "the password")
         if isinstance(screen, CodePage | EnrollmentPage):
             run.attempt.proven()
@@ -148,7 +158,7 @@ def first_access(
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
     base_url, cip, device_name = account.base_url, account.cip, account.device_name
-    run = JourneyRun.start("first_access", page, base_url, cip, limits, attempt)
+    run = _start("first_access", page, account, limits, attempt)
     with run.running():
         enrollment = _sign_in(
             run,
@@ -202,7 +212,7 @@ def later_login(
         raise NotEnrolled(
             f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
         )
-    run = JourneyRun.start("later_login", page, base_url, cip, limits, attempt)
+    run = _start("later_login", page, account, limits, attempt)
     with run.running():
         code_page = _sign_in(
             run,

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages import patterns
-from pages.base import BaseScreen
+from pages.base import BaseScreen, visible
+from pages.elements import locate, profile_of
 
 
 class LockoutPage(BaseScreen):
@@ -17,24 +17,25 @@ class LockoutPage(BaseScreen):
     label: ClassVar[str] = "the lockout page"
 
     @classmethod
+    def _alert(cls, page: Page) -> Locator:
+        return page.get_by_role("alert").filter(has_text=profile_of(page)["locked"])
+
+    @classmethod
     def signature(cls, page: Page) -> Locator:
-        return page.get_by_role("heading", name=patterns.LOCKED).or_(
-            page.get_by_role("alert").filter(has_text=patterns.LOCKED)
-        )
+        return locate(page, "locked").or_(cls._alert(page))
 
     @classmethod
     def matches(cls, page: Page) -> bool:
         """A heading says so, or an alert does on a page without the login form: a login
         page warning « votre compte sera verrouillé après 5 tentatives » is not a lockout."""
-        if page.get_by_role("heading", name=patterns.LOCKED).first.is_visible():
+        if visible(locate(page, "locked")):
             return True
-        alert = page.get_by_role("alert").filter(has_text=patterns.LOCKED).first
-        return alert.is_visible() and not page.get_by_label(patterns.PASSWORD).first.is_visible()
+        return visible(cls._alert(page)) and not visible(locate(page, "password"))
 
     def support_numbers(self) -> list[str]:
-        """The seed's support numbers that this page shows."""
+        """The profile's support numbers that this page shows."""
         return [
             number
-            for number in patterns.SUPPORT_NUMBERS
-            if self.page.get_by_text(number).first.is_visible()
+            for number in self.profile.support_numbers
+            if visible(self.page.get_by_text(number))
         ]

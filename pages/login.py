@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages import patterns
 from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, identify
+from pages.elements import locate
 from pages.navigation import Navigation
 
 
@@ -16,28 +16,44 @@ class LoginPage(BaseScreen):
 
     priority: ClassVar[int] = 90  # the last resort: other screens may keep a login link
     label: ClassVar[str] = "the login page"
+    needs: ClassVar[tuple[str, ...]] = ("user_name", "password", "login_button")
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
-        self.user_name = page.get_by_label(patterns.USER_NAME).first
-        self.password = page.get_by_label(patterns.PASSWORD).first
-        self.connect = page.get_by_role("button", name=patterns.LOGIN_BUTTON).first
+        self.user_name = locate(page, "user_name").first
+        self.password = locate(page, "password").first
+        self.connect = locate(page, "login_button").first
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
-        return page.get_by_label(patterns.PASSWORD)
+        return locate(page, "password")
 
     @classmethod
     def open(cls, page: Page, base_url: str, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> BaseScreen:
         """Step 1: type the portal's address. Usually the login page; a live session may skip it."""
         Navigation.of(page).goto(base_url, timeout_ms)
-        return identify(page, timeout_ms, after="opening the portal")
+        return identify(page, timeout_ms, after="opening the portal", expected=cls)
+
+    def fill(self, cip: str, password: str) -> None:
+        """Step 2 up to the click: every element is found before anything is typed, so a
+        profile that misses one stops here, with nothing sent to the portal."""
+        for locator, key in (
+            (self.user_name, "user_name"),
+            (self.password, "password"),
+            (self.connect, "login_button"),
+        ):
+            self._require(locator, key)
+        self.user_name.fill(cip)
+        self.password.fill(password)
+
+    def submit(self) -> BaseScreen:
+        """Click « CONNEXION »; returns the next screen."""
+        return self._submit(self.connect, "login_button", "clicking « CONNEXION »")
 
     def login(self, cip: str, password: str) -> BaseScreen:
         """Step 2: type the CIP and the password, click « CONNEXION »; returns the next screen."""
-        self._require(self.user_name, "user name (CIP) field").fill(cip)
-        self._require(self.password, "password field").fill(password)
-        return self._submit(self.connect, "clicking « CONNEXION »")
+        self.fill(cip, password)
+        return self.submit()
 
     def password_length_message(self) -> str:
         """The portal's "14 to 20 characters" refusal, shown as an alert or by the browser."""

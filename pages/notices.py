@@ -20,8 +20,9 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages import patterns, tree
+from pages import tree
 from pages.base import BaseScreen, visible
+from pages.elements import locate, profile_of
 from pages.failures import unexpected
 from pages.result import JourneyResult
 from pages.steps import warn
@@ -32,22 +33,19 @@ _DAYS = re.compile(r"\d+")
 _TEXT_ROLES = frozenset({"heading", "paragraph", "text", "status", "alert", "listitem"})
 
 
-def _controls(page: Page) -> Locator:
-    return page.get_by_role("button", name=patterns.CONTINUE).or_(
-        page.get_by_role("link", name=patterns.CONTINUE)
-    )
-
-
 def way_on(page: Page) -> Locator | None:
     """The first visible button (else link) whose name goes on without changing anything.
 
     Names come from the accessibility tree, so an ``<input type=submit>`` counts like a
-    ``<button>``; a name that also starts a change (« Continuer et modifier ») is refused.
+    ``<button>``; a name that also starts a change (« Continuer et modifier ») or logs out is
+    refused.
     """
+    profile = profile_of(page)
     nodes = tree.snapshot(page)
     for role in ("button", "link"):
         for name in tree.names(nodes, {role}):
-            if patterns.CONTINUE.search(name) and not patterns.DECLINE.search(name):
+            refused = profile["decline"].search(name) or profile["logout"].search(name)
+            if profile["continue"].search(name) and not refused:
                 control = page.get_by_role(role, name=re.compile("^" + re.escape(name))).first
                 if visible(control):
                     return control
@@ -72,14 +70,14 @@ class SuccessPage(BaseScreen):
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
-        return page.get_by_text(patterns.SUCCESS)
+        return locate(page, "success")
 
     def go_on(self) -> BaseScreen | None:
         """Follow the way on to eEspresso; ``None`` when the page offers none."""
         control = way_on(self.page)
         if control is None:
             return None
-        return self._submit(control, "following the way on from the confirmation page")
+        return self._submit(control, "continue", "following the way on from the confirmation page")
 
 
 class NoticePage(BaseScreen):
@@ -90,7 +88,7 @@ class NoticePage(BaseScreen):
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
-        return _controls(page)
+        return locate(page, "continue")
 
     def go_on(self, where: str) -> BaseScreen:
         control = way_on(self.page)
@@ -99,16 +97,16 @@ class NoticePage(BaseScreen):
                 f"after {where} the portal showed a notice whose only buttons start a change "
                 f"({tree.outline(tree.snapshot(self.page))}); nothing was pressed"
             )
-        return self._submit(control, f"going past a notice after {where}")
+        return self._submit(control, "continue", f"going past a notice after {where}")
 
 
 def password_expiry(page: Page) -> tuple[int, str] | None:
     """Days left and the text of a password-expiry notice on the page, if one shows."""
-    notice = page.get_by_text(patterns.PASSWORD_EXPIRY).first
+    notice = locate(page, "password_expiry").first
     if not visible(notice):
         return None
     text = " ".join(notice.inner_text(timeout=1_000).split())
-    found = patterns.PASSWORD_EXPIRY.search(text)
+    found = profile_of(page)["password_expiry"].search(text)
     days = _DAYS.search(found.group(0)) if found else None
     return (int(days.group(0)), text) if days else None
 

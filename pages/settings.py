@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from authenticator import VaultError, default_path, normalise_base_url
+from pages.profile import Profile, ProfileError
+from pages.profile import default as default_profile
+from pages.profile import load as load_profile
 
 PASSWORD_ENV = "EESPRESSO_PASSWORD"
 CIP_ENV = "EESPRESSO_CIP"
@@ -63,6 +66,7 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     vault_path: Path = field(default_factory=default_path)
     allow_enrollment: bool = False
+    profile: Profile = field(default_factory=default_profile)  # the portal's wording
 
     @classmethod
     def from_sources(
@@ -80,12 +84,18 @@ class Settings:
                     f"{error}; pass e.g. --base-url https://portal.example"
                 ) from None
         vault = cli.get("vault") or None
+        profile_path = cli.get("profile") or None
+        try:
+            profile = load_profile(str(profile_path)) if profile_path else default_profile()
+        except ProfileError as error:
+            raise SettingsError(f"portal profile: {error}") from None
         return cls(
             base_url=base_url,
             cip=str(cli.get("cip") or env.get(CIP_ENV) or "") or None,
             password=env.get(PASSWORD_ENV) or None,
             vault_path=Path(str(vault)) if vault else default_path(),
             allow_enrollment=bool(cli.get("allow_enrollment")),
+            profile=profile,
         )
 
     @property
@@ -94,11 +104,12 @@ class Settings:
 
     def describe(self) -> str:
         """One line for humans, without any secret."""
+        profile = f"; profile: {self.profile.name} ({self.profile.source})"
         if self.is_sandbox:
-            return "target: embedded sandbox (started on 127.0.0.1, port 0)"
+            return "target: embedded sandbox (started on 127.0.0.1, port 0)" + profile
         password = "set" if self.password else f"missing ({PASSWORD_ENV})"
         return (
             f"target: {self.base_url}; CIP: {self.cip or f'missing ({CIP_ENV})'}; "
             f"password: {password}; vault: {self.vault_path}; "
-            f"enrollment: {'allowed' if self.allow_enrollment else 'refused'}"
+            f"enrollment: {'allowed' if self.allow_enrollment else 'refused'}{profile}"
         )

@@ -30,11 +30,11 @@ FIELD_ROLES = frozenset({"textbox", "searchbox", "combobox", "spinbutton", "chec
 #: Roles a person clicks to go on.
 CONTROL_ROLES = frozenset({"button", "link"})
 
-# A Base32 TOTP key shown as text (16+ characters, maybe grouped by 4), an otpauth URI, or a
-# lone run of 6-8 digits (RFC 6238 codes are 6 to 8 digits).
-_SECRET_LIKE = re.compile(
-    r"otpauth://\S+|\b[A-Z2-7]{4}(?:[ -]?[A-Z2-7]{4}){3,}\b|(?<![\d-])\d{6,8}(?![\d-])"
-)
+#: A TOTP secret shown as text for people who cannot scan (Base32, RFC 4648: 16 characters or
+#: more, maybe in groups of four).
+SECRET_TEXT = re.compile(r"\b[A-Z2-7]{4}(?:[ -]?[A-Z2-7]{4}){3,}\b")
+# That, an otpauth URI, or a lone run of 6-8 digits (RFC 6238 codes are 6 to 8 digits).
+_SECRET_LIKE = re.compile(r"otpauth://\S+|" + SECRET_TEXT.pattern + r"|(?<![\d-])\d{6,8}(?![\d-])")
 _LINE = re.compile(r"^(?P<indent>\s*)- (?P<role>[a-zA-Z/][\w/-]*)(?P<rest>.*)$")
 _MAX_NAME = 80
 

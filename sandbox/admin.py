@@ -168,6 +168,12 @@ def audit():
     return jsonify(current().store.audit(request.args.get("cip")))
 
 
+@bp.get("/requests")
+def requests_log():
+    """Method and path of every portal request, oldest first (no body, no query)."""
+    return jsonify(current().store.requests())
+
+
 @bp.get("/faults")
 def read_faults():
     with current().store.lock:

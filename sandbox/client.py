@@ -141,6 +141,10 @@ class AdminClient:
         query = "?" + urlencode({"cip": cip}) if cip is not None else ""
         return self._call("GET", "/audit" + query)
 
+    def requests(self) -> list[dict[str, Any]]:
+        """Method and path of every portal request the sandbox answered, oldest first."""
+        return self._call("GET", "/requests")
+
     def faults(self) -> dict[str, Any]:
         return self._call("GET", "/faults")
 

@@ -18,7 +18,7 @@ DEFAULT_ISSUER = "Accès eEspresso – CIUSSS de l'Estrie"
 VARIANT_CHOICES: dict[str, tuple[Any, ...]] = {
     "QR": ("png", "svg", "inline-svg", "canvas"),
     "LAYOUT": ("one-page", "two-page"),
-    "WORDING": ("seed", "alt"),
+    "WORDING": ("seed", "alt", "other"),
     "ALGORITHM": ("SHA1", "SHA256", "SHA512"),
     "DIGITS": (6, 8),
     "PERIOD": (30, 60),

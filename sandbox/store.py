@@ -80,6 +80,7 @@ class Store:
         self.accounts: dict[str, Account] = {}
         self.faults = Faults()
         self._audit: deque[dict[str, Any]] = deque(maxlen=AUDIT_MAX)
+        self._requests: deque[dict[str, Any]] = deque(maxlen=AUDIT_MAX)
         self._sessions: OrderedDict[str, tuple[dict[str, Any], float]] = OrderedDict()
 
     # -- audit -------------------------------------------------------------------------
@@ -91,6 +92,15 @@ class Store:
     def audit(self, cip: str | None = None) -> list[dict[str, Any]]:
         with self.lock:
             return [dict(e) for e in self._audit if cip is None or e["cip"] == cip]
+
+    # -- request log: method and path of every portal request, never a body or a query -----
+    def log_request(self, method: str, path: str, now: float) -> None:
+        with self.lock:
+            self._requests.append({"at": _iso(now), "method": method, "path": path})
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [dict(r) for r in self._requests]
 
     # -- server-side sessions (so that logging out really ends a session) ---------------
     def load_session(self, sid: str | None, now: float, idle: float) -> dict[str, Any] | None:

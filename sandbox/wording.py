@@ -2,8 +2,11 @@
 
 "seed" follows the seed document word for word where it names an element; "alt" uses the
 variants of docs/portal.md's table ("Page objects" contract) so the suite proves its locators
-tolerate them. Buttons alternate between ``<button>`` and ``<input type="submit">`` across
-the two sets (docs/portal.md, "Page objects": a button may be <button> or <input type=submit>).
+tolerate them; "other" names fields, buttons, the QR and the device label in words the built-in
+portal profile does not know, so the suite proves a profile file adapts it without code
+(``profiles/sandbox-other.toml``). Buttons alternate between ``<button>`` and
+``<input type="submit">`` across the sets (docs/portal.md, "Page objects": a button may be
+<button> or <input type=submit>).
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ ALT_STEPS = (
     "Ouvrez « Google Authenticator » sur votre téléphone et touchez « Commencer ».",
     "Touchez « Scanner un code QR ».",
     "Visez le code QR affiché sur cette page avec la caméra de votre téléphone.",
+)
+
+OTHER_STEPS = (
+    "Ouvrez l'application d'authentification de votre téléphone.",
+    "Choisissez d'ajouter un compte à partir d'une image.",
+    "Photographiez l'image de liaison ci-dessous.",
 )
 
 WORDINGS: dict[str, dict[str, object]] = {
@@ -104,6 +113,37 @@ WORDINGS: dict[str, dict[str, object]] = {
         "logout_button": Button("Déconnexion", "input"),
         "bad_credentials": "CIP ou mot de passe incorrect.",
         "bad_code": "Le code de vérification est invalide ou expiré.",
+    },
+    "other": {
+        "title": "Portail RH – Ouverture de session",
+        "login_heading": "Ouverture de session",
+        "cip_label": "Identifiant réseau",
+        "password_label": "Phrase secrète",
+        "login_button": Button("Entrer", "button"),
+        "setup_heading": "Associer un téléphone",
+        "setup_intro": "Premier accès : associez votre téléphone à votre session.",
+        "clock_note": "Votre téléphone doit afficher la même heure que cet ordinateur.",
+        "steps": OTHER_STEPS,
+        "qr_name": "Image de liaison à photographier",
+        "key_help": "Impossible de photographier l'image ? Saisissez plutôt cette clé :",
+        "remember_me": "Garder ma session ouverte",
+        "enroll_code_label": "Jeton à six chiffres",
+        "enroll_code_help": "Saisissez le jeton affiché par l'application.",
+        "device_help": "Choisissez une étiquette pour ce téléphone.",
+        "device_label": "Étiquette du téléphone",
+        "device_placeholder": "Par exemple : Téléphone de travail",
+        "save_button": Button("Lier le téléphone", "button"),
+        "next_button": Button("Transmettre", "input"),
+        "device_heading": "Étiqueter le téléphone",
+        "code_heading": "Deuxième facteur",
+        "login_code_label": "Jeton de l'application",
+        "login_code_button": Button("Transmettre", "button"),
+        "success": "Vous avez maintenant accès à votre eEspresso.",
+        "home_heading": "Portail des ressources humaines",
+        "devices_heading": "Téléphones liés",
+        "logout_button": Button("Fermer la session", "button"),
+        "bad_credentials": "Identifiant ou phrase secrète refusé.",
+        "bad_code": "Jeton refusé.",
     },
 }
 
@@ -184,5 +224,5 @@ ERRORS: dict[int, tuple[str, str]] = {
 
 
 def wording(name: str) -> dict[str, object]:
-    """The text set called ``name`` ("seed" or "alt")."""
+    """The text set called ``name`` ("seed", "alt" or "other")."""
     return WORDINGS[name]

@@ -204,11 +204,11 @@ def phone() -> Authenticator:
 
 
 @pytest.fixture
-def make_account(sandbox: RunningSandbox) -> Callable[..., TestAccount]:
+def make_account(sandbox: RunningSandbox, settings: Settings) -> Callable[..., TestAccount]:
     """Create sandbox accounts with a unique CIP, a fresh password and the given variants."""
 
     def make(**variants: object) -> TestAccount:
-        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME)
+        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME, settings.profile)
         sandbox.admin.create_account(account.cip, account.password, **variants)
         return account
 
@@ -216,11 +216,13 @@ def make_account(sandbox: RunningSandbox) -> Callable[..., TestAccount]:
 
 
 @pytest.fixture
-def enrolled_factory(sandbox: RunningSandbox, vault: Vault) -> Callable[..., TestAccount]:
+def enrolled_factory(
+    sandbox: RunningSandbox, vault: Vault, settings: Settings
+) -> Callable[..., TestAccount]:
     """Accounts the sandbox already enrolled, with their secret active in ``vault``."""
 
     def make(**variants: object) -> TestAccount:
-        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME)
+        account = TestAccount(sandbox.url, new_cip(), new_password(), DEVICE_NAME, settings.profile)
         created = sandbox.admin.create_account(
             account.cip, account.password, enrolled=True, device_name=DEVICE_NAME, **variants
         )
@@ -234,7 +236,9 @@ def _configured_account(settings: Settings) -> TestAccount:
         raise pytest.UsageError(
             f"--base-url {settings.base_url} needs EESPRESSO_CIP and EESPRESSO_PASSWORD"
         )
-    return TestAccount(settings.base_url or "", settings.cip, settings.password, DEVICE_NAME)
+    return TestAccount(
+        settings.base_url or "", settings.cip, settings.password, DEVICE_NAME, settings.profile
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pages.steps import STORIES, SUCCESS_SEEN
 from tests.fixtures.accounts import run_cli
 
 pytestmark = [allure.feature("Journey CLI")]
+BAD_PROFILE = "<a profile with a Python-only name>"  # written by the test that uses it
 
 
 def cli(*argv: str, password: str | None, vault):
@@ -192,6 +193,16 @@ def test_unreachable_portal_exits_1_with_cause_unreachable(enrolled, vault, tmp_
             None,
             "cannot read the password file",
         ),
+        (
+            ["login", "--base-url", "http://127.0.0.1:9", "--cip", "X", "--profile", "/none.toml"],
+            "Mot-de-passe-valide",
+            "/none.toml: no such profile file",
+        ),
+        (
+            ["login", "--base-url", "http://127.0.0.1:9", "--cip", "X", "--profile", BAD_PROFILE],
+            "Mot-de-passe-valide",
+            "elements.user_name.names[0]: '(?i)cip' does not work in the browser",
+        ),
     ],
     ids=[
         "no-url",
@@ -201,9 +212,14 @@ def test_unreachable_portal_exits_1_with_cause_unreachable(enrolled, vault, tmp_
         "not-enrolled",
         "bad-url",
         "missing-password-file",
+        "missing-profile",
+        "bad-profile",
     ],
 )
 def test_usage_errors_exit_2_with_one_line_and_no_secret(argv, password, message, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[elements.user_name]\nnames = ["(?i)cip"]\n')
+    argv = [str(bad) if arg == BAD_PROFILE else arg for arg in argv]
     result = cli(*argv, password=password, vault=tmp_path / "vault")
     assert result.returncode == 2
     assert result.stdout == ""
@@ -220,3 +236,28 @@ def test_password_file_is_read_and_monitors_dispatches_to_the_cli(make_account, 
     result = run_cli(*argv, password=None, vault=tmp_path / "vault", module="monitors")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("first access OK on ")
+
+
+@allure.story(STORIES["first_access"])
+@pytest.mark.enrollment
+def test_enroll_and_login_with_a_profile_file(tmp_path):
+    """A portal whose wording only a profile file knows, driven from the command line."""
+    from pages.profile import shipped
+    from sandbox import running_sandbox
+    from tests.fixtures.accounts import new_cip, new_password
+
+    with running_sandbox({"WORDING": "other"}) as portal:
+        cip, password = new_cip(), new_password()
+        portal.admin.create_account(cip, password)
+        argv = ["--base-url", portal.url, "--cip", cip, "--json"]
+        argv += ["--profile", str(shipped("sandbox-other.toml"))]
+        vault = tmp_path / "vault"
+        enrolled = cli("enroll", *argv, "--device-name", "Tablette", password=password, vault=vault)
+        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+        assert json.loads(enrolled.stdout)["success_text_seen"] is True
+        without = cli("login", "--base-url", portal.url, "--cip", cip, password=password,
+                      vault=vault)  # fmt: skip
+        assert without.returncode == 1 and "(unexpected_page)" in without.stdout
+        assert "finds no user_name, password, login_button" in without.stdout
+        logged_in = cli("login", *argv, password=password, vault=vault)
+        assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr

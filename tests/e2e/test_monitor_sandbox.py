@@ -20,6 +20,7 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
+from pages.profile import shipped
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
 from tests.fixtures.monitoring import receiver, write_config
@@ -60,7 +61,7 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
 
     def build(target, *, enrolled=True, password_env="EESPRESSO_E2E_PASSWORD", thresholds=None,
               journey="later_login", verify_tls=True, allure=False, n=2, base_url=None,
-              **variants):  # fmt: skip
+              profile=None, **variants):  # fmt: skip
         cip = new_cip("MON")
         vault = Vault(tmp_path / "vault")
         created = target.admin.create_account(cip, PASSWORD, enrolled=enrolled, **variants)
@@ -73,7 +74,11 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
         path = write_config(
             tmp_path / f"{cip}.toml",
             {
-                "targets.portal": {"base_url": base_url or target.url, "verify_tls": verify_tls},
+                "targets.portal": {
+                    "base_url": base_url or target.url,
+                    "verify_tls": verify_tls,
+                    **({"profile": profile} if profile else {}),
+                },
                 "accounts.probe": {"cip": cip, "password_env": password_env, "vault": "vault"},
                 "alerts": {
                     "failures_before_alert": n,
@@ -275,3 +280,13 @@ def test_a_password_about_to_expire_degrades_the_probe_and_warns_once(portal, ma
     assert statuses(bodies) == ["warning"]
     assert "expires in 4 days" in bodies[0]["message"]
     assert_no_secret(prober, bodies, PASSWORD)
+
+
+def test_a_targets_profile_lets_the_probe_read_a_wording_the_suite_does_not_know(make):
+    with running_sandbox({"WORDING": "other"}) as other:
+        prober, monitor = make(other, profile=str(shipped("sandbox-other.toml")))
+        assert prober.probe(monitor).record.status == "ok"
+        blind, blind_monitor = make(other)  # the built-in profile: stopped before any POST
+        record = blind.probe(blind_monitor).record
+        assert record.cause == "unexpected_page" and "finds no user_name" in record.error
+        assert other.admin.audit(blind_monitor.account.cip) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import allure
 import pytest
 
-from pages import patterns
+from pages.profile import default as default_profile
 from pages.result import Cause
 from pages.screens import CodePage, LockoutPage, LoginPage, identify
 from tests.fixtures.accounts import (
@@ -44,7 +44,7 @@ def test_password_outside_14_to_20_characters_gets_a_clear_message(page, enrolle
     login = LoginPage.open(page, enrolled.base_url)
     refused = login.login(enrolled.cip, password)
     assert isinstance(refused, LoginPage)
-    assert patterns.PASSWORD_LENGTH.search(refused.password_length_message())
+    assert default_profile()["password_length"].search(refused.password_length_message())
 
 
 @allure.feature("Negative paths")
@@ -93,7 +93,7 @@ def test_five_failures_lock_the_account_and_show_the_support_numbers(
             break
         login = screen
     assert isinstance(screen, LockoutPage)
-    assert screen.support_numbers() == list(patterns.SUPPORT_NUMBERS)
+    assert screen.support_numbers() == list(default_profile().support_numbers)
     assert sandbox.admin.account(enrolled.cip)["locked"]
     # A journey on a locked account says so, with the right password even.
     result = log_in(page, enrolled, vault)
