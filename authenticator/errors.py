@@ -29,3 +29,10 @@ class ClockError(AuthenticatorError):
 
 class VaultError(AuthenticatorError):
     """The vault cannot be read or written (wrong key, corrupt or foreign file, lock timeout)."""
+
+
+class BaseUrlError(VaultError, ValueError):
+    """A base URL that names no portal: not http(s), no host, a bad port, or credentials inside.
+
+    A ``VaultError`` because the vault files its entries under the normalised URL.
+    """

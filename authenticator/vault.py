@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import filelock
 
 from authenticator import vault_file
-from authenticator.errors import UriError, VaultError
+from authenticator.errors import BaseUrlError, UriError, VaultError
 from authenticator.otp import OtpAccount, parse_uri
 
 PATH_ENV = "EESPRESSO_VAULT"
@@ -39,16 +39,38 @@ def default_path() -> Path:
 
 
 def normalise_base_url(base_url: str) -> str:
-    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one entry per portal."""
-    parts = urlsplit(base_url.strip())
+    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one entry per portal.
+
+    Scheme and host are case-insensitive and the default port is implied (RFC 3986 §6.2.2.1,
+    §6.2.3), so every spelling of one portal gives one string; the path keeps its case. A URL
+    carrying ``user:password@`` is refused before anything echoes it: the value would end up
+    in histories, reports and alerts, and a password belongs in its own variable or file.
+    Raises ``BaseUrlError`` (one line).
+    """
+    text = base_url.strip()
+    authority = text.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        raise BaseUrlError(
+            "the base URL holds credentials (user:password@host): remove them; the CIP and "
+            "password are given separately (password_env or password_file in monitors.toml, "
+            "EESPRESSO_PASSWORD or --password-file on the command line)"
+        )
+    shown = f"{text[:80]!r}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:  # "Invalid IPv6 URL", "Port out of range 0-65535"...
+        raise BaseUrlError(f"the base URL {shown} does not parse ({error}); fix it") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise VaultError(f"the base URL {base_url[:80]!r} is not an http(s) URL with a host")
+        raise BaseUrlError(f"the base URL {shown} is not an http(s) URL with a host")
+    if port == 0:
+        raise BaseUrlError(f"the base URL {shown} has port 0: use a port from 1 to 65535")
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"  # IPv6 literal
-    if parts.port not in (None, _DEFAULT_PORTS[scheme]):
-        host += f":{parts.port}"
+    if port not in (None, _DEFAULT_PORTS[scheme]):
+        host += f":{port}"
     return f"{scheme}://{host}{parts.path.rstrip('/')}"
 
 
