@@ -1,10 +1,13 @@
 """Root pytest configuration: shared by unit and browser tests (DESIGN.md, "Fixtures").
 
-Only what every test may need lives here: the suite's settings (target, account, vault) and
-the report header. Browser fixtures live in ``tests/e2e/conftest.py``.
+Only what every test may need lives here: the suite's settings (target, account, vault), the
+report header and each test's own account guard store. Browser fixtures live in
+``tests/e2e/conftest.py``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +41,12 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def settings(pytestconfig: pytest.Config) -> Settings:
     return suite_settings(pytestconfig)
+
+
+@pytest.fixture(autouse=True)
+def private_account_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test (and each process it starts) counts its submissions in its own guard store,
+    never in the machine's: tests share CIPs such as PROBE0001 and must not pause each other."""
+    path = tmp_path / "guard" / "guard.sqlite"
+    monkeypatch.setenv("EESPRESSO_GUARD", str(path))
+    return path

@@ -218,7 +218,7 @@ class AccountGuard:
             with self._transaction() as db:
                 reason, caused = self._settle(db, identity)
                 if reason and force:
-                    self._journal(db, identity, "forced", _user(), f"while paused: {reason}")
+                    self._journal(db, identity, "forced", current_user(), f"while paused: {reason}")
             if reason and not force:
                 raise self._paused(identity, reason, caused)
             try:
@@ -368,7 +368,7 @@ class AccountGuard:
         )
 
 
-def _user() -> str:
+def current_user() -> str:
     """Who runs this process, for the journal (never fails: containers may lack a passwd entry)."""
     try:
         return getpass.getuser()

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MONITOR_CAUSE_WORDS = {
     "not_enrolled": "the account has no active enrollment in the vault",
     "probe_error": "the probe itself failed (browser crash or timeout), not necessarily the portal",
+    "account_paused": "the account is paused to protect it from lockout",
 }
 
 

@@ -1,18 +1,17 @@
-"""Probe history, incidents and pauses in one SQLite file (issue 5, "Results").
+"""Probe history and incidents in one SQLite file (issue 5, "Results").
 
 Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
 most the probe it was running: every earlier result is already in the WAL file and SQLite
-replays it on the next open (https://sqlite.org/wal.html). The same file carries what must
-survive a restart for safety: failed logins per account (the 3-per-15-minutes budget) and
-paused monitors, so restarting the runner never resets a protection.
+replays it on the next open (https://sqlite.org/wal.html). What protects the account from a
+lockout (its pause, its budget of unproven submissions) is not here but in the machine-wide
+account guard (``authenticator.guard``), shared by every config and process.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ CREATE TABLE IF NOT EXISTS probes (
     steps TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
-CREATE INDEX IF NOT EXISTS probes_by_account ON probes (target, cip, started_at);
 CREATE TABLE IF NOT EXISTS incidents (
     id INTEGER PRIMARY KEY,
     monitor_id TEXT NOT NULL, since REAL NOT NULL, cause TEXT NOT NULL,
@@ -34,9 +32,6 @@ CREATE TABLE IF NOT EXISTS incidents (
     failures INTEGER NOT NULL DEFAULT 0, notified_at REAL, resolved_at REAL
 );
 CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at);
-CREATE TABLE IF NOT EXISTS pauses (
-    monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
-);
 """
 
 STATUSES = ("ok", "degraded", "failed")
@@ -76,18 +71,28 @@ class Incident:
     resolved_at: float | None
 
 
+class HistoryError(ValueError):
+    """The history file cannot be opened: one line naming it."""
+
+
 class History:
-    """The runner's memory; safe to open from the CLI (`status`, `resume`) while it runs."""
+    """The runner's memory; safe to open from the CLI (`status`) while it runs."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we open transactions ourselves, one per probe.
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
-        self.db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions ourselves, one per probe.
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(
+                f"history {self.path} cannot be used ({exc}): fix 'history' in the config "
+                "or move the file aside"
+            ) from None
 
     def close(self) -> None:
         self.db.close()
@@ -124,32 +129,6 @@ class History:
         row = self.db.execute(
             "SELECT max(started_at) FROM probes WHERE monitor_id = ? AND status != 'failed'",
             (monitor_id,),
-        ).fetchone()
-        return row[0]
-
-    def account_causes(self, target: str, cip: str, limit: int) -> list[str | None]:
-        """Causes of the latest probes that used this account, newest first."""
-        rows = self.db.execute(
-            "SELECT cause FROM probes WHERE target = ? AND cip = ?"
-            " ORDER BY started_at DESC, id DESC LIMIT ?",
-            (target, cip, limit),
-        )
-        return [row[0] for row in rows]
-
-    def count_causes(self, target: str, cip: str, causes: Iterable[str], since: float) -> int:
-        return int(self._account_causes_since("count(*)", target, cip, causes, since))
-
-    def oldest_cause_since(self, target: str, cip: str, causes: Iterable[str], since: float):
-        return self._account_causes_since("min(started_at)", target, cip, causes, since)
-
-    def _account_causes_since(self, aggregate: str, target, cip, causes, since: float):
-        """``aggregate`` over the account's probes since ``since`` that ended in ``causes``."""
-        causes = tuple(causes)
-        marks = ",".join("?" * len(causes))
-        row = self.db.execute(
-            f"SELECT {aggregate} FROM probes WHERE target = ? AND cip = ? AND started_at >= ?"
-            f" AND cause IN ({marks})",
-            (target, cip, since, *causes),
         ).fetchone()
         return row[0]
 
@@ -200,24 +179,6 @@ class History:
             )
             incident.id = int(cur.lastrowid)
         return incident
-
-    # -- pauses (account safety) -------------------------------------------------------------
-
-    def pause(self, monitor_id: str, reason: str, at: float | None = None) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO pauses (monitor_id, since, reason) VALUES (?,?,?)",
-            (monitor_id, time.time() if at is None else at, reason),
-        )
-
-    def paused(self, monitor_id: str) -> tuple[float, str] | None:
-        row = self.db.execute(
-            "SELECT since, reason FROM pauses WHERE monitor_id = ?", (monitor_id,)
-        ).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def resume(self, monitor_id: str) -> bool:
-        cur = self.db.execute("DELETE FROM pauses WHERE monitor_id = ?", (monitor_id,))
-        return cur.rowcount > 0
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -1,10 +1,11 @@
-"""One probe, from the safety checks to the alert (issue 5, "The runner").
+"""One probe, from the account guard to the alert (issue 5, "The runner").
 
-``Prober.probe(monitor)`` is the whole life of a probe: skip it if the monitor is paused or
-the account's failed-login budget is spent, take the account lock, check the TLS certificate,
-check the vault, run the journey in a fresh browser context under a hard timeout, grade the
-result against the thresholds, then store it, update the incident, send notices and metrics.
-The journey is one function of a Playwright page returning a ``JourneyResult``; which one
+``Prober.probe(monitor)`` is the whole life of a probe: open an attempt on the account guard
+(``authenticator.guard``: the account's lock, its pause and its budget of unproven
+submissions, shared by every process of the machine), check the TLS certificate, check the
+vault, run the journey in a fresh browser context under a hard timeout, grade the result
+against the thresholds, then store it, update the incident, send notices and metrics. The
+journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
 
@@ -17,7 +18,8 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from monitors import incidents, safety, tls
+from authenticator.guard import AccountBusy, AccountGuard, AccountPaused, Attempt, GuardError
+from monitors import incidents, tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
@@ -28,6 +30,9 @@ from monitors.metrics import ProbeMetrics
 from pages.result import Cause, JourneyResult
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
+# The step during which a failed journey sent a password or a code (device: the one-page
+# enrollment layout sends the code with the device name).
+_SUBMITTED_IN = {"login": "password", "code": "code", "device": "code"}
 
 
 @dataclass
@@ -36,7 +41,7 @@ class Outcome:
 
     monitor_id: str
     record: ProbeRecord | None = None
-    skipped: str = ""  # why the probe did not run (paused, budget, account busy)
+    skipped: str = ""  # why the probe did not run (account paused or busy)
     notices: tuple[Notice, ...] = ()
 
 
@@ -50,50 +55,45 @@ class Prober:
         metrics: ProbeMetrics | None = None,
         channels: Channels | None = None,
         allure=None,
+        guard: AccountGuard | None = None,
     ) -> None:
         self.config, self.history, self.browser, self.binder = config, history, browser, binder
         self.metrics = metrics or ProbeMetrics()
         self.channels = channels or Channels(config.alerts.channels)
         self.allure = allure
+        self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
-        self.lock_dir = config.history.parent / (config.history.name + ".locks")
         for monitor in config.monitors:
             self.metrics.seed(
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
-                history.paused(monitor.id) is not None,
+                self.guard.status(monitor.identity).paused,
             )  # fmt: skip
 
     def probe(self, monitor: Monitor) -> Outcome:
-        target, cip = monitor.target.base_url, monitor.account.cip
-        lock = safety.account_lock(self.lock_dir, target, cip)
+        paused_now = False
         try:
-            safety.acquire(lock, timeout_s=monitor.timeout_s)
-        except safety.AccountBusy as exc:
+            with self.guard.attempt(monitor.identity, wait_s=monitor.timeout_s) as attempt:
+                self._set_paused(monitor, False)
+                record = self._run(monitor, attempt)
+            paused_now = attempt.paused_now
+        except AccountBusy as exc:
             return Outcome(monitor.id, skipped=str(exc))
-        try:  # checked under the lock: another process may have just used the account
-            if why := self._must_skip(monitor):
-                return Outcome(monitor.id, skipped=why)
-            record = self._run(monitor)
-        finally:
-            lock.release()
-        if self.stop is not None and self.stop.is_set():
+        except AccountPaused as exc:  # `resume` may run in another process: asked each time
+            self._set_paused(monitor, True)
+            if not exc.caused_here:
+                return Outcome(monitor.id, skipped=str(exc))
+            # Unproven submissions of a process that died paused it just now: say so once.
+            record, paused_now = _failed(monitor, time.time(), "account_paused", str(exc)), True
+        except GuardError as exc:  # no login without the guard: ops must hear of it
+            record = _failed(monitor, time.time(), "probe_error", f"account guard: {exc}")
+        if self.stop is not None and self.stop.is_set() and not paused_now:
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record)
+        return self.settle(monitor, record, paused_now=paused_now)
 
-    def _must_skip(self, monitor: Monitor) -> str:
-        """Why this probe must not log in now ('' if it may)."""
-        target, cip = monitor.target.base_url, monitor.account.cip
-        pause = self.history.paused(monitor.id)  # `resume` may run in another process
-        self.metrics.paused.labels(monitor.id, target).set(0 if pause is None else 1)
-        if pause is not None:
-            return f"{pause[1]}; run 'python -m monitors resume {monitor.id}'"
-        retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
-        if retry_at is not None:
-            when = time.strftime("%H:%M:%S", time.localtime(retry_at))
-            return f"3 failed logins on this account in 15 min; next try after {when}"
-        return ""
+    def _set_paused(self, monitor: Monitor, paused: bool) -> None:
+        self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(int(paused))
 
-    def _run(self, monitor: Monitor) -> ProbeRecord:
+    def _run(self, monitor: Monitor, attempt: Attempt) -> ProbeRecord:
         started = time.time()
         tls_left = None
         if monitor.target.is_https:
@@ -109,6 +109,7 @@ class Prober:
         except SetupError as exc:  # password file gone, vault key wrong...
             return _failed(monitor, started, "probe_error", str(exc))
         result = self._journey(monitor, journey)
+        count_submissions(attempt, result)
         record = grade(monitor, result, started)
         if tls_left is not None and record.status != "failed":
             level = tls.grade(tls_left)
@@ -171,28 +172,47 @@ class Prober:
             future.result(timeout=60)  # let the browser thread unwind before the next probe
         return why
 
-    def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
-        """Store, decide on pause and notices in one transaction, then deliver."""
+    def settle(self, monitor: Monitor, record: ProbeRecord, *, paused_now=False) -> Outcome:
+        """Store the record and decide on notices in one transaction, then deliver.
+
+        ``paused_now``: this probe paused the account, so this is the one "paused" alert.
+        """
         with self.history.transaction():
             self.history.record(record)
-            paused_now = False
-            if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
-                self.history, record.target, record.cip
-            ):
-                self.history.pause(monitor.id, safety.PAUSE_REASON, at=record.started_at)
-                paused_now = True
             notices = incidents.evaluate(
                 self.history, monitor, self.config.alerts, record, paused_now=paused_now
             )
         self.metrics.observe(record, monitor.target.base_url)
         if paused_now:
-            self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)
+            self._set_paused(monitor, True)
         for notice in notices:
             if not self.channels.send(notice) and notice.kind == "alert":
                 incidents.undelivered(self.history, monitor.id)
         if self.allure is not None:
             self.allure.write(monitor, record)
         return Outcome(monitor.id, record=record, notices=tuple(notices))
+
+
+def count_submissions(attempt: Attempt, result: JourneyResult | str) -> None:
+    """Count, after the journey, the submissions a journey did not report to ``attempt``.
+
+    A journey that reports its own (``attempt.submitting`` before each submit) is counted
+    as it goes, crash included; for one that did not, its result tells: a failure during
+    the login, code or device step sent a password or a code that was not proven, whatever
+    the cause (a refusal, a timeout or an unknown page after the submit), and reaching the
+    home step proves both.
+    """
+    if attempt.submissions or isinstance(result, str):
+        return
+    if "home" in result.steps:
+        for what in ("password", "code"):  # each proven by the screen that followed it
+            attempt.submitting(what)
+            attempt.proven()
+        return
+    what = _SUBMITTED_IN.get(next(reversed(result.steps), ""))
+    if what is not None and not result.ok:
+        attempt.submitting(what)
+        attempt.unproven(result.cause.value if result.cause else "not proven")
 
 
 def _failed(monitor: Monitor, started: float, cause: str, error: str) -> ProbeRecord:

@@ -57,6 +57,7 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
 def summarise(config: Config, now: float | None = None) -> Summary:
     now = time.time() if now is None else now
     statuses = []
+    guard = config.guard.open()
     with History(config.history) as history:
         for monitor in config.monitors:
             week = history.probes(monitor.id, since=now - 7 * DAY)
@@ -64,7 +65,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
             for probe in week:
                 for step, ms in probe.steps.items():
                     per_step.setdefault(step, []).append(ms)
-            paused = history.paused(monitor.id)
+            account = guard.status(monitor.identity)
             statuses.append(
                 MonitorStatus(
                     id=monitor.id,
@@ -73,7 +74,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
                     uptime_7d=_uptime(week),
                     probes_7d=len(week),
                     last=week[-1] if week else None,
-                    paused=paused[1] if paused else None,
+                    paused=account.reason if account.paused else None,
                     steps={s: _percentiles(v) for s, v in per_step.items()},
                     history=week,
                 )

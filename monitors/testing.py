@@ -1,4 +1,5 @@
-"""Helpers for the monitors' tests and benchmarks: a local webhook receiver, free ports.
+"""Helpers for the monitors' tests and benchmarks: a local webhook receiver, free ports,
+configs, refused attempts on the account guard.
 
 The receiver is the far end of apprise's ``json://`` channel and of Alertmanager's webhook: a
 real HTTP server on 127.0.0.1 that records every JSON body it is sent.
@@ -130,3 +131,15 @@ def simple_config(
     }
     return write_config(path, tables, [{"target": "t", "account": "a", **m} for m in monitors],
                         **top)  # fmt: skip
+
+
+def refuse(guard, identity: str, times: int = 1, cause: str = "credentials_rejected") -> list:
+    """``times`` attempts whose password the portal did not prove, as a journey reports them;
+    returns the attempts (``paused_now`` says which one paused the account)."""
+    attempts = []
+    for _ in range(times):
+        with guard.attempt(identity) as attempt:
+            attempt.submitting("password")
+            attempt.unproven(cause)
+        attempts.append(attempt)
+    return attempts

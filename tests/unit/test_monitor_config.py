@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import ConfigError, load, parse_duration
+from monitors.config import ConfigError, load
+from monitors.toml_reader import parse_duration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,7 +82,7 @@ def test_cron_schedule(tmp_path):
         ('cip = "PROBE0001"', "cip = 12", "accounts.probe.cip: expected str"),
         ('history = "data/history.sqlite"', "histroy = 'x'", "histroy: unknown key"),
         ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
-        ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
+        ("[alerts]", "[alerts]\nfailures_before_alert = 0", "0 is out of range; use 1 to 100"),
         ("[alerts]", "[metrics]\npushgateway = 'gw:9091'\n[alerts]", "metrics.pushgateway"),
     ],
 )

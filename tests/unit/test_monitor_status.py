@@ -11,7 +11,7 @@ from pathlib import Path
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
-from monitors.testing import simple_config
+from monitors.testing import refuse, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def seeded(tmp_path: Path) -> Path:
                            "later_login", now - 3600 + i * 60, status,
                            "unreachable" if status == "failed" else None, "", "", 100.0,
                            {"open": 20.0}))  # fmt: skip
-        history.pause("login-a", "paused to protect the account from lockout")
+    refuse(config.guard.open(), config.monitors[0].identity, times=3)
     return path
 
 
@@ -59,7 +59,7 @@ def test_summary_numbers(tmp_path):
     assert (p50, p95) == (50.0, 50.0)
     # 6 x (10, 20, ..., 100) and 10 x 20: the 35th and 36th of 70 sorted values are 50.
     assert status.steps["open"] == (50.0, 100.0)
-    assert status.paused == "paused to protect the account from lockout"
+    assert status.paused == "3 unproven submissions in 15 min; last: credentials_rejected"
 
 
 def test_status_command_text_and_offline_html(tmp_path):
@@ -75,16 +75,28 @@ def test_status_command_text_and_offline_html(tmp_path):
     assert "http://" not in html.replace("http://127.0.0.1:9", "")  # nothing fetched online
 
 
-def test_resume_command(tmp_path):
+def test_resume_command_goes_through_the_guard_and_is_logged(tmp_path):
     path = seeded(tmp_path)
-    done = cli("resume", "login-a", "--config", str(path))
-    assert done.returncode == 0 and "resumed" in done.stdout
-    with History(load(path).history) as history:
-        assert history.paused("login-a") is None
+    config = load(path)
+    done = cli("resume", "login-a", "--config", str(path), "--note", "password rotated")
+    assert done.returncode == 0 and "http://127.0.0.1:9 PROBE0001 resumed" in done.stdout
+    assert "resumed by" in done.stderr  # the guard's log line
+    guard = config.guard.open()
+    assert not guard.status(config.monitors[0].identity).paused
+    ((_, event, by, detail),) = guard.journal(config.monitors[0].identity)[-1:]
+    assert event == "resumed" and by and detail.startswith("password rotated (was: 3 unproven")
     again = cli("resume", "login-a", "--config", str(path))
     assert again.returncode == 0 and "was not paused" in again.stdout
     unknown = cli("resume", "nope", "--config", str(path))
     assert unknown.returncode == 2 and "known ids: login-a" in unknown.stderr
+
+
+def test_resume_by_account_without_a_config(tmp_path):
+    """Another spelling of the URL and CIP reaches the same account (the journey CLI's hint)."""
+    config = load(seeded(tmp_path))
+    done = cli("resume", "--base-url", "HTTP://127.0.0.1:9/", "--cip", "probe0001")
+    assert done.returncode == 0, done.stderr
+    assert not config.guard.open().status(config.monitors[0].identity).paused
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path):
