@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
@@ -111,3 +113,64 @@ def test_user_errors_are_one_line_without_traceback(tmp_path):
         assert done.returncode == 2
         assert expected in done.stderr
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+BAD_CONFIGS = {
+    "every nan": ('every = "1m"', "every = nan", "every: a duration must be positive"),
+    "every 1ms": ('every = "1m"', 'every = "1ms"', "every: '1ms' is out of range"),
+    "timeout inf": ('every = "1m"', 'every = "1m"\ntimeout = inf', "timeout: a duration"),
+    "ipv6": ("http://127.0.0.1:9", "http://[::1", "does not parse (Invalid IPv6 URL)"),
+    "port": ("http://127.0.0.1:9", "http://127.0.0.1:99999", "Port out of range"),
+    "credentials": ("http://127.0.0.1:9", "http://ops:Hunter2-Pass@h", "holds credentials"),
+    "unknown key": ("[[monitors]]", "[metrics]\nprot = 1\n[[monitors]]", "metrics.prot: unknown"),
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "case"),
+    [("run", case) for case in BAD_CONFIGS]
+    + [(command, case) for command in ("status", "resume") for case in ("every nan", "ipv6",
+                                                                          "credentials")],
+)  # fmt: skip
+def test_bad_configs_are_one_line_and_exit_2(tmp_path, command, case):
+    old, new, expected = BAD_CONFIGS[case]
+    path = write(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    argv = [command, "--config", str(path)] + (["login-a"] if command == "resume" else [])
+    done = cli(*argv)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert expected in done.stderr
+    assert "Hunter2" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run"], "the following arguments are required: --config (see --help)"),
+        (["status", "--config"], "expected one argument"),
+        (["resume"], "resume takes a monitor ID and --config, or --base-url and --cip"),
+        (["resume", "--base-url", "http://[::1", "--cip", "C1"], "does not parse"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_command_lines_are_one_line_and_exit_2(argv, expected):
+    done = cli(*argv)
+    assert done.returncode == 2 and expected in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_bad_files_are_one_line_and_exit_2(tmp_path):
+    path = write(tmp_path)
+    (tmp_path / "history.sqlite").write_bytes(b"garbage, not SQLite" * 200)
+    done = cli("status", "--config", str(path))
+    assert done.returncode == 2 and "history" in done.stderr and "Traceback" not in done.stderr
+    (tmp_path / "history.sqlite").unlink()
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(path.read_bytes() + "# café\n".encode("latin-1"))
+    for command in ("run", "status"):
+        done = cli(command, "--config", str(latin))
+        assert done.returncode == 2 and "not UTF-8 text" in done.stderr
+        assert "Traceback" not in done.stderr
