@@ -1,10 +1,14 @@
-"""Probe history and incidents in one SQLite file (issue 5, "Results").
+"""Probe history, incidents and the alert outbox in one SQLite file (issue 5, "Results").
 
 Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
 most the probe it was running: every earlier result is already in the WAL file and SQLite
 replays it on the next open (https://sqlite.org/wal.html). What protects the account from a
 lockout (its pause, its budget of unproven submissions) is not here but in the machine-wide
 account guard (``authenticator.guard``), shared by every config and process.
+
+Alerts go through an outbox (the transactional-outbox pattern): a notice is queued in the
+same transaction as the probe that caused it, and marked sent only once a channel accepted
+it, so a runner killed while sending loses nothing: the next start sends what is queued.
 """
 
 from __future__ import annotations
@@ -32,7 +36,16 @@ CREATE TABLE IF NOT EXISTS incidents (
     failures INTEGER NOT NULL DEFAULT 0, notified_at REAL, resolved_at REAL
 );
 CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, channel TEXT NOT NULL,
+    notice TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',  -- queued, then sent (or dropped: resolved first)
+    queued_at REAL NOT NULL, sent_at REAL,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_queued ON outbox (state, id);
 """
+
 
 STATUSES = ("ok", "degraded", "failed")
 
@@ -179,6 +192,65 @@ class History:
             )
             incident.id = int(cur.lastrowid)
         return incident
+
+    # -- outbox (alerts that survive a crash) ---------------------------------------------------
+
+    def queue(self, incident_id: int, channel: str, notice: dict, at: float) -> int:
+        """Queue a notice (its fields as a dict) of ``incident_id`` for one channel; call it
+        inside the probe's transaction so the notice and its cause are committed together."""
+        cur = self.db.execute(
+            "INSERT INTO outbox (incident_id, channel, notice, queued_at) VALUES (?,?,?,?)",
+            (incident_id, channel, json.dumps(notice), at),
+        )
+        return int(cur.lastrowid)
+
+    def queued(self) -> list[tuple[int, str, dict]]:
+        """(id, channel, notice) of every notice not sent yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, channel, notice FROM outbox WHERE state = 'queued' ORDER BY id"
+        )
+        return [(row[0], row[1], json.loads(row[2])) for row in rows]
+
+    def pending(self, incident_id: int) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM outbox WHERE incident_id = ? AND state = 'queued' LIMIT 1",
+            (incident_id,),
+        ).fetchone()
+        return row is not None
+
+    def sent(self, outbox_id: int, at: float, *, notified_at: float | None) -> None:
+        """A channel accepted the notice at ``at``; ``notified_at``: it told of the incident
+        (an alert, a reminder, a pause decided then), so the incident counts as notified."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND state = 'queued'",
+                (at, outbox_id),
+            )
+            if notified_at is not None:
+                self.db.execute(
+                    "UPDATE incidents SET notified_at = ?"
+                    " WHERE id = (SELECT incident_id FROM outbox WHERE id = ?)",
+                    (notified_at, outbox_id),
+                )
+
+    def not_sent(self, outbox_id: int) -> None:
+        self.db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (outbox_id,))
+
+    def drop(self, *, incident_id: int | None = None, outbox_id: int | None = None) -> int:
+        """Forget notices not sent yet: an incident's (it resolved before they got out) or one
+        row (its channel is gone from the config)."""
+        column, value = ("incident_id", incident_id) if outbox_id is None else ("id", outbox_id)
+        cur = self.db.execute(
+            f"UPDATE outbox SET state = 'dropped' WHERE {column} = ? AND state = 'queued'",
+            (value,),
+        )
+        return cur.rowcount
+
+    def outbox(self) -> list[tuple[str, str, int, dict]]:
+        """(state, channel, attempts, notice) of every notice ever queued, oldest first."""
+        rows = self.db.execute("SELECT state, channel, attempts, notice FROM outbox ORDER BY id")
+        return [(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

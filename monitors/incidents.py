@@ -8,12 +8,17 @@ open incident nor forgets to announce its recovery:
 * while it stays open, a ``reminder`` every ``reminder_every``;
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
 * a pause for the account's sake opens the incident at once (whatever N is) and says so;
-* an alert no channel accepted is sent again with the next failed probe (``undelivered``).
+* every notice goes through the history's outbox: ``evaluate`` queues it in the probe's
+  transaction, ``deliver`` sends the queue and marks the incident notified only once a
+  channel accepted a notice, so an alert lost to a crash or a channel down is sent later, once.
 """
 
 from __future__ import annotations
 
-from monitors.alerts import Notice
+import dataclasses
+import time
+
+from monitors.alerts import Channels, Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
 
@@ -38,10 +43,12 @@ def evaluate(
     monitor: Monitor,
     policy: AlertPolicy,
     probe: ProbeRecord,
+    channels: Channels,
     *,
     paused_now: bool = False,
 ) -> list[Notice]:
-    """Update the monitor's incident after ``probe`` (already recorded); return what to send."""
+    """Update the monitor's incident after ``probe`` (already recorded) and queue what ops
+    must hear in the outbox; returns the notices queued. Call inside the probe's transaction."""
     now = probe.started_at
     incident = history.open_incident(monitor.id)
     if probe.up:
@@ -49,9 +56,10 @@ def evaluate(
             return []
         incident.resolved_at = now
         history.save_incident(incident)
+        history.drop(incident_id=incident.id)  # an alert still queued is moot now
         if not policy.recovery_notice or incident.notified_at is None:
             return []
-        return [_notice("recovery", monitor, incident, now, paused=False)]
+        return _queue(history, channels, "recovery", monitor, incident, now, paused=False)
 
     failures, since = history.streak(monitor.id)
     if incident is None:
@@ -60,27 +68,54 @@ def evaluate(
         incident = Incident(0, monitor.id, since or now, probe.cause or "unknown", "", "", 0,
                             None, None)  # fmt: skip
         kind = "alert"
-    elif incident.notified_at is None:
-        kind = "alert"  # opened earlier but its alert was not delivered: try again
     elif paused_now:
         kind = "paused"
-    elif incident.notified_at is not None and now - incident.notified_at >= policy.reminder_every_s:
+    elif history.pending(incident.id):
+        kind = None  # its notice is still in the outbox: it goes out before anything new
+    elif incident.notified_at is None:
+        kind = "alert"
+    elif now - incident.notified_at >= policy.reminder_every_s:
         kind = "reminder"
     else:
         kind = None
     incident.cause = probe.cause or incident.cause
     incident.last_error, incident.failed_step = probe.error, probe.failed_step
     incident.failures = failures
-    if kind:
-        incident.notified_at = now
     history.save_incident(incident)
-    return [_notice(kind, monitor, incident, now, paused=paused_now)] if kind else []
+    return _queue(history, channels, kind, monitor, incident, now, paused_now) if kind else []
 
 
-def undelivered(history: History, monitor_id: str) -> None:
-    """The incident's alert reached no channel: forget it was sent, so the next failed probe
-    sends it again instead of leaving ops unaware of an open incident."""
-    incident = history.open_incident(monitor_id)
-    if incident is not None:
-        incident.notified_at = None
-        history.save_incident(incident)
+def _queue(history: History, channels: Channels, kind: str, monitor: Monitor,
+           incident: Incident, now: float, paused: bool) -> list[Notice]:  # fmt: skip
+    """One outbox row per channel ('' when none is configured: nobody to tell)."""
+    notice = _notice(kind, monitor, incident, now, paused)
+    for channel in channels.keys or ("",):
+        history.queue(incident.id, channel, dataclasses.asdict(notice), now)
+    return [notice]
+
+
+def deliver(history: History, channels: Channels) -> list[Notice]:
+    """Send the outbox, oldest first; returns the notices a channel accepted.
+
+    A row is marked sent only after its channel accepted it: a runner killed in between sends
+    it again at its next start (at least once; once, unless the kill falls between the
+    channel's answer and the commit). A channel that refuses is left alone until the next
+    round, so its notices keep their order; the others go on.
+    """
+    delivered, down = [], set()
+    for outbox_id, channel, fields in history.queued():
+        notice = Notice(**fields)
+        if channel in down:
+            continue
+        if channel and channel not in channels.keys:
+            history.drop(outbox_id=outbox_id)  # that channel left the config
+            continue
+        if channel and not channels.send(notice, channel):
+            history.not_sent(outbox_id)
+            down.add(channel)
+            continue
+        told = None if notice.kind == "recovery" else notice.at  # reminders count from then
+        history.sent(outbox_id, time.time(), notified_at=told)
+        if notice not in delivered:
+            delivered.append(notice)
+    return delivered

@@ -42,7 +42,8 @@ class Outcome:
     monitor_id: str
     record: ProbeRecord | None = None
     skipped: str = ""  # why the probe did not run (account paused or busy)
-    notices: tuple[Notice, ...] = ()
+    notices: tuple[Notice, ...] = ()  # queued by this probe
+    delivered: tuple[Notice, ...] = ()  # accepted by a channel meanwhile (older ones too)
 
 
 class Prober:
@@ -173,24 +174,27 @@ class Prober:
         return why
 
     def settle(self, monitor: Monitor, record: ProbeRecord, *, paused_now=False) -> Outcome:
-        """Store the record and decide on notices in one transaction, then deliver.
+        """Store the record and queue its notices in one transaction, then deliver the outbox.
 
         ``paused_now``: this probe paused the account, so this is the one "paused" alert.
         """
         with self.history.transaction():
             self.history.record(record)
             notices = incidents.evaluate(
-                self.history, monitor, self.config.alerts, record, paused_now=paused_now
-            )
+                self.history, monitor, self.config.alerts, record, self.channels,
+                paused_now=paused_now,
+            )  # fmt: skip
         self.metrics.observe(record, monitor.target.base_url)
         if paused_now:
             self._set_paused(monitor, True)
-        for notice in notices:
-            if not self.channels.send(notice) and notice.kind == "alert":
-                incidents.undelivered(self.history, monitor.id)
+        delivered = self.deliver()
         if self.allure is not None:
             self.allure.write(monitor, record)
-        return Outcome(monitor.id, record=record, notices=tuple(notices))
+        return Outcome(monitor.id, record, notices=tuple(notices), delivered=tuple(delivered))
+
+    def deliver(self) -> list[Notice]:
+        """Send what the outbox holds (this probe's notices and any left by a crash)."""
+        return incidents.deliver(self.history, self.channels)
 
 
 def count_submissions(attempt: Attempt, result: JourneyResult | str) -> None:

@@ -262,9 +262,42 @@ def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook)
     prober.channels = Channels([f"json://127.0.0.1:{port}/hook"])  # nobody listens yet
     t0 = time.time() - 600
     probe(prober, t0)
-    assert [n.kind for n in probe(prober, t0 + 60).notices] == ["alert"]  # not delivered
+    second = probe(prober, t0 + 60)
+    assert ([n.kind for n in second.notices], second.delivered) == (["alert"], ())  # queued
+    assert probe(prober, t0 + 90).notices == ()  # still queued: not queued twice
     with receiver(port) as late:
-        assert [n.kind for n in probe(prober, t0 + 120).notices] == ["alert"]  # again
-        assert probe(prober, t0 + 180).notices == ()  # delivered once: no storm
+        third = probe(prober, t0 + 120)
+        assert (third.notices, [n.kind for n in third.delivered]) == ((), ["alert"])
+        assert probe(prober, t0 + 180).delivered == ()  # delivered once: no storm
         bodies = late.wait_for(lambda b: len(b) >= 1, timeout=10)
     assert [b["type"] for b in bodies] == ["failure"]
+    assert [(state, attempts) for state, _, attempts, _ in prober.history.outbox()] == [("sent", 3)]
+
+
+def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
+    from monitors.testing import free_port
+
+    prober = make_prober(tmp_path, hook)
+    prober.channels = Channels([f"json://127.0.0.1:{free_port()}/hook"])  # nobody listens
+    t0 = time.time() - 600
+    probe(prober, t0)
+    probe(prober, t0 + 60)  # alert queued, not delivered
+    assert probe(prober, t0 + 120, status="ok").notices == ()  # no recovery of an unknown alert
+    assert [state for state, *_ in prober.history.outbox()] == ["dropped"]
+
+
+def test_a_channel_down_gets_the_alert_later_and_the_others_only_once(tmp_path, hook):
+    from monitors.testing import free_port
+
+    port = free_port()
+    prober = make_prober(tmp_path, hook)
+    prober.channels = Channels([f"json://127.0.0.1:{hook.port}/hook",
+                                f"json://127.0.0.1:{port}/late"])  # fmt: skip
+    t0 = time.time() - 600
+    probe(prober, t0)
+    assert [n.kind for n in probe(prober, t0 + 60).delivered] == ["alert"]  # by the first
+    with receiver(port) as late:
+        probe(prober, t0 + 120)
+        assert [b["_path"] for b in late.wait_for(lambda b: len(b) >= 1, timeout=10)] == ["/late"]
+    assert [b["_path"] for b in hook.wait_for(lambda b: len(b) >= 2, timeout=2)] == ["/hook"]
+    assert {state for state, *_ in prober.history.outbox()} == {"sent"}

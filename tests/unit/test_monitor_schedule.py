@@ -42,9 +42,10 @@ def test_progress_lines_say_what_happened_without_secrets():
     failed = ProbeRecord("login-a", "http://t", "C1", "later_login", 0.0, "failed",
                          "code_rejected", "the portal refused the code", "code", 900.0)  # fmt: skip
     notice = Notice("alert", "login-a", "http://t", "code_rejected", 0.0)
-    line = progress_line(Outcome("login-a", record=failed, notices=(notice,)))
+    line = progress_line(Outcome("login-a", failed, notices=(notice,), delivered=(notice,)))
     assert "FAILED" in line and "the portal refused the authenticator code" in line
     assert line.endswith("[alert sent]")
+    assert progress_line(Outcome("login-a", failed, notices=(notice,))).endswith("[alert queued]")
 
     skipped = progress_line(Outcome("login-a", skipped="paused to protect the account"))
     assert "SKIPPED" in skipped and "paused to protect the account" in skipped
