@@ -37,7 +37,7 @@ from monitors.history import History  # noqa: E402
 from monitors.journeys import Binder  # noqa: E402
 from monitors.probe import Prober  # noqa: E402
 from monitors.runner import Runner  # noqa: E402
-from monitors.testing import free_port, write_config  # noqa: E402
+from monitors.testing import every, free_port, write_config  # noqa: E402
 from pages.testing import TestAccount, seed_enrolled  # noqa: E402
 from sandbox.client import AdminClient, AdminError  # noqa: E402
 
@@ -71,7 +71,7 @@ def sandbox_process(folder: Path):
         log.close()
 
 
-def build(folder: Path, url: str, admin: AdminClient, accounts: int, every: str = "1s"):
+def build(folder: Path, url: str, admin: AdminClient, accounts: int, every_s: float = 1.0):
     """A prober with ``accounts`` monitors, one per fresh enrolled account."""
     vault = Vault(folder / "vault")
     tables = {"targets.sandbox": {"base_url": url}}
@@ -82,8 +82,9 @@ def build(folder: Path, url: str, admin: AdminClient, accounts: int, every: str 
         seed_enrolled(vault, TestAccount(url, cip, PASSWORD), created)
         tables[f"accounts.a{i}"] = {"cip": cip, "password_env": PASSWORD_ENV, "vault": "vault"}
         monitors.append({"id": f"m{i:03d}", "target": "sandbox", "account": f"a{i}",
-                         "every": every, "timeout": "90s"})  # fmt: skip
+                         "every": "30s", "timeout": "90s"})  # fmt: skip
     config = load(write_config(folder / "monitors.toml", tables, monitors, history="h.sqlite"))
+    config = every(config, every_s)  # each account has its own TOTP steps: no wait at 1 s
     return config, Prober(config, History(config.history), WarmBrowser(), Binder())
 
 

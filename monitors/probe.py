@@ -109,8 +109,9 @@ class Prober:
             return _failed(monitor, started, "not_enrolled", str(exc))
         except SetupError as exc:  # password file gone, vault key wrong...
             return _failed(monitor, started, "probe_error", str(exc))
-        result = self._journey(monitor, journey)
-        count_submissions(attempt, result)
+        began = threading.Event()  # set once the journey has the page
+        result = self._journey(monitor, journey, began)
+        count_submissions(attempt, result, began=began.is_set())
         record = grade(monitor, result, started)
         if tls_left is not None and record.status != "failed":
             level = tls.grade(tls_left)
@@ -119,7 +120,7 @@ class Prober:
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
         return record
 
-    def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
+    def _journey(self, monitor: Monitor, journey, ready: threading.Event) -> JourneyResult | str:
         """Run the journey in a fresh context on the browser thread.
 
         The probe's timeout starts once the page is ready: (re)launching Chromium on a busy
@@ -127,7 +128,6 @@ class Prober:
         waiting for its own launch timeout. Past the timeout the browser is killed (and
         relaunched on the next probe): a sync Playwright call cannot be interrupted otherwise.
         """
-        ready = threading.Event()
 
         def work() -> JourneyResult:
             context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
@@ -197,16 +197,22 @@ class Prober:
         return incidents.deliver(self.history, self.channels)
 
 
-def count_submissions(attempt: Attempt, result: JourneyResult | str) -> None:
+def count_submissions(attempt: Attempt, result: JourneyResult | str, *, began: bool) -> None:
     """Count, after the journey, the submissions a journey did not report to ``attempt``.
 
     A journey that reports its own (``attempt.submitting`` before each submit) is counted
     as it goes, crash included; for one that did not, its result tells: a failure during
     the login, code or device step sent a password or a code that was not proven, whatever
-    the cause (a refusal, a timeout or an unknown page after the submit), and reaching the
-    home step proves both.
+    the cause (a refusal, a timeout or an unknown page after the submit); reaching the home
+    step proves both; a journey cut short once begun (hard timeout, browser crash) may have
+    submitted anything, so it counts as one unproven password.
     """
-    if attempt.submissions or isinstance(result, str):
+    if attempt.submissions:
+        return
+    if isinstance(result, str):
+        if began:
+            attempt.submitting("password")
+            attempt.unproven("probe_error")
         return
     if "home" in result.steps:
         for what in ("password", "code"):  # each proven by the screen that followed it

@@ -7,6 +7,7 @@ real HTTP server on 127.0.0.1 that records every JSON body it is sent.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import threading
@@ -143,3 +144,10 @@ def refuse(guard, identity: str, times: int = 1, cause: str = "credentials_rejec
             attempt.unproven(cause)
         attempts.append(attempt)
     return attempts
+
+
+def every(config, seconds: float):
+    """``config`` with every monitor on a ``seconds`` interval, below the 30 s floor a file may
+    set: for tests and benchmarks of the runner's own machinery, whose journeys need no code."""
+    monitors = tuple(dataclasses.replace(m, every_s=seconds, cron=None) for m in config.monitors)
+    return dataclasses.replace(config, monitors=monitors)

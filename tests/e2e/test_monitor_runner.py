@@ -24,7 +24,7 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
-from monitors.testing import simple_config
+from monitors.testing import every, simple_config
 from pages.result import Cause, JourneyResult
 
 
@@ -85,12 +85,12 @@ def make_runner(tmp_path, monkeypatch):
     monkeypatch.setenv("EESPRESSO_RUNNER_TEST_PASSWORD", "Not-Used-By-This-Journey-1")
     made = []
 
-    def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home) -> Runner:
-        monitor = {"id": "home", "journey": "first_access", "every": every, "timeout": timeout}
+    def make(url: str, every_s: float = 1.0, timeout: str = "30s", journey=open_home) -> Runner:
+        monitor = {"id": "home", "journey": "first_access", "every": "30s", "timeout": timeout}
         path = simple_config(tmp_path / "monitors.toml", [monitor], base_url=url,
                              password_env="EESPRESSO_RUNNER_TEST_PASSWORD",
                              history="history.sqlite")  # fmt: skip
-        config = load(path)
+        config = every(load(path), every_s)
         browser = WarmBrowser()
         binder = Binder(journeys={"first_access": journey}, open_vault=lambda _path: None)
         prober = Prober(config, History(config.history), browser, binder)
@@ -139,7 +139,7 @@ def test_crashed_browser_is_relaunched(portal, make_runner):
 
 
 def test_sigterm_stops_cleanly_without_orphan_chromium(portal, make_runner):
-    runner = make_runner(portal, every="1s")
+    runner = make_runner(portal, every_s=1.0)
     previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     runner.install_signal_handlers()
     cancelled = threading.Event()

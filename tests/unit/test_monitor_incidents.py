@@ -197,11 +197,19 @@ def test_a_journey_result_counts_its_unproven_submission(tmp_path, steps, cause,
     guard = AccountGuard(tmp_path / "guard.sqlite")
     result = JourneyResult("later_login", TARGET, "PROBE0001", cause=cause, steps=dict(steps))
     with guard.attempt(ACCOUNT) as attempt:
-        count_submissions(attempt, result)
+        count_submissions(attempt, result, began=True)
     assert guard.status(ACCOUNT).unproven == counted
     if counted:
         refuse(guard, ACCOUNT, times=2)
         assert guard.status(ACCOUNT).reason.endswith("; last: credentials_rejected")
+
+
+@pytest.mark.parametrize(("began", "counted"), [(True, 1), (False, 0)])
+def test_a_journey_cut_short_counts_once_begun(tmp_path, began, counted):
+    guard = AccountGuard(tmp_path / "guard.sqlite")
+    with guard.attempt(ACCOUNT) as attempt:
+        count_submissions(attempt, "probe exceeded its 60 s timeout", began=began)
+    assert guard.status(ACCOUNT).unproven == counted
 
 
 def test_a_completed_login_ends_the_streak(tmp_path):
@@ -212,11 +220,12 @@ def test_a_completed_login_ends_the_streak(tmp_path):
     assert guard.status(ACCOUNT).unproven == 2
     ok = JourneyResult("later_login", TARGET, "C", ok=True, steps={**JOURNEY, "home": 1.0})
     with guard.attempt(ACCOUNT) as attempt:
-        count_submissions(attempt, ok)
+        count_submissions(attempt, ok, began=True)
     assert guard.status(ACCOUNT).unproven == 0
     with guard.attempt(ACCOUNT) as attempt:
         attempt.submitting("code")
-        count_submissions(attempt, JourneyResult("later_login", TARGET, "C", steps=JOURNEY))
+        count_submissions(attempt, JourneyResult("later_login", TARGET, "C", steps=JOURNEY),
+                          began=True)  # fmt: skip
     assert attempt.submissions == 1  # the journey reported it: nothing counted twice
     assert guard.status(ACCOUNT).unproven == 1
 
