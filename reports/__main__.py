@@ -1,4 +1,4 @@
-"""``python -m reports html|gate|demo`` (issue 6).
+"""``python -m reports html|gate|scan-secrets|demo`` (issue 6).
 
 Every user error is one line on stderr and exit code 2 (``InputError``); the gate's verdict is
 exit 0 (pass) or 1 (fail). ``demo`` belongs to the lead (``reports/demo.py``) and is imported
@@ -8,15 +8,31 @@ only when asked for, so ``html`` and ``gate`` never depend on it.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
 
+_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors that never echo an argument's value (a value given by
+    mistake on the command line may be a secret)."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
+            shown = " ".join(w for w in words if _OPTION.fullmatch(w)) or "(values not shown)"
+            message = f"unknown option(s) {shown}"
+        raise InputError(f"{message} (see --help)")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m reports", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     html = commands.add_parser("html", help="render the Allure Report 3 HTML report")
     html.add_argument("--results", type=Path, required=True, help="allure-pytest results folder")
@@ -37,6 +53,18 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("--summary", type=Path, help="write a Markdown summary here")
     gate.add_argument("--junit", type=Path, help="write a JUnit XML file here (one case per rule)")
     gate.add_argument("--report-url", default="", help="link to the HTML report in the summary")
+
+    scan = commands.add_parser(
+        "scan-secrets",
+        help="find passwords, TOTP secrets, otpauth URIs and codes in artifacts: exit 0 clean,"
+        " 1 found, 2 unusable input",
+        description="Values come from EESPRESSO_SCAN_SECRETS (one a line), EESPRESSO_PASSWORD,"
+        " EESPRESSO_SECRET_LEDGER or --values-file, never from the command line.",
+    )
+    scan.add_argument("folder", type=Path, help="artifacts folder (traces, screenshots, results)")
+    scan.add_argument(
+        "--values-file", type=Path, help="values to look for: one a line, or ledger JSON lines"
+    )
 
     commands.add_parser("demo", help="the full main job against the sandbox (make demo)")
     return parser
@@ -75,11 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         from reports import demo  # the lead's orchestration, imported only when asked for
 
         return demo.main(argv[1:])
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
+        if args.command == "scan-secrets":
+            from reports import scan_secrets
+
+            return scan_secrets.main(args.folder, args.values_file)
         return _html(args) if args.command == "html" else _gate(args)
     except InputError as exc:
-        print(f"reports {args.command}: error: {exc}", file=sys.stderr)
+        command = argv[0] if argv and argv[0] in ("html", "gate", "scan-secrets") else ""
+        print(f"reports {command}: error: {exc}".replace("  ", " "), file=sys.stderr)
         return EXIT_UNUSABLE
 
 
