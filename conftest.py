@@ -1,4 +1,4 @@
-"""Root pytest configuration: shared by unit and browser tests (DESIGN.md, "Fixtures").
+"""Root pytest configuration: shared by unit and browser tests (docs/design.md, "Fixtures").
 
 Only what every test may need lives here: the suite's settings (target, account, vault), the
 report header and each test's own account guard store. Browser fixtures live in
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pages.settings import Settings
+from pages.settings import Settings, SettingsError
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,6 +23,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="let first-access tests run against a non-sandbox --base-url "
         "(enrolling replaces the account's authenticator)",
     )
+    group.addoption(
+        "--browser-ws",
+        default=None,
+        help="connect to a Playwright browser server (ws://…, same major.minor version) "
+        "instead of launching the local Chromium",
+    )
 
 
 def suite_settings(config: pytest.Config) -> Settings:
@@ -31,7 +37,10 @@ def suite_settings(config: pytest.Config) -> Settings:
         "base_url": config.getoption("--base-url", default=None),
         "allow_enrollment": config.getoption("--allow-enrollment", default=False),
     }
-    return Settings.from_sources(cli)
+    try:
+        return Settings.from_sources(cli)
+    except SettingsError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_report_header(config: pytest.Config) -> str:

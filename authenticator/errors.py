@@ -1,7 +1,7 @@
 """Typed errors of the virtual authenticator.
 
 Every message is one line a person can act on and never holds a secret, a code or an
-``otpauth://`` URI (issue 3; DESIGN.md "Secrets"): callers may log or show ``str(error)``.
+``otpauth://`` URI: callers may log or show ``str(error)``.
 """
 
 from __future__ import annotations
@@ -36,3 +36,7 @@ class BaseUrlError(VaultError, ValueError):
 
     A ``VaultError`` because the vault files its entries under the normalised URL.
     """
+
+
+class TransferError(AuthenticatorError):
+    """A key to bring into the vault that cannot be chosen or used (several, none, unusable)."""

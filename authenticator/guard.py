@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import filelock
 
@@ -101,6 +102,13 @@ def account_identity(base_url: str, cip: str) -> str:
     if not cip or any(c.isspace() for c in cip):
         raise GuardError(f"the CIP {cip[:40]!r} is empty or holds spaces")
     return f"{normalise_base_url(base_url)} {cip.upper()}"
+
+
+class Named(Protocol):
+    """An account as the journeys know it."""
+
+    base_url: str
+    cip: str
 
 
 @dataclass(frozen=True)
@@ -203,9 +211,13 @@ class AccountGuard:
         return f"AccountGuard({str(self.path)!r}, max_unproven={self.max_unproven})"
 
     @contextlib.contextmanager
-    def attempt(self, identity: str, *, force: bool = False, wait_s: float = 30.0):
-        """Hold the account for one attempt; raises ``AccountPaused`` (unless ``force``) or
+    def attempt(self, account: str | Named, *, force: bool = False, wait_s: float = 30.0):
+        """Hold the account (an identity, or anything with ``base_url`` and ``cip``: the
+        journeys' ``Account``) for one attempt; raises ``AccountPaused`` (unless ``force``) or
         ``AccountBusy``. Yields an ``Attempt``; its ``paused_now`` says whether it paused."""
+        if not isinstance(account, str):
+            account = account_identity(account.base_url, account.cip)
+        identity = account
         lock = filelock.FileLock(self._lock_file(identity), mode=0o600)
         try:
             lock.acquire(timeout=wait_s)

@@ -1,4 +1,4 @@
-"""Monitor runner figures (issue 5): warm vs cold probe, probes/minute, RSS over many probes.
+"""Monitor runner figures: warm vs cold probe, probes/minute, RSS over many probes.
 
 The sandbox runs as its own process (``python -m sandbox serve``) so that its CPU and memory
 are not counted as the runner's. Accounts are created enrolled through the admin API and
@@ -30,16 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from authenticator import Vault  # noqa: E402
-from monitors.chromium import WarmBrowser  # noqa: E402
-from monitors.config import load  # noqa: E402
-from monitors.history import History  # noqa: E402
-from monitors.journeys import Binder  # noqa: E402
-from monitors.probe import Prober  # noqa: E402
-from monitors.runner import Runner  # noqa: E402
-from monitors.testing import every, free_port, write_config  # noqa: E402
-from pages.testing import TestAccount, seed_enrolled  # noqa: E402
-from sandbox.client import AdminClient, AdminError  # noqa: E402
+from authenticator import Vault
+from monitors.chromium import WarmBrowser
+from monitors.config import load
+from monitors.history import History
+from monitors.journeys import Binder
+from monitors.probe import Prober
+from monitors.runner import Runner
+from sandbox.client import AdminClient, AdminError
+from tests.fixtures.accounts import TestAccount, seed_enrolled
+from tests.fixtures.monitoring import every, free_port, write_config
 
 PASSWORD = "Bench-Horse-Batt1"
 PASSWORD_ENV = "EESPRESSO_BENCH_PASSWORD"

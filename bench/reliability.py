@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from authenticator import Vault  # noqa: E402
 from bench.bench_monitors import sandbox_process  # noqa: E402
-from monitors.testing import free_port, write_config  # noqa: E402
-from pages.testing import TestAccount, seed_enrolled  # noqa: E402
+from tests.fixtures.accounts import TestAccount, seed_enrolled  # noqa: E402
+from tests.fixtures.monitoring import free_port, write_config  # noqa: E402
 
 PASSWORD, WRONG = "Bench-Horse-Batt1", "Wrong-Horse-Batt9"
 BUDGET_S = 600.0
@@ -131,6 +131,7 @@ def outbox(kills: int) -> None:
 def scan() -> None:
     from playwright.sync_api import sync_playwright
 
+    from pages.account import Account
     from pages.browser import launch_args
     from pages.journeys import first_access
     from pages.screens import LoginPage
@@ -146,8 +147,8 @@ def scan() -> None:
             context = browser.new_context()
             context.tracing.start(screenshots=True, snapshots=True)
             vault = Vault(folder / "vault")
-            first_access(context.new_page(), base_url=url, cip="SCAN0001", password=PASSWORD,
-                         device_name="Banc", vault=vault)  # fmt: skip
+            account = Account(url, "SCAN0001", PASSWORD, "Banc")
+            first_access(context.new_page(), account, vault)
             context.tracing.stop(path=str(artifacts / "trace.zip"))
             page = browser.new_context().new_page()
             LoginPage.open(page, url).login("SCAN0002", PASSWORD)

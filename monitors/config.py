@@ -1,4 +1,4 @@
-"""Monitors declared as data (DESIGN.md rule 7, issue 5 "Configuration as code").
+"""Monitors declared as data (docs/design.md, "Code").
 
 ``load(path)`` reads ``monitors.toml`` with :mod:`tomllib` and returns one frozen ``Config``.
 Every mistake a person can make in that file becomes one ``ConfigError`` line naming the
@@ -29,7 +29,7 @@ from authenticator.vault import normalise_base_url
 from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
+STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # Bounds of every duration, in seconds. A later login needs a fresh TOTP step (RFC 6238
 # §5.2: a code is accepted once), so probing more often than the step only queues probes.
@@ -46,6 +46,7 @@ class Target:
     name: str
     base_url: str
     verify_tls: bool = True  # false for the sandbox's self-signed certificate
+    browser_ws: str | None = None  # a Playwright browser server instead of the local Chromium
 
     @property
     def is_https(self) -> bool:
@@ -54,7 +55,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Account:
-    """Where the password lives, never the password itself (DESIGN.md "Secrets")."""
+    """Where the password lives, never the password itself (docs/design.md, "Secrets")."""
 
     name: str
     cip: str
@@ -65,25 +66,12 @@ class Account:
 
     def password(self) -> str:
         """Read the password now; the error names the variable or file, never a value."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if not value:
-                raise ConfigError(
-                    f"account {self.name!r}: environment variable {self.password_env} is empty "
-                    "or unset; export it before running the monitors"
-                )
-            return value
-        assert self.password_file is not None
+        from pages.settings import SettingsError, read_password
+
         try:
-            value = self.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"account {self.name!r}: cannot read password_file {self.password_file} "
-                f"({exc.strerror}); create it (mode 0600) or fix the path"
-            ) from None
-        if not value:
-            raise ConfigError(f"account {self.name!r}: password_file {self.password_file} is empty")
-        return value
+            return read_password(os.environ, self.password_file, self.password_env or "")
+        except SettingsError as error:
+            raise ConfigError(f"account {self.name!r}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -167,11 +155,24 @@ def _url(r: Reader, key: str, *, required: bool = False) -> str | None:
         raise r.err(key, f'{error}; write e.g. "https://host/"') from None
 
 
-def _target(r: Reader, name: str) -> Target:
-    r.reject_unknown({"base_url", "verify_tls"})
+def _target(r: Reader, name: str, browser_ws: str | None) -> Target:
+    r.reject_unknown({"base_url", "verify_tls", "browser_ws"})
     url = _url(r, "base_url", required=True)
     assert url is not None
-    return Target(name, url, r.get("verify_tls", bool, True))
+    return Target(name, url, r.get("verify_tls", bool, True), _browser_ws(r) or browser_ws)
+
+
+def _browser_ws(r: Reader) -> str | None:
+    """The ``browser_ws`` of a table, checked: a ws:// or wss:// URL."""
+    url = r.text("browser_ws", limit=4096)
+    if url is None:
+        return None
+    from pages.browser import check_ws_endpoint  # only then: it imports Playwright
+
+    try:
+        return check_ws_endpoint(url)
+    except ValueError as error:
+        raise r.err("browser_ws", str(error)) from None
 
 
 def _account(r: Reader, name: str) -> Account:
@@ -296,11 +297,12 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     root = Reader(path, data, "")
     root.reject_unknown(
-        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics",
-         "guard"}
+        {"history", "allure_results", "browser_ws", "targets", "accounts", "monitors", "alerts",
+         "metrics", "guard"}
     )  # fmt: skip
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
-    targets = {name: _target(targets_r.sub(name), name) for name in targets_r.table}
+    browser_ws = _browser_ws(root)
+    targets = {name: _target(targets_r.sub(name), name, browser_ws) for name in targets_r.table}
     accounts = {name: _account(accounts_r.sub(name), name) for name in accounts_r.table}
     entries = root.get("monitors", list, required=True)
     monitors = []

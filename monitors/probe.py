@@ -1,17 +1,19 @@
-"""One probe, from the account guard to the alert (issue 5, "The runner").
+"""One probe, from the account guard to the alert.
 
 ``Prober.probe(monitor)`` is the whole life of a probe: open an attempt on the account guard
 (``authenticator.guard``: the account's lock, its pause and its budget of unproven
 submissions, shared by every process of the machine), check the TLS certificate, check the
-vault, run the journey in a fresh browser context under a hard timeout, grade the result
-against the thresholds, then store it, update the incident, send notices and metrics. The
-journey is one function of a Playwright page returning a ``JourneyResult``; which one
-(``later_login`` or ``first_access``) is decided by ``journeys.bind``.
+vault, run the journey in a fresh browser context under a hard timeout (the journey reports
+each password and code to the attempt before sending it), grade the result against the
+thresholds, then store it, queue its notices in the outbox, deliver them and update the
+metrics. The journey is one function of a Playwright page returning a ``JourneyResult``;
+which one (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from concurrent.futures import Future
@@ -23,16 +25,19 @@ from monitors import incidents, tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
-from monitors.grading import grade
-from monitors.history import History, ProbeRecord
-from monitors.journeys import Binder, NotEnrolled, SetupError
+from monitors.grading import grade, probe_failure
+from monitors.history import History, ProbeRecord, Status
+from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from pages.browser import RemoteBrowserError
+from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
-# The step during which a failed journey sent a password or a code (device: the one-page
-# enrollment layout sends the code with the device name).
-_SUBMITTED_IN = {"login": "password", "code": "code", "device": "code"}
+
+
+class ProbeBroken(RuntimeError):
+    """The probe itself failed (browser crash, hard timeout): cause ``probe_error``."""
 
 
 @dataclass
@@ -44,6 +49,17 @@ class Outcome:
     skipped: str = ""  # why the probe did not run (account paused or busy)
     notices: tuple[Notice, ...] = ()  # queued by this probe
     delivered: tuple[Notice, ...] = ()  # accepted by a channel meanwhile (older ones too)
+
+
+class _Held:
+    """The probe's attempt, already open, handed to ``run_journey`` as its guard: the journey
+    reports each submission to it while the probe holds the account."""
+
+    def __init__(self, attempt: Attempt) -> None:
+        self._attempt = attempt
+
+    def attempt(self, _account: object) -> contextlib.AbstractContextManager[Attempt]:
+        return contextlib.nullcontext(self._attempt)
 
 
 class Prober:
@@ -83,16 +99,21 @@ class Prober:
             self._set_paused(monitor, True)
             if not exc.caused_here:
                 return Outcome(monitor.id, skipped=str(exc))
-            # Unproven submissions of a process that died paused it just now: say so once.
-            record, paused_now = _failed(monitor, time.time(), "account_paused", str(exc)), True
+            # Paused just now (by this journey, or by unproven submissions of a process that
+            # died): this probe sends the one "paused" alert.
+            record, paused_now = self._not_run(monitor, Cause.ACCOUNT_PAUSED, str(exc)), True
         except GuardError as exc:  # no login without the guard: ops must hear of it
-            record = _failed(monitor, time.time(), "probe_error", f"account guard: {exc}")
+            record = self._not_run(monitor, Cause.PROBE_ERROR, f"account guard: {exc}")
         if self.stop is not None and self.stop.is_set() and not paused_now:
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
         return self.settle(monitor, record, paused_now=paused_now)
 
     def _set_paused(self, monitor: Monitor, paused: bool) -> None:
         self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(int(paused))
+
+    def _not_run(self, monitor: Monitor, cause: Cause, error: str) -> ProbeRecord:
+        started = time.time()
+        return grade(monitor, probe_failure(monitor, started, cause, error), started)
 
     def _run(self, monitor: Monitor, attempt: Attempt) -> ProbeRecord:
         started = time.time()
@@ -104,33 +125,36 @@ class Prober:
             except OSError:
                 tls_left = None  # unreachable: the journey will say so in its own words
         try:
-            journey = self.binder.bind(monitor)
+            journey = functools.partial(self.binder.bind(monitor), guard=_Held(attempt))
+            result = self._journey(monitor, journey)
         except NotEnrolled as exc:
-            return _failed(monitor, started, "not_enrolled", str(exc))
-        except SetupError as exc:  # password file gone, vault key wrong...
-            return _failed(monitor, started, "probe_error", str(exc))
-        began = threading.Event()  # set once the journey has the page
-        result = self._journey(monitor, journey, began)
-        count_submissions(attempt, result, began=began.is_set())
+            result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
+        except (SetupError, ProbeBroken) as exc:  # password file gone, browser crash...
+            result = probe_failure(monitor, started, Cause.PROBE_ERROR, str(exc))
         record = grade(monitor, result, started)
-        if tls_left is not None and record.status != "failed":
+        if tls_left is not None and record.status != Status.FAILED:
             level = tls.grade(tls_left)
-            if level != "ok":
-                record.status, record.cause = level, Cause.TLS_EXPIRING.value
+            if level != Status.OK:
+                record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
         return record
 
-    def _journey(self, monitor: Monitor, journey, ready: threading.Event) -> JourneyResult | str:
+    def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.
 
         The probe's timeout starts once the page is ready: (re)launching Chromium on a busy
         machine is not the portal's time, and killing a browser mid-launch leaves Playwright
         waiting for its own launch timeout. Past the timeout the browser is killed (and
         relaunched on the next probe): a sync Playwright call cannot be interrupted otherwise.
+        Raises ``ProbeBroken`` when the probe, not the portal, failed.
         """
+        ready = threading.Event()
 
         def work() -> JourneyResult:
-            context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
+            context = self.browser.new_context(
+                ignore_https_errors=not monitor.target.verify_tls,
+                ws_endpoint=monitor.target.browser_ws,
+            )
             try:
                 page = context.new_page()
                 ready.set()
@@ -142,17 +166,23 @@ class Prober:
         future = self.browser.submit(work)
         try:
             if not self._wait(future, LAUNCH_TIMEOUT_S, ready):
-                return self._abandon(future, f"the browser did not start in {LAUNCH_TIMEOUT_S} s")
+                self._abandon(future)
+                raise ProbeBroken(f"the browser did not start in {LAUNCH_TIMEOUT_S} s")
             if not self._wait(future, monitor.timeout_s):
-                return self._abandon(
-                    future,
-                    f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted",
+                self._abandon(future)
+                raise ProbeBroken(
+                    f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted"
                 )
             if self.stop is not None and self.stop.is_set() and not future.done():
-                return "runner stopping"
+                raise ProbeBroken("runner stopping")
             return future.result()
+        except (ProbeBroken, AccountPaused):  # AccountPaused: the journey's next submission
+            raise
+        except RemoteBrowserError as exc:
+            raise ProbeBroken(str(exc)) from None
         except Exception as exc:  # a browser crash: the probe failed, not the portal
-            return f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
+            raise ProbeBroken(f"browser error: {type(exc).__name__}: {first_line}") from None
 
     def _wait(self, future: Future, seconds: float, until: threading.Event | None = None) -> bool:
         """Wait for ``future`` (or ``until``) in short slices, so SIGTERM is never kept
@@ -167,11 +197,10 @@ class Prober:
                 future.result(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
         return True
 
-    def _abandon(self, future: Future, why: str) -> str:
+    def _abandon(self, future: Future) -> None:
         self.browser.kill()
         with contextlib.suppress(Exception):
             future.result(timeout=60)  # let the browser thread unwind before the next probe
-        return why
 
     def settle(self, monitor: Monitor, record: ProbeRecord, *, paused_now=False) -> Outcome:
         """Store the record and queue its notices in one transaction, then deliver the outbox.
@@ -195,38 +224,3 @@ class Prober:
     def deliver(self) -> list[Notice]:
         """Send what the outbox holds (this probe's notices and any left by a crash)."""
         return incidents.deliver(self.history, self.channels)
-
-
-def count_submissions(attempt: Attempt, result: JourneyResult | str, *, began: bool) -> None:
-    """Count, after the journey, the submissions a journey did not report to ``attempt``.
-
-    A journey that reports its own (``attempt.submitting`` before each submit) is counted
-    as it goes, crash included; for one that did not, its result tells: a failure during
-    the login, code or device step sent a password or a code that was not proven, whatever
-    the cause (a refusal, a timeout or an unknown page after the submit); reaching the home
-    step proves both; a journey cut short once begun (hard timeout, browser crash) may have
-    submitted anything, so it counts as one unproven password.
-    """
-    if attempt.submissions:
-        return
-    if isinstance(result, str):
-        if began:
-            attempt.submitting("password")
-            attempt.unproven("probe_error")
-        return
-    if "home" in result.steps:
-        for what in ("password", "code"):  # each proven by the screen that followed it
-            attempt.submitting(what)
-            attempt.proven()
-        return
-    what = _SUBMITTED_IN.get(next(reversed(result.steps), ""))
-    if what is not None and not result.ok:
-        attempt.submitting(what)
-        attempt.unproven(result.cause.value if result.cause else "not proven")
-
-
-def _failed(monitor: Monitor, started: float, cause: str, error: str) -> ProbeRecord:
-    return ProbeRecord(
-        monitor.id, monitor.target.base_url, monitor.account.cip, monitor.journey, started,
-        "failed", cause, error, "", (time.time() - started) * 1000,
-    )  # fmt: skip

@@ -22,9 +22,8 @@ import sys
 from pathlib import Path
 
 from pages.settings import BASE_URL_ENV
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
 
-ROOT = Path(__file__).resolve().parents[1]  # the smoke set and the gate policy live here
 PROBE_CIP = "DEMO0001"
 PERSON_CIP = "DEMO0002"
 PASSWORD_ENV = "EESPRESSO_PROBE_PASSWORD"
@@ -79,7 +78,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("out"), help="output folder (default: out)"
     )
-    out = parser.parse_args(argv).out.resolve()
+    parser.add_argument(
+        "--suite",
+        type=Path,
+        default=Path("tests/e2e"),
+        help="the pytest suite (default: tests/e2e)",
+    )
+    parser.add_argument(
+        "--policy", type=Path, default=Path("gate.example.toml"), help="the release gate's policy"
+    )
+    args = parser.parse_args(argv)
+    for path in (args.suite, args.policy):
+        if not path.exists():
+            parser.error(f"{path} not found: run the demo from the repository root (make demo)")
+    out = args.out.resolve()
     results, report, demo = out / "allure-results", out / "report", out / "demo"
     shutil.rmtree(results, ignore_errors=True)  # this run's results; trends live beside report
     shutil.rmtree(demo, ignore_errors=True)  # a fresh vault, history and account each time
@@ -92,7 +104,7 @@ def main(argv: list[str]) -> int:
         config = _write_monitor_config(demo, portal.url, results)
         smoke = _run(
             "pytest smoke set: one first access, one later login (own sandbox)",
-            *("pytest", ROOT / "tests/e2e", "-m", "smoke", "-q", "-p", "no:cacheprovider"),
+            *("pytest", args.suite, "-m", "smoke", "-q", "-p", "no:cacheprovider"),
             f"--alluredir={results}",
             env=env,
         )
@@ -106,7 +118,7 @@ def main(argv: list[str]) -> int:
         _run("Allure report", "reports", "html", "--results", results, "--out", report, env=env)
         gate = _run(
             "release gate",
-            *("reports", "gate", "--results", results, "--policy", ROOT / "gate.example.toml"),
+            *("reports", "gate", "--results", results, "--policy", args.policy),
             *("--history", demo / "history.sqlite", "--summary", out / "summary.md"),
             *("--junit", out / "gate-junit.xml", "--report-url", report / "index.html"),
             env=env,

@@ -7,7 +7,7 @@ the per-connection thread and bounded by a timeout: a client that connects and n
 speaks (a port scan, a certificate checker that hangs) cannot block other clients.
 
 Both servers can be stopped from another thread in well under a second, which
-``sandbox.testing.running_sandbox`` relies on to be usable many times in one process.
+``sandbox.running.running_sandbox`` relies on to be usable many times in one process.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""No secret of a run reaches its artifacts (DESIGN.md, "Secrets"; issue 4).
+"""No secret of a run reaches its artifacts (docs/design.md, "Secrets").
 
 A real run of the smoke set (first access + later login) and of the journey CLI writes Allure
 results, a DEBUG log file, JUnit XML and console output; every password, TOTP secret,
@@ -24,7 +24,7 @@ from PIL import Image
 from authenticator import ScanError, Vault, parse_uri, scan
 from pages.masking import masked_screenshot
 from pages.screens import EnrollmentPage, LoginPage
-from pages.testing import LEDGER_ENV, read_ledger, record_account, run_cli
+from tests.fixtures.accounts import LEDGER_ENV, read_ledger, record_account, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Secrets")]

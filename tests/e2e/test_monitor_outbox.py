@@ -25,7 +25,7 @@ import pytest
 
 from monitors.config import load
 from monitors.history import History
-from monitors.testing import free_port, simple_config
+from tests.fixtures.monitoring import free_port, simple_config
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""Probes → Prometheus → Alertmanager → webhook, and the CLI with a Pushgateway (issue 5).
+"""Probes → Prometheus → Alertmanager → webhook, and the CLI with a Pushgateway.
 
 Real Debian binaries on loopback with temporary data folders and one-second intervals; the
 shipped rules with their ``for:`` shortened. The probes are real journeys against the sandbox
@@ -22,10 +22,10 @@ from monitors.config import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from monitors.testing import free_port, receiver, write_config
-from monitors.testing_prometheus import alertmanager, prometheus, pushgateway, query, wait_until
-from pages.testing import TestAccount, new_cip, seed_enrolled
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
+from tests.fixtures.monitoring import free_port, receiver, write_config
+from tests.fixtures.prometheus import alertmanager, prometheus, pushgateway, query, wait_until
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

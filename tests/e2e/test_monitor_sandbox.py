@@ -1,4 +1,4 @@
-"""Monitors against the real sandbox with the real journeys (issue 5, "Real parts in the tests").
+"""Monitors against the real sandbox with the real journeys.
 
 Alerts travel through apprise's ``json://`` channel to a local HTTP receiver; faults are
 injected through the sandbox's admin API. Every account is fresh (a TOTP step is usable once
@@ -21,13 +21,13 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
-from monitors.testing import receiver, write_config
-from pages.testing import TestAccount, new_cip, seed_enrolled
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
+from tests.fixtures.monitoring import receiver, write_config
 
 pytestmark = pytest.mark.integration
 # The sandbox's outage answers 503 like a reverse proxy whose portal is down: an HTTP error
-# status (issue 4); "unreachable" is kept for no answer at all (test_portal_down_is_unreachable).
+# status; "unreachable" is kept for no answer at all (test_portal_down_is_unreachable).
 OUTAGE_CAUSE = "http_error"
 PASSWORD = "Correct-Horse-Batt1"  # 14 to 20 characters, as the seed requires
 
@@ -238,7 +238,7 @@ def test_fault_matrix(portal, make, fault):
 
 def test_portal_down_is_unreachable(make, portal):
     """Nothing listening at all (connection refused): the one cause that is surely unreachable."""
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     prober, monitor = make(portal, base_url=f"http://127.0.0.1:{free_port()}")
     record = prober.probe(monitor).record

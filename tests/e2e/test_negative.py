@@ -1,4 +1,4 @@
-"""Refused input, lockout and clock drift: each failure gets its own cause (issue 4)."""
+"""Refused input, lockout and clock drift: each failure gets its own cause."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from pages import patterns
 from pages.result import Cause
 from pages.screens import CodePage, LockoutPage, LoginPage, identify
-from pages.testing import (
+from tests.fixtures.accounts import (
     TestAccount,
     enroll,
     expect_ok,

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from pages.result import Cause, Limits
-from pages.testing import (
+from tests.fixtures.accounts import (
     TestAccount,
     enroll,
     expect_ok,

@@ -1,7 +1,7 @@
 """End to end: a real pytest run of the smoke set against the sandbox, then html and gate.
 
 The E2E suite's ``smoke`` tests (one first access, one later login) run in a subprocess with
-``--alluredir``; their own fixtures start the sandbox (``sandbox.testing.running_sandbox``) and
+``--alluredir``; their own fixtures start the sandbox (``sandbox.running.running_sandbox``) and
 the system Chromium. The results then go through ``python -m reports html`` and ``gate`` as a
 release manager would run them, and the rendered report is opened offline in Chromium. The run's
 secret ledger proves that no password, TOTP secret or otpauth URI reached the report, its

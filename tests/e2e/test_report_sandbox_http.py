@@ -1,7 +1,7 @@
 """End to end without a browser journey: real pytest runs against the sandbox, then html + gate.
 
 A small real pytest file (tests/fixtures/allure/http_login_journey.py) logs into a sandbox
-started with ``sandbox.testing.running_sandbox`` over HTTP, once with the right password and
+started with ``sandbox.running.running_sandbox`` over HTTP, once with the right password and
 once with a password the portal refuses. Both results folders go through ``python -m reports
 gate`` and ``html`` as subprocesses: the first passes, the second fails on the critical journey
 with the cause in words, and its report shows the failure under « Credentials refused ».
@@ -17,7 +17,7 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
 from tests.fixtures.allure.support import FIXTURES, offline_report, run_python
 
 JOURNEY = FIXTURES / "http_login_journey.py"

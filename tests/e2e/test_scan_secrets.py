@@ -19,7 +19,7 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, LoginPage
-from pages.testing import enroll, expect_ok, log_in
+from tests.fixtures.accounts import enroll, expect_ok, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Secrets")]

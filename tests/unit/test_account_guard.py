@@ -28,6 +28,7 @@ from authenticator.guard import (
     account_identity,
     default_path,
 )
+from pages.account import Account
 
 URL = "https://portal.example"
 ACCOUNT = account_identity(URL, "PROBE0001")
@@ -75,6 +76,13 @@ def logged_in(guard: AccountGuard) -> None:
 @pytest.mark.parametrize("cip", ["probe0001", "PROBE0001", " Probe0001 "])
 def test_one_identity_however_the_account_is_written(spelling: str, cip: str) -> None:
     assert account_identity(spelling, cip) == "https://portal.example PROBE0001"
+
+
+def test_the_journeys_account_is_its_identity(guard: AccountGuard) -> None:
+    """``run_journey(guard=...)`` hands the guard the journeys' ``Account``."""
+    with guard.attempt(Account("HTTPS://Portal.Example:443/", "probe0001", "x" * 16)) as attempt:
+        attempt.submitting("password")
+    assert guard.status(ACCOUNT).unproven == 1
 
 
 def test_path_port_and_scheme_make_other_accounts() -> None:

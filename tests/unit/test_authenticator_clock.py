@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from authenticator import Authenticator, ClockError, estimate_offset
-from sandbox.testing import running_sandbox
+from sandbox import running_sandbox
 
 
 @contextmanager

@@ -21,9 +21,8 @@ from monitors.chromium import WarmBrowser
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
-from monitors.probe import Prober, count_submissions
-from monitors.testing import receiver, refuse
-from pages.result import Cause, JourneyResult
+from monitors.probe import Prober
+from tests.fixtures.monitoring import probe_record, receiver, refuse
 
 TARGET = "http://127.0.0.1:9"
 ACCOUNT = account_identity(TARGET, "PROBE0001")
@@ -67,11 +66,20 @@ def make_prober(tmp_path: Path, hook, *, n=2, reminder="1h", recovery="true") ->
 
 
 def probe(prober: Prober, at: float, status="failed", cause="unreachable", monitor="login-a"):
+    failed = status != "ok"
     record = ProbeRecord(
-        monitor, TARGET, "PROBE0001", "later_login", at, status,
-        None if status == "ok" else cause, "" if status == "ok" else f"{cause} at {at:.0f}",
-        "" if status == "ok" else "Étape 1 : Ouvrir le portail", 250.0, {"open": 250.0},
-    )  # fmt: skip
+        monitor_id=monitor,
+        target=TARGET,
+        cip="PROBE0001",
+        journey="later_login",
+        started_at=at,
+        status=status,
+        cause=cause if failed else None,
+        error=f"{cause} at {at:.0f}" if failed else "",
+        failed_step="Étape 1 : Ouvrir le portail" if failed else "",
+        duration_ms=250.0,
+        steps={"open": 250.0},
+    )
     return prober.settle(prober.config.monitor(monitor), record)
 
 
@@ -148,8 +156,9 @@ def test_degraded_is_up(tmp_path, hook):
 
 def test_a_pause_opens_the_incident_at_once_and_says_how_to_resume(tmp_path, hook):
     prober = make_prober(tmp_path, hook, n=5)  # the pause alerts even below N
-    record = ProbeRecord("login-a", TARGET, "PROBE0001", "later_login", time.time(), "failed",
-                         "credentials_rejected", "refused", "Étape 2", 10.0)  # fmt: skip
+    record = probe_record(monitor_id="login-a", target=TARGET, cip="PROBE0001",
+                          started_at=time.time(), status="failed", cause="credentials_rejected",
+                          error="refused", failed_step="Étape 2", duration_ms=10.0)  # fmt: skip
     notices = prober.settle(prober.config.monitor("login-a"), record, paused_now=True).notices
     assert [(n.kind, n.paused) for n in notices] == [("alert", True)]
     body = hook.wait_for(lambda b: len(b) >= 1, timeout=10)[0]
@@ -179,57 +188,6 @@ def test_leftover_submissions_pause_once_then_every_monitor_skips(tmp_path, hook
     assert [b["title"].split(":")[0] for b in bodies] == ["[eEspresso] PAUSED login-a"]
 
 
-JOURNEY = {"open": 40.0, "login": 900.0}
-
-
-@pytest.mark.parametrize(
-    ("steps", "cause", "counted"),
-    [
-        (JOURNEY, Cause.CREDENTIALS_REJECTED, 1),
-        (JOURNEY, Cause.SLOW, 1),  # the refusal came after the timeout: unproven all the same
-        (JOURNEY, Cause.UNEXPECTED_PAGE, 1),  # a refusal without role="alert"
-        ({**JOURNEY, "code": 300.0}, Cause.CLOCK_SKEW, 1),
-        ({"open": 30000.0}, Cause.UNREACHABLE, 0),  # nothing was submitted
-        ({**JOURNEY, "code": 300.0, "home": 80.0}, Cause.SLOW, 0),  # too slow, but proven
-    ],
-)
-def test_a_journey_result_counts_its_unproven_submission(tmp_path, steps, cause, counted):
-    guard = AccountGuard(tmp_path / "guard.sqlite")
-    result = JourneyResult("later_login", TARGET, "PROBE0001", cause=cause, steps=dict(steps))
-    with guard.attempt(ACCOUNT) as attempt:
-        count_submissions(attempt, result, began=True)
-    assert guard.status(ACCOUNT).unproven == counted
-    if counted:
-        refuse(guard, ACCOUNT, times=2)
-        assert guard.status(ACCOUNT).reason.endswith("; last: credentials_rejected")
-
-
-@pytest.mark.parametrize(("began", "counted"), [(True, 1), (False, 0)])
-def test_a_journey_cut_short_counts_once_begun(tmp_path, began, counted):
-    guard = AccountGuard(tmp_path / "guard.sqlite")
-    with guard.attempt(ACCOUNT) as attempt:
-        count_submissions(attempt, "probe exceeded its 60 s timeout", began=began)
-    assert guard.status(ACCOUNT).unproven == counted
-
-
-def test_a_completed_login_ends_the_streak(tmp_path):
-    now = [time.time()]
-    guard = AccountGuard(tmp_path / "guard.sqlite", window_s=60, clock=lambda: now[0])
-    refuse(guard, ACCOUNT, times=2)
-    now[0] += 120  # out of the window, still in the streak
-    assert guard.status(ACCOUNT).unproven == 2
-    ok = JourneyResult("later_login", TARGET, "C", ok=True, steps={**JOURNEY, "home": 1.0})
-    with guard.attempt(ACCOUNT) as attempt:
-        count_submissions(attempt, ok, began=True)
-    assert guard.status(ACCOUNT).unproven == 0
-    with guard.attempt(ACCOUNT) as attempt:
-        attempt.submitting("code")
-        count_submissions(attempt, JourneyResult("later_login", TARGET, "C", steps=JOURNEY),
-                          began=True)  # fmt: skip
-    assert attempt.submissions == 1  # the journey reported it: nothing counted twice
-    assert guard.status(ACCOUNT).unproven == 1
-
-
 HOLDER = """
 import sys, time
 from authenticator.guard import AccountGuard
@@ -255,7 +213,7 @@ def test_an_account_in_use_by_another_process_is_skipped(tmp_path, hook):
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
     notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
@@ -264,7 +222,7 @@ def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
 
 
 def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)
@@ -284,7 +242,7 @@ def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook)
 
 
 def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     prober = make_prober(tmp_path, hook)
     prober.channels = Channels([f"json://127.0.0.1:{free_port()}/hook"])  # nobody listens
@@ -296,7 +254,7 @@ def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
 
 
 def test_a_channel_down_gets_the_alert_later_and_the_others_only_once(tmp_path, hook):
-    from monitors.testing import free_port
+    from tests.fixtures.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)

@@ -1,4 +1,4 @@
-"""Bad input gets a 4xx with a clear French page, never a 500 or a traceback (issue 2)."""
+"""Bad input gets a 4xx with a clear French page, never a 500 or a traceback."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     assert_contains,
     portal_for,

@@ -1,4 +1,4 @@
-"""The portal's French pages and flows (PORTAL.md "First access", "Later accesses")."""
+"""The portal's French pages and flows (docs/portal.md "First access", "Later accesses")."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from PIL import Image
 
 from sandbox.config import DEFAULT_ISSUER
 from sandbox.qr import BORDER, SCALE
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     assert_contains,
     decode,

@@ -1,4 +1,4 @@
-"""The portal's rules (PORTAL.md "Behaviour"): TOTP window and replay, lockout, expiry."""
+"""The portal's rules (docs/portal.md "Behaviour"): TOTP window and replay, lockout, expiry."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from urllib.parse import parse_qs, urlsplit
 import pyotp
 import pytest
 
-from sandbox.testing import FakeClock, PortalDriver
 from tests.fixtures.sandbox_portal import (
     PASSWORD,
+    FakeClock,
+    PortalDriver,
     add_account,
     alert,
     decode,

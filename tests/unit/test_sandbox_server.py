@@ -17,8 +17,8 @@ import pyotp
 import pytest
 from cryptography import x509
 
+from sandbox import running_sandbox
 from sandbox.client import AdminClient, AdminError
-from sandbox.testing import running_sandbox
 
 PASSWORD = "Motdepasse-2024!"
 
