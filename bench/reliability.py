@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from authenticator import Vault  # noqa: E402
-from bench.bench_monitors import sandbox_process  # noqa: E402
 from tests.fixtures.accounts import TestAccount, seed_enrolled  # noqa: E402
 from tests.fixtures.monitoring import free_port, write_config  # noqa: E402
+from tests.fixtures.processes import sandbox_process  # noqa: E402
 
 PASSWORD, WRONG = "Bench-Horse-Batt1", "Wrong-Horse-Batt9"
 BUDGET_S = 600.0
@@ -63,7 +63,8 @@ def lockout(runs: int) -> None:
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         env = {**os.environ, "BENCH_PASSWORD": WRONG, "EESPRESSO_GUARD": str(folder / "g.sqlite")}
-        with sandbox_process(folder) as (url, admin):
+        with sandbox_process(folder) as sandbox:
+            url, admin = sandbox.url, sandbox.admin
             port = url.rsplit(":", 1)[1]
             spellings = [url, f"HTTP://127.0.0.1:{port}/", f"http://127.0.0.1:{port}//", url + "/"]
             scenarios = {
@@ -140,7 +141,8 @@ def scan() -> None:
         folder = Path(work)
         artifacts = folder / "test-results"
         artifacts.mkdir()
-        with sandbox_process(folder) as (url, admin), sync_playwright() as playwright:
+        with sandbox_process(folder) as sandbox, sync_playwright() as playwright:
+            url, admin = sandbox.url, sandbox.admin
             for cip in ("SCAN0001", "SCAN0002"):
                 admin.create_account(cip, PASSWORD)
             browser = playwright.chromium.launch(**launch_args())

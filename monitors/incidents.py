@@ -8,6 +8,8 @@ open incident nor forgets to announce its recovery:
 * while it stays open, a ``reminder`` every ``reminder_every``;
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
 * a pause for the account's sake opens the incident at once (whatever N is) and says so;
+* so does an up-check failure confirmed by a second up-check (``confirmed``): the second
+  check is the confirmation N asks for, and an outage must be heard of within a minute;
 * every notice goes through the history's outbox: ``evaluate`` queues it in the probe's
   transaction, ``deliver`` sends the queue and marks the incident notified only once a
   channel accepted a notice, so an alert lost to a crash or a channel down is sent later, once.
@@ -17,13 +19,16 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 
 from monitors.alerts import Channels, Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
 
 
-def _notice(kind: str, monitor: Monitor, incident: Incident, now: float, paused: bool) -> Notice:
+def _notice(
+    kind: str, monitor: Monitor, incident: Incident, probe: ProbeRecord, paused: bool
+) -> Notice:
     return Notice(
         kind=kind,
         monitor_id=monitor.id,
@@ -33,8 +38,9 @@ def _notice(kind: str, monitor: Monitor, incident: Incident, now: float, paused:
         last_error=incident.last_error,
         failed_step=incident.failed_step,
         failures=incident.failures,
-        at=now,
+        at=probe.started_at,
         paused=paused,
+        probe=probe.probe,
     )
 
 
@@ -46,6 +52,7 @@ def evaluate(
     channels: Channels,
     *,
     paused_now: bool = False,
+    confirmed: bool = False,
 ) -> list[Notice]:
     """Update the monitor's incident after ``probe`` (already recorded) and queue what ops
     must hear in the outbox; returns the notices queued. Call inside the probe's transaction."""
@@ -59,11 +66,12 @@ def evaluate(
         history.drop(incident_id=incident.id)  # an alert still queued is moot now
         if not policy.recovery_notice or incident.notified_at is None:
             return []
-        return _queue(history, channels, "recovery", monitor, incident, now, paused=False)
+        notice = _notice("recovery", monitor, incident, probe, paused=False)
+        return _queue(history, channels, incident, notice)
 
     failures, since = history.streak(monitor.id)
     if incident is None:
-        if failures < policy.failures_before_alert and not paused_now:
+        if failures < policy.failures_before_alert and not (paused_now or confirmed):
             return []  # maybe transient: wait for the next probe
         incident = Incident(
             monitor_id=monitor.id, since=since or now, cause=probe.cause or "unknown"
@@ -83,29 +91,36 @@ def evaluate(
     incident.last_error, incident.failed_step = probe.error, probe.failed_step
     incident.failures = failures
     history.save_incident(incident)
-    return _queue(history, channels, kind, monitor, incident, now, paused_now) if kind else []
+    if kind is None:
+        return []
+    return _queue(history, channels, incident, _notice(kind, monitor, incident, probe, paused_now))
 
 
-def _queue(history: History, channels: Channels, kind: str, monitor: Monitor,
-           incident: Incident, now: float, paused: bool) -> list[Notice]:  # fmt: skip
-    """One outbox row per channel ('' when none is configured: nobody to tell)."""
-    notice = _notice(kind, monitor, incident, now, paused)
+def _queue(history: History, channels: Channels, incident: Incident, notice: Notice):
+    """One outbox row per channel ('' when none is configured: nobody to tell). The screens
+    stay out of the outbox: they go with a notice sent by the process that took them."""
+    fields = {f.name: getattr(notice, f.name) for f in dataclasses.fields(notice)}
+    fields.pop("screens")
     for channel in channels.keys or ("",):
-        history.queue(incident.id, channel, dataclasses.asdict(notice), now)
+        history.queue(incident.id, channel, fields, notice.at)
     return [notice]
 
 
-def deliver(history: History, channels: Channels) -> list[Notice]:
+def deliver(history: History, channels: Channels, fresh: Iterable[Notice] = ()) -> list[Notice]:
     """Send the outbox, oldest first; returns the notices a channel accepted.
 
     A row is marked sent only after its channel accepted it: a runner killed in between sends
     it again at its next start (at least once; once, unless the kill falls between the
     channel's answer and the commit). A channel that refuses is left alone until the next
-    round, so its notices keep their order; the others go on.
+    round, so its notices keep their order; the others go on. ``fresh``: this process's
+    notices, sent with their screens.
     """
-    delivered, down = [], set()
+    screened = {(n.kind, n.monitor_id, n.at): n for n in fresh}
+    delivered: list[Notice] = []
+    down: set[str] = set()
     for outbox_id, channel, fields in history.queued():
         notice = Notice(**fields)
+        notice = screened.get((notice.kind, notice.monitor_id, notice.at), notice)
         if channel in down:
             continue
         if channel and channel not in channels.keys:

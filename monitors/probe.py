@@ -5,9 +5,11 @@
 submissions, shared by every process of the machine), check the TLS certificate, check the
 vault, run the journey in a fresh browser context under a hard timeout (the journey reports
 each password and code to the attempt before sending it), grade the result against the
-thresholds, then store it, queue its notices in the outbox, deliver them and update the
-metrics. The journey is one function of a Playwright page returning a ``JourneyResult``;
-which one (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
+thresholds, then store it, queue its notices in the outbox, deliver them, update metrics.
+A failure's notice carries the masked screen of the failing step next to that step's last
+success (``ScreenStore``); certificate and password expiry are kept for the status page.
+The journey is one function of a Playwright page returning a ``JourneyResult``; which one
+(``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 
 from authenticator.guard import AccountBusy, AccountGuard, AccountPaused, Attempt, GuardError
-from monitors import incidents, tls
+from monitors import tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
@@ -29,26 +30,20 @@ from monitors.grading import grade, probe_failure
 from monitors.history import History, ProbeRecord, Status
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
+from monitors.sinks import Outcome, Sinks
 from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
+from pages.steps import capturing_screens
+
+__all__ = ["Outcome", "ProbeBroken", "Prober"]
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
 
 
 class ProbeBroken(RuntimeError):
     """The probe itself failed (browser crash, hard timeout): cause ``probe_error``."""
-
-
-@dataclass
-class Outcome:
-    """What the runner prints: the stored record, or why no probe ran."""
-
-    monitor_id: str
-    record: ProbeRecord | None = None
-    skipped: str = ""  # why the probe did not run (account paused or busy)
-    notices: tuple[Notice, ...] = ()  # queued by this probe
-    delivered: tuple[Notice, ...] = ()  # accepted by a channel meanwhile (older ones too)
 
 
 class _Held:
@@ -74,10 +69,15 @@ class Prober:
         allure=None,
         guard: AccountGuard | None = None,
     ) -> None:
-        self.config, self.history, self.browser, self.binder = config, history, browser, binder
-        self.metrics = metrics or ProbeMetrics()
-        self.channels = channels or Channels(config.alerts.channels)
-        self.allure = allure
+        self.config, self.browser, self.binder = config, browser, binder
+        self.sinks = Sinks(
+            config,
+            history,
+            metrics or ProbeMetrics(config.probe.name),
+            channels or Channels(config.alerts.channels, config.language, config.report_url),
+            allure,
+            ScreenStore(config.history.parent / (config.history.name + ".screens")),
+        )
         self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         for monitor in config.monitors:
@@ -86,17 +86,31 @@ class Prober:
                 self.guard.status(monitor.identity).paused,
             )  # fmt: skip
 
+    # The sinks' parts, as attributes of the prober for the runner and the tests.
+    history = property(lambda self: self.sinks.history)
+    metrics = property(lambda self: self.sinks.metrics)
+    allure = property(lambda self: self.sinks.allure)
+
+    @property
+    def channels(self) -> Channels:
+        return self.sinks.channels
+
+    @channels.setter
+    def channels(self, channels: Channels) -> None:
+        self.sinks.channels = channels
+
     def probe(self, monitor: Monitor) -> Outcome:
-        paused_now = False
+        paused_now, result = False, None
+        target = monitor.target.base_url
         try:
             with self.guard.attempt(monitor.identity, wait_s=monitor.timeout_s) as attempt:
-                self._set_paused(monitor, False)
-                record = self._run(monitor, attempt)
+                self.metrics.set_paused(monitor.id, target, False)
+                record, result = self._run(monitor, attempt)
             paused_now = attempt.paused_now
         except AccountBusy as exc:
             return Outcome(monitor.id, skipped=str(exc))
         except AccountPaused as exc:  # `resume` may run in another process: asked each time
-            self._set_paused(monitor, True)
+            self.metrics.set_paused(monitor.id, target, True)
             if not exc.caused_here:
                 return Outcome(monitor.id, skipped=str(exc))
             # Paused just now (by this journey, or by unproven submissions of a process that
@@ -106,24 +120,25 @@ class Prober:
             record = self._not_run(monitor, Cause.PROBE_ERROR, f"account guard: {exc}")
         if self.stop is not None and self.stop.is_set() and not paused_now:
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record, paused_now=paused_now)
-
-    def _set_paused(self, monitor: Monitor, paused: bool) -> None:
-        self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(int(paused))
+        return self.settle(monitor, record, result, paused_now=paused_now)
 
     def _not_run(self, monitor: Monitor, cause: Cause, error: str) -> ProbeRecord:
         started = time.time()
         return grade(monitor, probe_failure(monitor, started, cause, error), started)
 
-    def _run(self, monitor: Monitor, attempt: Attempt) -> ProbeRecord:
+    def _run(self, monitor: Monitor, attempt: Attempt) -> tuple[ProbeRecord, JourneyResult]:
+        """The stored record, and the journey's result it was graded from."""
         started = time.time()
         tls_left = None
         if monitor.target.is_https:
             try:
-                tls_left = tls.seconds_left(monitor.target.base_url, timeout=10)
-                self.metrics.tls_expiry.labels(monitor.id, monitor.target.base_url).set(tls_left)
+                not_after = tls.not_after(monitor.target.base_url, timeout=10)
             except OSError:
-                tls_left = None  # unreachable: the journey will say so in its own words
+                pass  # unreachable: the journey will say so in its own words
+            else:
+                self.metrics.set_cert_expiry(monitor.id, monitor.target.base_url, not_after)
+                self.history.set_expiry(monitor.id, "tls", not_after, at=started)
+                tls_left = not_after - time.time()
         try:
             journey = functools.partial(self.binder.bind(monitor), guard=_Held(attempt))
             result = self._journey(monitor, journey)
@@ -137,7 +152,9 @@ class Prober:
             if level != Status.OK:
                 record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
-        return record
+        if result.password_expires_at is not None:
+            self.history.set_expiry(monitor.id, "password", result.password_expires_at, started)
+        return record, result
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.
@@ -158,7 +175,8 @@ class Prober:
             try:
                 page = context.new_page()
                 ready.set()
-                return journey(page)
+                with capturing_screens():
+                    return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
@@ -202,25 +220,18 @@ class Prober:
         with contextlib.suppress(Exception):
             future.result(timeout=60)  # let the browser thread unwind before the next probe
 
-    def settle(self, monitor: Monitor, record: ProbeRecord, *, paused_now=False) -> Outcome:
-        """Store the record and queue its notices in one transaction, then deliver the outbox.
-
-        ``paused_now``: this probe paused the account, so this is the one "paused" alert.
-        """
-        with self.history.transaction():
-            self.history.record(record)
-            notices = incidents.evaluate(
-                self.history, monitor, self.config.alerts, record, self.channels,
-                paused_now=paused_now,
-            )  # fmt: skip
-        self.metrics.observe(record, monitor.target.base_url)
-        if paused_now:
-            self._set_paused(monitor, True)
-        delivered = self.deliver()
-        if self.allure is not None:
-            self.allure.write(monitor, record)
-        return Outcome(monitor.id, record, notices=tuple(notices), delivered=tuple(delivered))
+    def settle(
+        self,
+        monitor: Monitor,
+        record: ProbeRecord,
+        result: JourneyResult | None = None,
+        *,
+        confirmed: bool = False,
+        paused_now: bool = False,
+    ) -> Outcome:
+        return self.sinks.settle(monitor, record, result, confirmed=confirmed,
+                                 paused_now=paused_now)  # fmt: skip
 
     def deliver(self) -> list[Notice]:
-        """Send what the outbox holds (this probe's notices and any left by a crash)."""
-        return incidents.deliver(self.history, self.channels)
+        """Send what the outbox holds (notices a crash or a channel down left behind)."""
+        return self.sinks.deliver()

@@ -92,7 +92,7 @@ class Reader:
     def text(self, key: str, default: str | None = None, *, required=False, limit: int = 200):
         """A one-line string of at most ``limit`` characters (it ends up in logs and pages)."""
         value = self.get(key, str, default, required=required)
-        if value is not None and (not value.strip() or len(value) > limit or _CONTROL(value)):
+        if key in self.table and (not value.strip() or len(value) > limit or _CONTROL(value)):
             raise self.err(key, f"must be a non-empty line of at most {limit} characters")
         return value
 
