@@ -10,6 +10,7 @@ delivered.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -121,7 +122,7 @@ def test_an_alert_interrupted_by_a_kill_is_sent_after_the_restart_once(tmp_path)
         assert "alert from the outbox sent" in out
         assert "[alert" not in out  # the restarted probe queues nothing new
     assert len(hook.accepted) == 1
-    assert b"DOWN login-a" in hook.accepted[0]
+    assert json.loads(hook.accepted[0])["title"].startswith("[eEspresso] PANNE login-a")
     with History(load(config).history) as history:
         assert [state for state, *_ in history.outbox()] == ["sent"]
         assert history.open_incident("login-a").notified_at is not None
