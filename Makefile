@@ -24,6 +24,10 @@ BASE_IMAGE ?= $(LOCAL_BASE)
 BASE_TAR := out/image/base-bookworm.tar
 # runc, host network and explicit ulimits: see deploy/containers.conf.
 PODMAN := CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf podman
+# The host's CA bundle, handed to the build as a secret (pip behind a TLS-inspecting proxy).
+CA_BUNDLE ?= $(wildcard /etc/ssl/certs/ca-certificates.crt)
+, := ,
+CA_SECRET := $(if $(CA_BUNDLE),--secret id=ca-bundle$(,)src=$(CA_BUNDLE))
 
 .PHONY: test demo setup system-packages image-packages lock image base-image image-test lint clean clean-image
 
@@ -92,7 +96,7 @@ base-image: image-packages
 # Layers are cached by podman: a rebuild after a code change only reinstalls the project.
 image: image-packages $(if $(filter $(LOCAL_BASE),$(BASE_IMAGE)),base-image)
 	$(PODMAN) build --quiet --file deploy/Containerfile --build-arg BASE_IMAGE=$(BASE_IMAGE) \
-	  --tag $(IMAGE) . >/dev/null
+	  $(CA_SECRET) --tag $(IMAGE) . >/dev/null
 	@$(PODMAN) image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
 # One probe inside the image (non-root, read-only root filesystem, tmpfs /tmp) against a
