@@ -93,11 +93,15 @@ base-image: image-packages
 	      && mv $(BASE_TAR).part $(BASE_TAR); \
 	  fi && $(PODMAN) import --quiet $(BASE_TAR) $(LOCAL_BASE) >/dev/null; }
 
-# Layers are cached by podman: a rebuild after a code change only reinstalls the project.
+# Layers are cached by podman: a rebuild after a code change only reinstalls the project. The
+# image it replaces is removed, so rebuilds do not fill the disk.
 image: image-packages $(if $(filter $(LOCAL_BASE),$(BASE_IMAGE)),base-image)
+	@old=$$($(PODMAN) image inspect --format '{{.Id}}' $(IMAGE) 2>/dev/null); \
 	$(PODMAN) build --quiet --file deploy/Containerfile --build-arg BASE_IMAGE=$(BASE_IMAGE) \
-	  $(CA_SECRET) --tag $(IMAGE) . >/dev/null
-	@$(PODMAN) image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
+	  $(CA_SECRET) --tag $(IMAGE) . >/dev/null || exit 1; \
+	new=$$($(PODMAN) image inspect --format '{{.Id}}' $(IMAGE)); \
+	if [ -n "$$old" ] && [ "$$old" != "$$new" ]; then $(PODMAN) rmi "$$old" >/dev/null 2>&1 || true; fi; \
+	$(PODMAN) image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
 # One probe inside the image (non-root, read-only root filesystem, tmpfs /tmp) against a
 # sandbox on the host's loopback: tests/e2e/test_container_image.py.
