@@ -80,7 +80,7 @@ def test_a_pin_without_hash_is_refused(copy):
     end = start + 1
     while lines[end].lstrip().startswith("--hash="):
         end += 1
-    lines[start : end] = [lines[start].rstrip(" \\")]
+    lines[start:end] = [lines[start].rstrip(" \\")]
     lock.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert "lock.txt: pyotp has no --hash" in check(copy).stderr
 
