@@ -39,8 +39,8 @@ SECRET_DIR = "/run/secrets/eespresso"
 SECRET = APP  # created by hand: kubectl create secret generic eespresso-monitors ...
 VAULT_KEY = "vault-key"
 USER_ID = 10001  # deploy/Containerfile's USER
-# From docs/scale.md: one probe pod is Python + Playwright's driver + one Chromium.
-RESOURCES = {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "1Gi"}}
+# docs/scale.md: a probe pod (Python, Playwright's driver, Chromium, one context) is ~530 MiB.
+RESOURCES = {"requests": {"cpu": "500m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}}
 SHM_SIZE = "256Mi"  # Chromium's shared memory; the kubelet's default /dev/shm is 64 MiB
 TMP_SIZE = "256Mi"  # Chromium's profile and Playwright's temporary files
 STATE_SIZE = "1Gi"
