@@ -1,4 +1,4 @@
-"""The virtual authenticator (seed steps 3–6) and the vault of enrolled secrets (issue 3).
+"""The virtual authenticator (seed steps 3–6) and the vault of enrolled secrets.
 
 ``scan`` reads the enrollment QR screenshot, ``parse_uri`` the Key URI inside it; an
 ``OtpAccount`` computes codes with pyotp; the ``Authenticator`` hands out codes the portal

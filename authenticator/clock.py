@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from authenticator.errors import ClockError
 
 log = logging.getLogger(__name__)
-WARN_SECONDS = 10.0  # issue 3: beyond this the portal's ±1 step window is at risk
+WARN_SECONDS = 10.0  # beyond this the portal's ±1 step window is at risk
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Typed errors of the virtual authenticator.
 
 Every message is one line a person can act on and never holds a secret, a code or an
-``otpauth://`` URI (issue 3; DESIGN.md "Secrets"): callers may log or show ``str(error)``.
+``otpauth://`` URI: callers may log or show ``str(error)``.
 """
 
 from __future__ import annotations
@@ -29,3 +29,7 @@ class ClockError(AuthenticatorError):
 
 class VaultError(AuthenticatorError):
     """The vault cannot be read or written (wrong key, corrupt or foreign file, lock timeout)."""
+
+
+class TransferError(AuthenticatorError):
+    """A key to bring into the vault that cannot be chosen or used (several, none, unusable)."""

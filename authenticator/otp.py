@@ -2,7 +2,7 @@
 
 The URI is the secret: it is parsed with ``urllib.parse`` and ``base64`` and the codes are
 computed by ``pyotp``; nothing here hand-writes HOTP/TOTP. An ``OtpAccount`` keeps its secret
-out of every printed, logged or pickled form (issue 3); only ``to_uri()`` gives it back, for
+out of every printed, logged or pickled form; only ``to_uri()`` gives it back, for
 the vault.
 
 Key URI format: https://github.com/google/google-authenticator/wiki/Key-Uri-Format
@@ -122,6 +122,14 @@ class OtpAccount:
             query += f"&issuer={quote(self.issuer, safe='')}"
         query += f"&algorithm={self.algorithm}&digits={self.digits}&period={self.period}"
         return f"otpauth://totp/{label}?{query}"
+
+    def same_key(self, other: OtpAccount) -> bool:
+        """Whether ``other`` gives the same codes: same secret and parameters, any label."""
+        return hmac.compare_digest(self._totp.secret, other._totp.secret) and (
+            self.algorithm,
+            self.digits,
+            self.period,
+        ) == (other.algorithm, other.digits, other.period)
 
     def _fingerprint(self) -> str:
         """A stable, non-reversible identity of the key, for bookkeeping (never the secret)."""

@@ -1,9 +1,9 @@
 """The phone of step 6: shows the code, never one of an already used time step.
 
-The portal accepts a code once (RFC 6238 §5.2, PORTAL.md): typing the code of a step already
+The portal accepts a code once (RFC 6238 §5.2, docs/portal.md): typing the code of a step already
 accepted fails exactly like a wrong code and counts towards the lockout. A person would wait
 for the next code; so does ``next_code``. It also waits when the current code is about to
-expire, so it cannot expire between typing and submitting (issue 3). Time is injectable
+expire, so it cannot expire between typing and submitting. Time is injectable
 (``clock``, ``sleep``) so tests run without waiting real TOTP windows.
 """
 

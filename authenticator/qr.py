@@ -3,9 +3,9 @@
 A screenshot is not a clean scan: the QR may sit on a busy page, lack its quiet zone, be
 drawn light-on-dark (dark mode), be JPEG-compressed, rotated by CSS, or be 2 device pixels
 per module. pyzbar (Debian ``libzbar0``; exact bytes, see ``zbar.py``) decodes; Pillow
-prepares the image. We try the cheap forms first and stop at the first authenticator key
-(issue 3, DESIGN.md "QR decoding"). Time and memory are bounded: the size is checked from
-the header before any pixel is decoded, and the whole search has a CPU-time budget.
+prepares the image. We try the cheap forms first and stop at the first authenticator key.
+Time and memory are bounded: the size is checked from the header before any pixel is
+decoded, and the whole search has a CPU-time budget.
 """
 
 from __future__ import annotations
@@ -28,12 +28,34 @@ LARGE_PIXELS = 4_000_000  # above this (full pages at device scale ≥ 1.5), try
 # must not be missed because other processes were running.
 DEADLINE_SECONDS = 8.0
 _FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP")  # what browsers screenshot; nothing exotic
+KEY_PREFIX = "otpauth://"  # Key URI format
+EXPORT_PREFIX = "otpauth-migration://"  # Google Authenticator's "Transfer accounts" export
 
 
 def scan(png: bytes) -> OtpAccount:
     """Decode the authenticator QR code of a screenshot (PNG, JPEG, ...).
 
     Raises ``ScanError`` with one line that never holds the payload.
+    """
+    payload = scan_key(png)
+    if is_export(payload):
+        raise ScanError(
+            "the QR code is an authenticator's export (otpauth-migration), not an enrollment "
+            "QR: bring it in with 'python -m authenticator vault import --qr'"
+        )
+    return _account(payload)
+
+
+def is_export(payload: str) -> bool:
+    """Whether ``payload`` is an authenticator's export (``otpauth-migration://``)."""
+    return payload[: len(EXPORT_PREFIX)].lower() == EXPORT_PREFIX
+
+
+def scan_key(png: bytes) -> str:
+    """The text of the one authenticator QR code of a picture: a Key URI or an export.
+
+    The text is the secret itself: callers parse it and never show it. Raises ``ScanError``
+    with one line that never holds the payload.
     """
     gray = _load_gray(png)
     size = f"{gray.width}×{gray.height}"
@@ -42,14 +64,14 @@ def scan(png: bytes) -> OtpAccount:
     gave_up = ""
     for candidate in _candidates(gray):
         payloads = decode_qr(candidate)
-        keys = {p for p in payloads if p[:10].lower() == "otpauth://"}
+        keys = {p for p in payloads if p[:10].lower() == KEY_PREFIX or is_export(p)}
         if len(keys) > 1:
             raise ScanError(
                 f"the {size} screenshot holds {len(keys)} different authenticator QR codes; "
                 "capture only the enrollment QR"
             )
         if keys:
-            return _account(keys.pop())
+            return keys.pop()
         other = other or next(iter(payloads), None)
         if time.thread_time() > deadline:
             gave_up = f" (gave up after {DEADLINE_SECONDS:g} s of CPU)"

@@ -1,7 +1,7 @@
 """The vault of enrolled secrets, one entry per (base URL, CIP).
 
 An entry is saved ``pending`` *before* the enrollment code is submitted and turned ``active``
-once the portal accepted it (DESIGN.md "Secrets"), so a crash between the two never loses a
+once the portal accepted it (docs/design.md, "Secrets"), so a crash between the two never loses a
 secret the portal may have accepted. ``last_step`` is the last time step used for the account,
 shared by every process through ``claim_step`` so no two probes type the same code (RFC 6238
 §5.2: the portal accepts a step once). Every change is a read-modify-write under an
@@ -13,56 +13,37 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hmac
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
-from urllib.parse import urlsplit
 
 import filelock
 
 from authenticator import vault_file
-from authenticator.errors import UriError, VaultError
-from authenticator.otp import OtpAccount, parse_uri
+from authenticator.errors import VaultError
+from authenticator.otp import OtpAccount
+from authenticator.vault_entries import (
+    VaultEntry,
+    entry_id,
+    merge,
+    new_entry,
+    normalise_base_url,
+    read_entry,
+    same_key,
+    shown,
+)
+
+__all__ = ["PATH_ENV", "Vault", "VaultEntry", "default_path", "normalise_base_url"]
 
 PATH_ENV = "EESPRESSO_VAULT"
 LOCK_TIMEOUT = 30.0  # seconds; a writer holds the lock for milliseconds
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def default_path() -> Path:
     """``$EESPRESSO_VAULT``, else ``~/.local/share/eespresso/vault``."""
     configured = os.environ.get(PATH_ENV)
     return Path(configured) if configured else Path.home() / ".local/share/eespresso/vault"
-
-
-def normalise_base_url(base_url: str) -> str:
-    """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one entry per portal."""
-    parts = urlsplit(base_url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise VaultError(f"the base URL {base_url[:80]!r} is not an http(s) URL with a host")
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{host}]"  # IPv6 literal
-    if parts.port not in (None, _DEFAULT_PORTS[scheme]):
-        host += f":{parts.port}"
-    return f"{scheme}://{host}{parts.path.rstrip('/')}"
-
-
-@dataclass(frozen=True)
-class VaultEntry:
-    """One enrolled account; its repr shows the account's parameters, never the secret."""
-
-    base_url: str
-    cip: str
-    account: OtpAccount
-    state: Literal["pending", "active"]
-    device_name: str
-    created_at: str  # ISO 8601, UTC
-    last_step: int | None
 
 
 class Vault:
@@ -80,15 +61,40 @@ class Vault:
 
     def save_pending(self, base_url: str, cip: str, account: OtpAccount, device_name: str) -> None:
         """Record a freshly scanned key before its first code is submitted."""
+        wanted = entry_id(base_url, cip)
         with self._change() as entries:
-            previous = entries.get(_entry_id(base_url, cip))
-            entries[_entry_id(base_url, cip)] = {
-                "uri": account.to_uri(),
-                "state": "pending",
-                "device_name": device_name,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "last_step": _carried_step(previous, account.period),
-            }
+            entries[wanted] = new_entry(account, "pending", device_name, entries.get(wanted))
+
+    def import_active(
+        self,
+        base_url: str,
+        cip: str,
+        account: OtpAccount,
+        device_name: str,
+        *,
+        replace: bool = False,
+    ) -> str:
+        """Store a key the portal already knows (a phone's export, a saved Key URI) as active.
+
+        Returns "added", "replaced", "activated" (it was pending) or "unchanged". Another key
+        already stored for the account is replaced only with ``replace``: it may be the one
+        the portal knows, and a lost key locks the account out.
+        """
+        wanted = entry_id(base_url, cip)
+        with self._change() as entries:
+            previous = entries.get(wanted)
+            if previous is not None and same_key(previous, account):
+                if previous["state"] == "active":
+                    return "unchanged"
+                previous["state"] = "active"
+                return "activated"
+            if previous is not None and not replace:
+                raise VaultError(
+                    f"the vault already holds another {previous.get('state', '')} key for "
+                    f"CIP {cip} at {normalise_base_url(base_url)}: pass --replace to replace it"
+                )
+            entries[wanted] = new_entry(account, "active", device_name, previous)
+            return "replaced" if previous is not None else "added"
 
     def activate(self, base_url: str, cip: str) -> None:
         """Mark the entry active: the portal accepted its code."""
@@ -121,19 +127,101 @@ class Vault:
 
     def get(self, base_url: str, cip: str) -> VaultEntry | None:
         """The entry of (base URL, CIP), or None when nothing is enrolled there."""
-        entry_id = _entry_id(base_url, cip)
-        raw = self._read().get(entry_id)
-        return None if raw is None else _entry(entry_id, raw, self.path)
+        wanted = entry_id(base_url, cip)
+        raw = self._read().get(wanted)
+        return None if raw is None else read_entry(wanted, raw, self.path)
 
     def entries(self) -> list[VaultEntry]:
         """Every entry, sorted by base URL then CIP."""
         raw = self._read()
-        return [_entry(entry_id, raw[entry_id], self.path) for entry_id in sorted(raw)]
+        return [read_entry(name, raw[name], self.path) for name in sorted(raw)]
 
     def remove(self, base_url: str, cip: str) -> bool:
         """Forget an entry, backup included (the portal still knows the device: reset it)."""
         with self._change(keep_previous=False) as entries:
-            return entries.pop(_entry_id(base_url, cip), None) is not None
+            return entries.pop(entry_id(base_url, cip), None) is not None
+
+    def rekey(self, new_key: bytes | str | None = None) -> bool:
+        """Encrypt the vault and its backup with a new key: the old key opens neither.
+
+        When the key is the file beside the vault, a fresh key replaces it unless one is
+        given; True is returned. A key given to this object or by ``$EESPRESSO_VAULT_KEY``
+        lives where we cannot write, so the new key must be given (False is returned): the
+        caller stores it there.
+        """
+        key_file = vault_file.key_in_file(self._key)
+        if new_key is None and not key_file:
+            raise VaultError(
+                f"the vault key comes from {vault_file.KEY_ENV} or the caller: give the new key "
+                f"too (it must be stored where {vault_file.KEY_ENV} comes from)"
+            )
+        new = vault_file.checked_key(
+            new_key if new_key is not None else vault_file.generate_key(), "the new key"
+        )
+        with self._locked():
+            old = vault_file.load_key(self.path, self._key, create=False)
+            document = self._document(old)
+            if old is not None and hmac.compare_digest(old, new):
+                raise VaultError("the new key is the current key: give another one")
+            vault_file.rekey(self.path, new, document, key_file=key_file)
+        if self._key is not None:
+            self._key = new
+        return key_file
+
+    def backup(self, destination: str | os.PathLike[str]) -> int:
+        """Write an encrypted copy of the vault (its current key) to a new file; entries copied.
+
+        A copy taken from a consistent read, unlike a file copy racing a writer, and never
+        over an existing file (an older backup may be the only copy of a key).
+        """
+        key = vault_file.load_key(self.path, self._key, create=False)
+        document = self._document(key)
+        assert key is not None  # _document() raised otherwise
+        try:
+            vault_file.write_copy(Path(destination), key, document)
+        except OSError as error:
+            raise VaultError(f"cannot write {destination}: {error.strerror or error}") from None
+        return len(document["entries"])
+
+    def restore(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        key: bytes | str | None = None,
+        replace: bool = False,
+        only: tuple[str, str] | None = None,
+    ) -> dict[str, str]:
+        """Bring the entries of a ``backup`` file back; returns ``{"URL CIP": outcome}``.
+
+        ``key`` opens the backup when it was made with another key than the vault's (before
+        a rekey, on another machine). An entry the vault holds with another key is replaced
+        only with ``replace``; nothing is changed when one would be refused. A restored
+        entry keeps the later of the two last used steps: a code is never typed twice.
+        """
+        path = Path(source)
+        if not path.is_file():
+            raise VaultError(f"there is no backup file {path}")
+        given = None if key is None else vault_file.checked_key(key, "the backup key")
+
+        def backup_key() -> bytes | None:
+            return given or vault_file.load_key(self.path, self._key, create=False)
+
+        saved = vault_file.read(path, backup_key, backup_of=self.path)["entries"]
+        if only is not None:
+            wanted = entry_id(*only)
+            saved = {wanted: saved[wanted]} if wanted in saved else {}
+            if not saved:
+                raise VaultError(f"the backup {path} holds nothing for {shown(wanted)}")
+        for name, raw in saved.items():
+            read_entry(name, raw, path)  # a damaged entry stops the restore before any change
+        with self._change() as entries:
+            return merge(entries, saved, replace=replace)
+
+    def _document(self, key: bytes | None) -> dict:
+        """The whole document of an existing vault, read with ``key``."""
+        if not self.path.exists():
+            raise VaultError(f"there is no vault at {self.path}")
+        return vault_file.read(self.path, lambda: key)
 
     def _read(self) -> dict[str, dict]:
         document = vault_file.read(
@@ -144,18 +232,24 @@ class Vault:
     @contextlib.contextmanager
     def _change(self, *, keep_previous: bool = True) -> Iterator[dict[str, dict]]:
         """Lock, read, let the caller change the entries, write them back if they changed."""
+        with self._locked():
+            get_key = functools.partial(vault_file.load_key, self.path, self._key, create=True)
+            document = vault_file.read(self.path, get_key)
+            key = get_key()  # created above if the vault is new; read again otherwise
+            assert key is not None  # create=True yields a key or raises
+            before = copy.deepcopy(document)
+            yield document["entries"]
+            if document != before:
+                vault_file.write(self.path, key, document, keep_previous=keep_previous)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the inter-process lock; file-system failures become one-line ``VaultError``s."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             with self._lock:
                 vault_file.remove_stale_temporaries(self.path)
-                get_key = functools.partial(vault_file.load_key, self.path, self._key, create=True)
-                document = vault_file.read(self.path, get_key)
-                key = get_key()  # created above if the vault is new; read again otherwise
-                assert key is not None  # create=True yields a key or raises
-                before = copy.deepcopy(document)
-                yield document["entries"]
-                if document != before:
-                    vault_file.write(self.path, key, document, keep_previous=keep_previous)
+                yield
         except filelock.Timeout:
             raise VaultError(
                 f"the vault {self.path} stayed locked for {LOCK_TIMEOUT:g} s by another process"
@@ -169,49 +263,10 @@ class Vault:
             ) from None
 
     def _require(self, entries: dict[str, dict], base_url: str, cip: str) -> dict:
-        entry = entries.get(_entry_id(base_url, cip))
+        entry = entries.get(entry_id(base_url, cip))
         if entry is None:
             raise VaultError(
                 f"nothing is enrolled for CIP {cip} at {normalise_base_url(base_url)} "
                 f"in {self.path}: run the first access (python -m monitors enroll) first"
             )
         return entry
-
-
-def _carried_step(previous: dict | None, period: int) -> int | None:
-    """The last used step of a replaced entry, in the new key's steps.
-
-    Steps are time: the portal saw codes until the end of the old last step, so the new
-    key's steps that begin before then count as used too (re-enrollment may change the
-    period: 30 s steps and 60 s steps are not comparable numbers).
-    """
-    if previous is None or previous.get("last_step") is None:
-        return None
-    try:
-        old_period = parse_uri(previous["uri"]).period
-    except (UriError, KeyError, TypeError):
-        old_period = period  # a damaged old entry: keep its number, the safe side
-    used_until = (previous["last_step"] + 1) * old_period
-    return (used_until - 1) // period
-
-
-def _entry_id(base_url: str, cip: str) -> str:
-    if not cip or " " in cip:
-        raise VaultError(f"the CIP {cip!r} is empty or holds spaces")
-    return f"{normalise_base_url(base_url)} {cip}"
-
-
-def _entry(entry_id: str, raw: dict, path: Path) -> VaultEntry:
-    base_url, cip = entry_id.rsplit(" ", 1)
-    try:
-        return VaultEntry(
-            base_url=base_url,
-            cip=cip,
-            account=parse_uri(raw["uri"]),
-            state=raw["state"],
-            device_name=raw["device_name"],
-            created_at=raw["created_at"],
-            last_step=raw["last_step"],
-        )
-    except (UriError, KeyError, TypeError):
-        raise VaultError(f"the entry for CIP {cip} at {base_url} in {path} is damaged") from None

@@ -1,12 +1,14 @@
 """The vault's file: Fernet encryption, key management and crash-safe writes.
 
-Losing an enrolled secret locks the monitoring account out until the helpdesk resets it
-(issue 3), so the file is only ever replaced whole: temporary file, fsync, rename, fsync of
-the folder; the replaced file stays as ``vault.bak``, one change older. A file we cannot read
-(wrong key, corrupt, foreign) is never overwritten.
+Losing an enrolled secret locks the monitoring account out until the helpdesk resets it,
+so the file is only ever replaced whole: temporary file, fsync, rename, fsync of the folder;
+the replaced file stays as ``vault.bak``, one change older. A file we cannot read (wrong
+key, corrupt, foreign) is never overwritten.
 
 Layout: one ASCII header line ``EESPRESSO-VAULT 1 <key id>``, then the Fernet token of a JSON
 document. The key id (a truncated HMAC of the key) lets a wrong key be told from corruption.
+A backup made by ``vault backup`` is a file of the same layout; a rekey rewrites the vault,
+its ``vault.bak`` and the key file so that the old key opens none of them.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
         file = key_path(path)
         source = str(file)
         try:
+            _finish_rekey(path)
             key = file.read_bytes().strip()
             _warn_if_loose(file)
         except FileNotFoundError:
@@ -71,10 +74,15 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
                     f"the vault {path} exists but its key file {file} is missing: "
                     f"restore the key file or set {KEY_ENV}"
                 ) from None
-            key = Fernet.generate_key()
+            key = generate_key()
             _write_new(file, key + b"\n")
         except OSError as error:
             raise VaultError(f"cannot read the vault key {file}: {error.strerror}") from None
+    return checked_key(key, source)
+
+
+def checked_key(key: bytes | str, source: str) -> bytes:
+    """``key`` as bytes if it is a Fernet key; ``source`` names where it came from."""
     key = (key.encode() if isinstance(key, str) else bytes(key)).strip()  # a file ends in \n
     try:
         Fernet(key)
@@ -85,6 +93,57 @@ def load_key(path: Path, explicit: bytes | str | None, *, create: bool) -> bytes
     return key
 
 
+def generate_key() -> bytes:
+    """A fresh random vault key (Fernet: 256 bits from the OS's CSPRNG)."""
+    return Fernet.generate_key()
+
+
+def key_in_file(explicit: bytes | str | None) -> bool:
+    """True when the key is the file beside the vault (not an argument or the environment)."""
+    return explicit is None and not os.environ.get(KEY_ENV)
+
+
+def next_key_path(path: Path) -> Path:
+    """Where a rekey keeps the new key until the vault is written with it: ``vault.key.next``."""
+    return path.with_name(path.name + ".key.next")
+
+
+def rekey(path: Path, new_key: bytes, document: dict, *, key_file: bool) -> None:
+    """Write the vault (and its backup) with ``new_key``; with ``key_file``, replace that too.
+
+    Two files cannot be replaced in one step, so the new key is made durable first as
+    ``vault.key.next``, then the vault is rewritten, then the key file is replaced. A crash
+    between the last two leaves a vault that only ``vault.key.next`` opens: ``load_key``
+    finishes the move the next time anyone opens the vault. The backup is rewritten too
+    (``keep_previous=False``): a copy the old key still opens would defeat the rekey.
+    Call with the lock held.
+    """
+    pending = next_key_path(path)
+    if key_file:
+        _replace_durably(pending, new_key + b"\n")
+    write(path, new_key, document, keep_previous=False)
+    if key_file:
+        _finish_rekey(path)
+
+
+def _finish_rekey(path: Path) -> None:
+    """Move ``vault.key.next`` over ``vault.key`` when the vault is already written with it.
+
+    When the vault still has the old key's header the rekey did not get that far: the file
+    is left for the rekey (holding the lock) to use, or for the next one to replace.
+    """
+    pending = next_key_path(path)
+    try:
+        new_key = pending.read_bytes().strip()
+        header = path.read_bytes().partition(b"\n")[0].split(b" ")
+    except FileNotFoundError:
+        return
+    if len(header) == 3 and hmac.compare_digest(header[2], key_id(new_key).encode()):
+        with contextlib.suppress(FileNotFoundError):  # another process finished it first
+            os.replace(pending, key_path(path))
+            _fsync_folder(path.parent)
+
+
 def _warn_if_loose(file: Path) -> None:
     """The key opens every enrolled secret: say so when others may read it."""
     mode = stat.S_IMODE(file.stat().st_mode)
@@ -92,11 +151,12 @@ def _warn_if_loose(file: Path) -> None:
         log.warning("the vault key %s is readable by others (mode %o): run chmod 600", file, mode)
 
 
-def read(path: Path, get_key: Callable[[], bytes | None]) -> dict:
+def read(path: Path, get_key: Callable[[], bytes | None], *, backup_of: Path | None = None) -> dict:
     """The decrypted document, or an empty one when the vault does not exist yet.
 
     The header is checked before the key is looked up, so a foreign file is reported as
-    such rather than as a missing key.
+    such rather than as a missing key. ``backup_of`` names the vault when ``path`` is a copy
+    made by ``vault backup``: it may have been made with an older key than the vault's.
     """
     try:
         blob = path.read_bytes()
@@ -114,6 +174,11 @@ def read(path: Path, get_key: Callable[[], bytes | None]) -> dict:
     if key is None:
         raise VaultError(f"no key for the vault {path}: set {KEY_ENV} or restore {key_path(path)}")
     if not hmac.compare_digest(fields[2], key_id(key).encode()):
+        if backup_of is not None:
+            raise VaultError(
+                f"the backup {path} was made with another key than the vault {backup_of}'s: "
+                "give the key it was made with (--backup-key-file)"
+            )
         raise VaultError(
             f"the vault {path} was written with another key: check {KEY_ENV} or "
             f"{key_path(path)}; the vault was left untouched"
@@ -145,15 +210,36 @@ def write(path: Path, key: bytes, document: dict, *, keep_previous: bool = True)
     ``keep_previous=False`` (a removal) the backup becomes the new file instead, so no copy
     of the removed secret is left behind.
     """
-    token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
-    header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
-    new = _durable_temporary(path, header + b"\n" + token + b"\n")
+    new = _durable_temporary(path, _encode(key, document))
     with _removed_on_error(new):
         if keep_previous and path.exists():
             _link_as_backup(path)
         os.replace(new, path)
     if not keep_previous:
         _link_as_backup(path)
+    _fsync_folder(path.parent)
+
+
+def write_copy(path: Path, key: bytes, document: dict) -> None:
+    """A standalone vault file at ``path`` (mode 0600), whole or not at all; never replaces."""
+    try:
+        _write_new(path, _encode(key, document))
+    except FileExistsError:
+        raise VaultError(f"{path} exists already: choose a new file name") from None
+
+
+def _encode(key: bytes, document: dict) -> bytes:
+    """Header line, then the Fernet token of the JSON document."""
+    token = Fernet(key).encrypt(json.dumps(document, sort_keys=True).encode())
+    header = b" ".join((MAGIC, str(VERSION).encode(), key_id(key).encode()))
+    return header + b"\n" + token + b"\n"
+
+
+def _replace_durably(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` (mode 0600) by an atomic rename, replacing any older file."""
+    temporary = _durable_temporary(path, data)
+    with _removed_on_error(temporary):
+        os.replace(temporary, path)
     _fsync_folder(path.parent)
 
 

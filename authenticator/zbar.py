@@ -3,7 +3,7 @@
 ``pyzbar.decode`` returns zbar's *text*: for a byte segment without an ECI header zbar guesses
 a legacy charset (Shift-JIS, Big5, ...) and converts, so an issuer written "Accès" in raw
 UTF-8 comes back as "Acc癡s". The Key URI format percent-encodes such names, but the real
-portal's encoder is unknown (PORTAL.md). zbar ≥ 0.23.1 can hand back the bytes unconverted
+portal's encoder is unknown (docs/portal.md). zbar ≥ 0.23.1 can hand back the bytes unconverted
 (its ``qrcode.binary`` setting); we ask for it through pyzbar's own ctypes bindings and decode
 UTF-8 (what encoders use), else ISO-8859-1 (the QR default, ISO/IEC 18004 §7.4.5). An older
 zbar without that setting falls back to ``pyzbar.decode``.

@@ -1,4 +1,4 @@
-"""E2E figures of issue 4: suite wall time (-n 1, -n 2) and one later login, cold vs warm browser.
+"""E2E figures: suite wall time (-n 1, -n 2) and one later login, cold vs warm browser.
 
 Usage (from the repository root):
 
@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere: tests.fixtures
 
 from authenticator import Vault
-from pages.browser import launch_args
-from pages.journeys import later_login
+from pages import browser as chromium
+from pages.journeys import run_journey
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
-#: The pages area's journey suite (the other areas' browser tests live beside it).
+#: The journey suite (the monitors' and reports' browser tests live beside it).
 JOURNEY_SUITE = [
     "tests/e2e/test_first_access.py",
     "tests/e2e/test_first_access_no_leak.py",
@@ -46,7 +46,6 @@ JOURNEY_SUITE = [
     "tests/e2e/test_variants_other_portal.py",
     "tests/e2e/test_journey_cli.py",
 ]
-CONTEXT = {"locale": "fr-CA", "timezone_id": "America/Montreal"}
 
 
 def suite_wall_time(paths: list[str], workers: int) -> tuple[float, str]:
@@ -84,15 +83,9 @@ def _accounts(portal, vault: Vault, count: int) -> list[TestAccount]:
 
 
 def _login(browser: Browser, account: TestAccount, vault: Vault) -> float:
-    context = browser.new_context(**CONTEXT)
+    context = chromium.new_context(browser)
     try:
-        result = later_login(
-            context.new_page(),
-            base_url=account.base_url,
-            cip=account.cip,
-            password=account.password,
-            vault=vault,
-        )
+        result = run_journey("later_login", context.new_page(), account, vault)
     finally:
         context.close()
     if not result.ok:
@@ -110,13 +103,13 @@ def login_times(samples: int) -> dict[str, list[float]]:
         with sync_playwright() as playwright:
             for account in accounts[:samples]:
                 started = time.perf_counter()
-                browser = playwright.chromium.launch(**launch_args())
+                browser = chromium.launch(playwright)
                 try:
                     _login(browser, account, vault)
                 finally:
                     browser.close()
                 cold.append((time.perf_counter() - started) * 1000)
-            browser = playwright.chromium.launch(**launch_args())
+            browser = chromium.launch(playwright)
             try:
                 _login(browser, accounts[-1], vault)  # warm-up, not counted
                 for account in accounts[samples : 2 * samples]:

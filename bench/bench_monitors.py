@@ -1,4 +1,4 @@
-"""Monitor runner figures (issue 5): warm vs cold probe, probes/minute, RSS over many probes.
+"""Monitor runner figures: warm vs cold probe, probes/minute, RSS over many probes.
 
 The sandbox runs as its own process (``python -m sandbox serve``) so that its CPU and memory
 are not counted as the runner's. Accounts are created enrolled through the admin API and

@@ -1,4 +1,4 @@
-"""Throughput of the stand-in portal on loopback, and server time per full login (issue 2).
+"""Throughput of the stand-in portal on loopback, and server time per full login.
 
 The sandbox must never be the bottleneck of the suite (target: a full login under 20 ms of
 server time). Measures, against a real waitress server started by ``running_sandbox``:

@@ -1,5 +1,5 @@
-"""Time ``authenticator.scan`` on realistic screenshots (issue 3: p50/p95 for an 800×600 and a
-full-page 1280×2000 screenshot), beside the floor: one bare pyzbar call on the same pixels.
+"""Time ``authenticator.scan`` on realistic screenshots, beside the floor: one bare pyzbar call
+on the same pixels.
 
 The screenshots come from the corpus generator (busy page, portal-like Key URI, QR at 4 CSS
 px/module). Also timed: the QR element alone (what the journeys screenshot), a dark-mode

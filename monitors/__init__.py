@@ -1,4 +1,4 @@
-"""Synthetic monitoring of eEspresso remote access (issue 5).
+"""Synthetic monitoring of eEspresso remote access.
 
 The journeys of ``pages.journeys`` run as scheduled probes that tell ops *why* a login failed
 and never lock the monitoring account. Entry point: ``python -m monitors run|status|resume``

@@ -1,6 +1,6 @@
-"""``python -m monitors run|status|resume|enroll|login`` (issue 5).
+"""``python -m monitors run|status|resume|enroll|login``.
 
-``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``, pages area);
+``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``);
 they are imported only when asked for, so ``run`` and ``status`` start without them. Every
 error a person can make ends as one line on stderr and exit code 2, never a traceback.
 """
@@ -145,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("enroll", "login"):
-        from monitors import journey_cli  # owned by the pages area
+        from monitors import journey_cli
 
         return journey_cli.main(argv)
     args = parser().parse_args(argv)

@@ -1,4 +1,4 @@
-"""Alert messages and their delivery through apprise (issue 5, "Alerting").
+"""Alert messages and their delivery through apprise.
 
 One ``Notice`` per thing ops must hear about: an incident opened (``alert``), still open
 (``reminder``), a monitor paused for the account's sake (``paused``), or ``recovery``. The
@@ -20,18 +20,11 @@ from pages.result import Cause
 
 log = logging.getLogger(__name__)
 
-# Causes the monitors add to the journeys' (pages/result.py): problems of the probe itself.
-MONITOR_CAUSE_WORDS = {
-    "not_enrolled": "the account has no active enrollment in the vault",
-    "probe_error": "the probe itself failed (browser crash or timeout), not necessarily the portal",
-}
-
 
 def cause_words(cause: str | None) -> str:
+    """The cause in words; an unknown value (a newer runner's history) is shown as it is."""
     if cause is None:
         return "unknown cause"
-    if cause in MONITOR_CAUSE_WORDS:
-        return MONITOR_CAUSE_WORDS[cause]
     try:
         return Cause(cause).words
     except ValueError:

@@ -28,7 +28,7 @@ from typing import TypeVar
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from pages.browser import launch_args
+from pages import browser as chromium
 
 MARKER_FLAG = "--eespresso-monitor-run"
 T = TypeVar("T")
@@ -101,6 +101,7 @@ class WarmBrowser:
         self._thread = _BrowserThread()
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
+        self._remote: dict[str, Browser] = {}  # browser servers, by endpoint
         self._closed = False
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
@@ -114,21 +115,38 @@ class WarmBrowser:
             if self._browser is not None:
                 self.kill()  # a crashed browser may leave renderers behind
             extra = {"args": [self.marker]}
-            self._browser = self._playwright.chromium.launch(**launch_args(self.headless, extra))
+            self._browser = chromium.launch(self._playwright, headless=self.headless, extra=extra)
             self.launches += 1
         return self._browser
 
-    def new_context(self, *, ignore_https_errors: bool = False) -> BrowserContext:
-        """A fresh context on the warm browser, launching (or relaunching) it when needed.
-        Call it on the browser thread only.
+    def new_context(
+        self, *, ignore_https_errors: bool = False, ws_endpoint: str | None = None
+    ) -> BrowserContext:
+        """A fresh context on the warm browser (the suite's locale and time zone), launching
+        (or relaunching) it when needed; on the browser server at ``ws_endpoint`` when given
+        (``pages.browser.RemoteBrowserError`` when it cannot be used). Call it on the browser
+        thread only.
 
         A browser that died between two probes may still look connected for a moment: the
         first failure relaunches it once, so the crash is not blamed on the portal."""
+        if ws_endpoint:
+            return chromium.new_context(
+                self._connected(ws_endpoint), ignore_https_errors=ignore_https_errors
+            )
         try:
-            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+            return chromium.new_context(self._ensure(), ignore_https_errors=ignore_https_errors)
         except PlaywrightError:
             self._drop()
-            return self._ensure().new_context(ignore_https_errors=ignore_https_errors)
+            return chromium.new_context(self._ensure(), ignore_https_errors=ignore_https_errors)
+
+    def _connected(self, ws_endpoint: str) -> Browser:
+        """The browser server's Chromium, connected again when the connection dropped."""
+        if self._playwright is None:
+            self._playwright = sync_playwright().start()
+        browser = self._remote.get(ws_endpoint)
+        if browser is None or not browser.is_connected():
+            browser = self._remote[ws_endpoint] = chromium.connect(self._playwright, ws_endpoint)
+        return browser
 
     def _drop(self) -> None:
         """Forget a dead browser (its Playwright driver is stopped and restarted too)."""
@@ -155,6 +173,10 @@ class WarmBrowser:
                 os.kill(pid, signal.SIGKILL)
 
     def _close(self) -> None:
+        for remote in self._remote.values():
+            with contextlib.suppress(Exception):
+                remote.close()  # the connection only: the server keeps running
+        self._remote.clear()
         if self._browser is not None:
             with contextlib.suppress(Exception):
                 self._browser.close()

@@ -1,4 +1,4 @@
-"""Monitors declared as data (DESIGN.md rule 7, issue 5 "Configuration as code").
+"""Monitors declared as data (docs/design.md, "Code").
 
 ``load(path)`` reads ``monitors.toml`` with :mod:`tomllib` and returns one frozen ``Config``.
 Every mistake a person can make in that file becomes one ``ConfigError`` line naming the
@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
+from authenticator import VaultError, normalise_base_url
+
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # TEAM.md, "Step ids"
+STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -34,6 +36,7 @@ class Target:
     name: str
     base_url: str
     verify_tls: bool = True  # false for the sandbox's self-signed certificate
+    browser_ws: str | None = None  # a Playwright browser server instead of the local Chromium
 
     @property
     def is_https(self) -> bool:
@@ -42,7 +45,7 @@ class Target:
 
 @dataclass(frozen=True)
 class Account:
-    """Where the password lives, never the password itself (DESIGN.md "Secrets")."""
+    """Where the password lives, never the password itself (docs/design.md, "Secrets")."""
 
     name: str
     cip: str
@@ -53,25 +56,12 @@ class Account:
 
     def password(self) -> str:
         """Read the password now; the error names the variable or file, never a value."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if not value:
-                raise ConfigError(
-                    f"account {self.name!r}: environment variable {self.password_env} is empty "
-                    "or unset; export it before running the monitors"
-                )
-            return value
-        assert self.password_file is not None
+        from pages.settings import SettingsError, read_password
+
         try:
-            value = self.password_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"account {self.name!r}: cannot read password_file {self.password_file} "
-                f"({exc.strerror}); create it (mode 0600) or fix the path"
-            ) from None
-        if not value:
-            raise ConfigError(f"account {self.name!r}: password_file {self.password_file} is empty")
-        return value
+            return read_password(os.environ, self.password_file, self.password_env or "")
+        except SettingsError as error:
+            raise ConfigError(f"account {self.name!r}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -187,13 +177,27 @@ class _Reader:
         return path if path.is_absolute() else (self.path.parent / path)
 
 
-def _target(r: _Reader, name: str) -> Target:
-    r.reject_unknown({"base_url", "verify_tls"})
+def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
+    r.reject_unknown({"base_url", "verify_tls", "browser_ws"})
     url = r.get("base_url", str, required=True)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise r.err("base_url", f'{url!r} is not an http(s) URL; write e.g. "https://host/"')
-    return Target(name, url.rstrip("/"), r.get("verify_tls", bool, True))
+    try:
+        base_url = normalise_base_url(url)
+    except VaultError as error:
+        raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
+    return Target(name, base_url, r.get("verify_tls", bool, True), _browser_ws(r) or browser_ws)
+
+
+def _browser_ws(r: _Reader) -> str | None:
+    """The ``browser_ws`` of a table, checked: a ws:// or wss:// URL."""
+    url = r.get("browser_ws", str)
+    if url is None:
+        return None
+    from pages.browser import check_ws_endpoint  # only then: it imports Playwright
+
+    try:
+        return check_ws_endpoint(url)
+    except ValueError as error:
+        raise r.err("browser_ws", str(error)) from None
 
 
 def _account(r: _Reader, name: str) -> Account:
@@ -303,10 +307,20 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     root = _Reader(path, data, "")
     root.reject_unknown(
-        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
+        {
+            "history",
+            "allure_results",
+            "browser_ws",
+            "targets",
+            "accounts",
+            "monitors",
+            "alerts",
+            "metrics",
+        }
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
-    targets = {name: _target(targets_r.sub(name), name) for name in targets_r.table}
+    browser_ws = _browser_ws(root)
+    targets = {name: _target(targets_r.sub(name), name, browser_ws) for name in targets_r.table}
     accounts = {name: _account(accounts_r.sub(name), name) for name in accounts_r.table}
     entries = root.get("monitors", list, required=True)
     monitors = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from monitors.config import Monitor, Threshold
-from monitors.history import ProbeRecord
+from monitors.history import ProbeRecord, Status
 from pages.result import Cause, JourneyResult, Limits
 
 
@@ -37,26 +37,34 @@ def _breach(monitor: Monitor, result: JourneyResult, attr: str) -> str:
     return ""
 
 
-def grade(monitor: Monitor, result: JourneyResult | str, started: float) -> ProbeRecord:
-    """A stored record; a string result is the probe's own failure (browser crash, timeout)."""
+def probe_failure(monitor: Monitor, started: float, cause: Cause, error: str) -> JourneyResult:
+    """The result of a journey that could not run (no secret, browser crash, hard timeout)."""
+    elapsed_ms = (time.time() - started) * 1000
+    return JourneyResult.not_run(
+        monitor.journey, monitor.target.base_url, monitor.account.cip, cause, error, elapsed_ms
+    )
+
+
+def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecord:
+    """The stored record of a journey: ok, degraded or failed, with the cause."""
     record = ProbeRecord(
-        monitor.id, monitor.target.base_url, monitor.account.cip, monitor.journey, started,
-        "failed",
-    )  # fmt: skip
-    if isinstance(result, str):
-        record.cause, record.error = "probe_error", result
-        record.duration_ms = (time.time() - started) * 1000
-        return record
-    record.steps, record.duration_ms = dict(result.steps), result.duration_ms
+        monitor_id=monitor.id,
+        target=monitor.target.base_url,
+        cip=monitor.account.cip,
+        journey=monitor.journey,
+        started_at=started,
+        steps=dict(result.steps),
+        duration_ms=result.duration_ms,
+    )
     if not result.ok:
-        record.cause = result.cause.value if result.cause else "unexpected_page"
+        record.cause = result.cause or Cause.UNEXPECTED_PAGE
         record.error, record.failed_step = result.error, result.failed_step
         return record
     if too_slow := _breach(monitor, result, "max_ms"):
-        record.cause, record.error = Cause.SLOW.value, too_slow
+        record.cause, record.error = Cause.SLOW, too_slow
         return record
     if slowish := _breach(monitor, result, "degraded_ms"):
-        record.status, record.cause, record.error = "degraded", Cause.SLOW.value, slowish
+        record.status, record.cause, record.error = Status.DEGRADED, Cause.SLOW, slowish
         return record
-    record.status = "ok"
+    record.status = Status.OK
     return record

@@ -1,4 +1,4 @@
-"""Probe history, incidents and pauses in one SQLite file (issue 5, "Results").
+"""Probe history, incidents and pauses in one SQLite file.
 
 Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
 most the probe it was running: every earlier result is already in the WAL file and SQLite
@@ -15,7 +15,10 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+
+from pages.result import Cause
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS probes (
@@ -39,41 +42,56 @@ CREATE TABLE IF NOT EXISTS pauses (
 );
 """
 
-STATUSES = ("ok", "degraded", "failed")
+
+class Status(StrEnum):
+    """A probe's grade: passed, passed above a ``degraded_ms`` bound, or failed."""
+
+    OK = "ok"
+    DEGRADED = "degraded"
+    FAILED = "failed"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ProbeRecord:
-    """One probe as stored: never a secret (errors come from the journey's one-line text)."""
+    """One probe as stored: never a secret (errors come from the journey's one-line text).
+
+    Status and cause are enums; values read back from the database become enums again here.
+    """
 
     monitor_id: str
     target: str
     cip: str
     journey: str
     started_at: float
-    status: str  # ok | degraded | failed
-    cause: str | None = None
+    status: Status = Status.FAILED
+    cause: Cause | None = None
     error: str = ""
     failed_step: str = ""
     duration_ms: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
+        self.cause = Cause(self.cause) if self.cause else None
+
     @property
     def up(self) -> bool:
-        return self.status != "failed"
+        return self.status != Status.FAILED
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Incident:
-    id: int
+    """A run of failures of one monitor, from its first failure to its recovery."""
+
     monitor_id: str
     since: float
     cause: str
-    last_error: str
-    failed_step: str
-    failures: int
-    notified_at: float | None
-    resolved_at: float | None
+    last_error: str = ""
+    failed_step: str = ""
+    failures: int = 0
+    notified_at: float | None = None
+    resolved_at: float | None = None
+    id: int = 0  # 0 until saved
 
 
 class History:
@@ -105,11 +123,19 @@ class History:
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
             " error, failed_step, duration_ms, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
-                probe.monitor_id, probe.target, probe.cip, probe.journey, probe.started_at,
-                probe.status, probe.cause, probe.error, probe.failed_step, probe.duration_ms,
+                probe.monitor_id,
+                probe.target,
+                probe.cip,
+                probe.journey,
+                probe.started_at,
+                probe.status,
+                probe.cause,
+                probe.error,
+                probe.failed_step,
+                probe.duration_ms,
                 json.dumps(probe.steps),
             ),
-        )  # fmt: skip
+        )
         return int(cur.lastrowid)
 
     def probes(self, monitor_id: str | None = None, since: float = 0.0) -> list[ProbeRecord]:

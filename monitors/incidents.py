@@ -1,4 +1,4 @@
-"""The incident state machine: one alert per incident, reminders, one recovery (issue 5).
+"""The incident state machine: one alert per incident, reminders, one recovery.
 
 State lives in the history file, not in memory, so a restarted runner neither re-alerts an
 open incident nor forgets to announce its recovery:
@@ -57,8 +57,9 @@ def evaluate(
     if incident is None:
         if failures < policy.failures_before_alert and not paused_now:
             return []  # maybe transient: wait for the next probe
-        incident = Incident(0, monitor.id, since or now, probe.cause or "unknown", "", "", 0,
-                            None, None)  # fmt: skip
+        incident = Incident(
+            monitor_id=monitor.id, since=since or now, cause=probe.cause or "unknown"
+        )
         kind = "alert"
     elif incident.notified_at is None:
         kind = "alert"  # opened earlier but its alert was not delivered: try again

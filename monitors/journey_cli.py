@@ -1,4 +1,4 @@
-"""``python -m monitors enroll|login``: one journey from the command line (issue 4).
+"""``python -m monitors enroll|login``: one journey from the command line.
 
 ``enroll`` runs the first access (steps 1–7) and keeps the scanned secret in the vault;
 ``login`` runs a later login with the vault's secret. Exit 0 when the journey succeeded, 1 when
@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import NoReturn
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-#: The keys of ``--json`` (issue 4), in this order.
+#: The keys of ``--json``, in this order.
 JSON_KEYS = ("journey", "target", "cip", "ok", "cause", "duration_ms", "steps", "started_at")
 PROG = "python -m monitors"
+#: The journey each command runs.
+COMMANDS = {"enroll": "first_access", "login": "later_login"}
 
 
 _OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
@@ -79,70 +81,86 @@ def parser() -> argparse.ArgumentParser:
             help="retry once with the portal's clock offset when a code is refused for clock drift",
         )
         command.add_argument("--headed", action="store_true", help="show the browser")
+        command.add_argument(
+            "--browser-ws",
+            default=os.environ.get("EESPRESSO_BROWSER_WS"),
+            help="a Playwright browser server (ws://…) of the same version instead of the "
+            "local Chromium (or EESPRESSO_BROWSER_WS)",
+        )
     return top
 
 
 def _prepare(args: argparse.Namespace):
     """Everything that can be wrong before a browser starts: password, vault, enrollment."""
-    from authenticator import Vault, VaultError, normalise_base_url
+    from authenticator import Vault, VaultError
+    from pages.account import DEFAULT_DEVICE_NAME, Account
     from pages.settings import SettingsError, read_password
 
     if not args.cip:
         raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
     if args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.browser_ws:
+        from pages.browser import check_ws_endpoint
+
+        try:
+            check_ws_endpoint(args.browser_ws)
+        except ValueError as error:
+            raise UsageError(f"--browser-ws: {error}") from None
     try:
         password = read_password(os.environ, args.password_file)
-        base_url = normalise_base_url(args.base_url)
+        device_name = getattr(args, "device_name", None) or DEFAULT_DEVICE_NAME
+        account = Account(args.base_url, args.cip, password, device_name)
         vault = Vault(args.vault) if args.vault else Vault()
-        entry = vault.get(base_url, args.cip)  # also proves the vault and its key are readable
+        entry = vault.get(account.base_url, account.cip)  # also proves the vault is readable
     except (SettingsError, VaultError) as error:
         raise UsageError(str(error)) from None
     if args.command == "login" and entry is None:
         raise UsageError(
-            f"the vault {vault.path} has no secret for {args.cip} at {base_url}: run 'enroll' first"
+            f"the vault {vault.path} has no secret for {account.cip} at {account.base_url}: "
+            "run 'enroll' first"
         )
     if args.command == "enroll":
         folder = vault.path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not os.access(folder, os.W_OK):
             raise UsageError(f"cannot write the vault's folder {folder}: the secret would be lost")
-    return base_url, password, vault
+    return account, vault
 
 
-def _run(args: argparse.Namespace, base_url: str, password: str, vault):
+def _run(args: argparse.Namespace, account, vault):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from pages import journeys
-    from pages.browser import BrowserNotFound, launch_args
-    from pages.result import Limits
+    from pages import browser as chromium
+    from pages.journeys import run_journey
+    from pages.result import Cause, JourneyResult, Limits
 
-    limits = Limits(timeout_ms=args.timeout * 1000)
-    try:
-        options = launch_args(headless=not args.headed)
-    except BrowserNotFound as error:
-        raise UsageError(str(error)) from None
+    journey = COMMANDS[args.command]
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(**options)
+            browser = chromium.open_browser(
+                playwright, headless=not args.headed, ws_endpoint=args.browser_ws
+            )
+        except chromium.RemoteBrowserError as error:  # the probe's fault, not the portal's
+            return JourneyResult.not_run(
+                journey, account.base_url, account.cip, Cause.PROBE_ERROR, str(error)
+            )
+        except chromium.BrowserNotFound as error:
+            raise UsageError(str(error)) from None
         except PlaywrightError as error:  # no display for --headed, a broken Chromium...
             first_line = str(error).strip().splitlines()[0][:200]
             raise UsageError(f"could not start Chromium: {first_line}") from None
         try:
-            context = browser.new_context(locale="fr-CA", timezone_id="America/Montreal")
-            page = context.new_page()
-            common = dict(
-                base_url=base_url,
-                cip=args.cip,
-                password=password,
-                vault=vault,
-                limits=limits,
+            page = chromium.new_context(browser).new_page()
+            return run_journey(
+                journey,
+                page,
+                account,
+                vault,
+                limits=Limits(timeout_ms=args.timeout * 1000),
                 compensate_clock=args.compensate_clock,
             )
-            if args.command == "enroll":
-                return journeys.first_access(page, device_name=args.device_name, **common)
-            return journeys.later_login(page, **common)
         finally:
             browser.close()
 
@@ -158,7 +176,7 @@ def summary(result) -> str:
     cause = result.cause
     lines = [
         f"{name} FAILED on {result.target} as {result.cip}: {cause.words} ({cause.value})",
-        f"  at: {result.failed_step}",
+        *([f"  at: {result.failed_step}"] if result.failed_step else []),
         f"  why: {result.error}",
     ]
     if result.clock_offset_s is not None:
@@ -173,8 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser().parse_args(argv)
-        base_url, password, vault = _prepare(args)
-        result = _run(args, base_url, password, vault)
+        account, vault = _prepare(args)
+        result = _run(args, account, vault)
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE

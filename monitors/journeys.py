@@ -3,7 +3,8 @@
 Monitors run ``later_login`` unless the config says ``first_access``. A later login needs an
 active vault entry for the account; when there is none the monitor says so (enroll with
 ``python -m monitors enroll``) instead of enrolling behind ops' back: enrolling adds a device
-to a real person's account.
+to a real person's account. The journey itself starts through ``pages.journeys.run_journey``,
+the one way in that tests and the journey CLI use too.
 """
 
 from __future__ import annotations
@@ -21,18 +22,8 @@ from pages.result import JourneyResult
 JourneyFn = Callable[[Page], JourneyResult]
 
 
-class NotEnrolled(RuntimeError):
-    """The account has no active vault entry: a person must enroll it first."""
-
-
 class SetupError(RuntimeError):
     """The probe cannot start (password unreadable, vault unusable): one line, no secret."""
-
-
-def _pages_journeys() -> Mapping[str, Callable[..., JourneyResult]]:
-    from pages import journeys  # lazily: the page objects pull in Playwright and pyzbar
-
-    return {"later_login": journeys.later_login, "first_access": journeys.first_access}
 
 
 def _authenticator_vault(path: Path | None):
@@ -42,16 +33,16 @@ def _authenticator_vault(path: Path | None):
 
 
 class Binder:
-    """Holds the vaults (one per path) and the journey functions for the whole run."""
+    """Holds the vaults (one per path) and the journeys for the whole run."""
 
     def __init__(
         self,
         journeys: Mapping[str, Callable[..., JourneyResult]] | None = None,
         open_vault: Callable[[Path | None], object] | None = None,
     ) -> None:
-        """Defaults: the pages area's journeys and ``authenticator.Vault``; a test of the
-        runner's own logic passes a real journey of its own and the vault it needs."""
-        self._journeys = journeys
+        """Defaults: the registry of ``pages.journeys`` and ``authenticator.Vault``; a test of
+        the runner's own logic passes a journey of its own and the vault it needs."""
+        self._journeys = dict(journeys) if journeys is not None else None
         self._open_vault = open_vault or _authenticator_vault
         self._vaults: dict[Path | None, object] = {}
 
@@ -62,7 +53,10 @@ class Binder:
         return self._vaults[path]
 
     def bind(self, monitor: Monitor) -> JourneyFn:
-        """The journey with everything but the page filled in; reads the password now."""
+        """The journey with everything but the page filled in; reads the password now.
+
+        Raises ``pages.journeys.NotEnrolled`` when a later login has no active secret.
+        """
         try:
             return self._bind(monitor)
         except ConfigError as exc:
@@ -75,24 +69,30 @@ class Binder:
             raise
 
     def _bind(self, monitor: Monitor) -> JourneyFn:
-        journeys = self._journeys if self._journeys is not None else _pages_journeys()
-        account, base_url = monitor.account, monitor.target.base_url
+        from pages.account import Account
+        from pages.journeys import NotEnrolled, run_journey
+
+        config = monitor.account
+        account = Account(
+            monitor.target.base_url, config.cip, config.password(), config.device_name
+        )
         vault = self.vault(monitor)
-        kwargs = dict(
-            base_url=base_url, cip=account.cip, password=account.password(), vault=vault,
-            limits=limits(monitor),
-        )  # fmt: skip
-        if monitor.journey == "first_access":
-            kwargs["device_name"] = account.device_name
-        else:
-            entry = vault.get(base_url, account.cip)
+        if monitor.journey == "later_login":
+            entry = vault.get(account.base_url, account.cip)
             if entry is None or entry.state != "active":
                 state = "no entry" if entry is None else f"only a {entry.state} entry"
-                vault_opt = f" --vault {account.vault}" if account.vault else ""
+                vault_opt = f" --vault {config.vault}" if config.vault else ""
                 raise NotEnrolled(
-                    f"the vault has {state} for CIP {account.cip} on {base_url}; enroll it once: "
-                    f"python -m monitors enroll --base-url {base_url} --cip {account.cip} "
-                    f"--device-name '{account.device_name}'{vault_opt} (password from "
-                    "EESPRESSO_PASSWORD or --password-file)"
+                    f"the vault has {state} for CIP {account.cip} on {account.base_url}; enroll "
+                    f"it once: python -m monitors enroll --base-url {account.base_url} "
+                    f"--cip {account.cip} --device-name '{account.device_name}'{vault_opt} "
+                    "(password from EESPRESSO_PASSWORD or --password-file)"
                 )
-        return functools.partial(journeys[monitor.journey], **kwargs)
+        return functools.partial(
+            run_journey,
+            monitor.journey,
+            account=account,
+            vault=vault,
+            limits=limits(monitor),
+            journeys=self._journeys,
+        )

@@ -1,4 +1,4 @@
-"""Prometheus metrics of the probes (issue 5, "Metrics"); rules in deploy/prometheus/rules.yml.
+"""Prometheus metrics of the probes; rules in deploy/prometheus/rules.yml.
 
 One registry per runner. A long-lived runner serves it on ``/metrics``; ``--once`` pushes it
 to a Pushgateway instead (a CronJob's process is gone before any scrape). The timestamp of

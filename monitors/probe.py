@@ -1,4 +1,4 @@
-"""One probe, from the safety checks to the alert (issue 5, "The runner").
+"""One probe, from the safety checks to the alert.
 
 ``Prober.probe(monitor)`` is the whole life of a probe: skip it if the monitor is paused or
 the account's failed-login budget is spent, take the account lock, check the TLS certificate,
@@ -21,13 +21,19 @@ from monitors import incidents, safety, tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
-from monitors.grading import grade
-from monitors.history import History, ProbeRecord
-from monitors.journeys import Binder, NotEnrolled, SetupError
+from monitors.grading import grade, probe_failure
+from monitors.history import History, ProbeRecord, Status
+from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from pages.browser import RemoteBrowserError
+from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
+
+
+class ProbeBroken(RuntimeError):
+    """The probe itself failed (browser crash, hard timeout): cause ``probe_error``."""
 
 
 @dataclass
@@ -103,32 +109,35 @@ class Prober:
             except OSError:
                 tls_left = None  # unreachable: the journey will say so in its own words
         try:
-            journey = self.binder.bind(monitor)
+            result = self._journey(monitor, self.binder.bind(monitor))
         except NotEnrolled as exc:
-            return _failed(monitor, started, "not_enrolled", str(exc))
-        except SetupError as exc:  # password file gone, vault key wrong...
-            return _failed(monitor, started, "probe_error", str(exc))
-        result = self._journey(monitor, journey)
+            result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
+        except (SetupError, ProbeBroken) as exc:  # password file gone, browser crash...
+            result = probe_failure(monitor, started, Cause.PROBE_ERROR, str(exc))
         record = grade(monitor, result, started)
-        if tls_left is not None and record.status != "failed":
+        if tls_left is not None and record.status != Status.FAILED:
             level = tls.grade(tls_left)
-            if level != "ok":
-                record.status, record.cause = level, Cause.TLS_EXPIRING.value
+            if level != Status.OK:
+                record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
         return record
 
-    def _journey(self, monitor: Monitor, journey) -> JourneyResult | str:
+    def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.
 
         The probe's timeout starts once the page is ready: (re)launching Chromium on a busy
         machine is not the portal's time, and killing a browser mid-launch leaves Playwright
         waiting for its own launch timeout. Past the timeout the browser is killed (and
         relaunched on the next probe): a sync Playwright call cannot be interrupted otherwise.
+        Raises ``ProbeBroken`` when the probe, not the portal, failed.
         """
         ready = threading.Event()
 
         def work() -> JourneyResult:
-            context = self.browser.new_context(ignore_https_errors=not monitor.target.verify_tls)
+            context = self.browser.new_context(
+                ignore_https_errors=not monitor.target.verify_tls,
+                ws_endpoint=monitor.target.browser_ws,
+            )
             try:
                 page = context.new_page()
                 ready.set()
@@ -140,17 +149,23 @@ class Prober:
         future = self.browser.submit(work)
         try:
             if not self._wait(future, LAUNCH_TIMEOUT_S, ready):
-                return self._abandon(future, f"the browser did not start in {LAUNCH_TIMEOUT_S} s")
+                self._abandon(future)
+                raise ProbeBroken(f"the browser did not start in {LAUNCH_TIMEOUT_S} s")
             if not self._wait(future, monitor.timeout_s):
-                return self._abandon(
-                    future,
-                    f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted",
+                self._abandon(future)
+                raise ProbeBroken(
+                    f"probe exceeded its {monitor.timeout_s:.0f} s timeout; browser restarted"
                 )
             if self.stop is not None and self.stop.is_set() and not future.done():
-                return "runner stopping"
+                raise ProbeBroken("runner stopping")
             return future.result()
+        except ProbeBroken:
+            raise
+        except RemoteBrowserError as exc:
+            raise ProbeBroken(str(exc)) from None
         except Exception as exc:  # a browser crash: the probe failed, not the portal
-            return f"browser error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
+            raise ProbeBroken(f"browser error: {type(exc).__name__}: {first_line}") from None
 
     def _wait(self, future: Future, seconds: float, until: threading.Event | None = None) -> bool:
         """Wait for ``future`` (or ``until``) in short slices, so SIGTERM is never kept
@@ -165,11 +180,10 @@ class Prober:
                 future.result(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
         return True
 
-    def _abandon(self, future: Future, why: str) -> str:
+    def _abandon(self, future: Future) -> None:
         self.browser.kill()
         with contextlib.suppress(Exception):
             future.result(timeout=60)  # let the browser thread unwind before the next probe
-        return why
 
     def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
         """Store, decide on pause and notices in one transaction, then deliver."""
@@ -193,10 +207,3 @@ class Prober:
         if self.allure is not None:
             self.allure.write(monitor, record)
         return Outcome(monitor.id, record=record, notices=tuple(notices))
-
-
-def _failed(monitor: Monitor, started: float, cause: str, error: str) -> ProbeRecord:
-    return ProbeRecord(
-        monitor.id, monitor.target.base_url, monitor.account.cip, monitor.journey, started,
-        "failed", cause, error, "", (time.time() - started) * 1000,
-    )  # fmt: skip

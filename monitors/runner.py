@@ -1,4 +1,4 @@
-"""The long-lived runner and ``--once`` (issue 5, "The runner").
+"""The long-lived runner and ``--once``.
 
 One process, one warm Chromium (``WarmBrowser``), monitors run one after the other in due
 order: the sync Playwright API is bound to one thread, and probes of the same portal gain

@@ -1,4 +1,4 @@
-"""Account safety: a monitor must never be the cause of a lockout (PORTAL.md, issue 5).
+"""Account safety: a monitor must never be the cause of a lockout (docs/portal.md).
 
 The portal locks an account after 5 consecutive failed logins for 15 minutes and the helpdesk
 gets paged. Three independent guards keep a probe far from that line:
@@ -29,7 +29,7 @@ LOGIN_FAILURES = frozenset(
 )
 PAUSE_CAUSES = frozenset({Cause.CREDENTIALS_REJECTED, Cause.CODE_REJECTED, Cause.CLOCK_SKEW})
 PAUSE_AFTER = 2
-BUDGET_FAILURES = 3  # not configurable on purpose: issue 5, "whatever the config says"
+BUDGET_FAILURES = 3  # not configurable on purpose: whatever the config says
 BUDGET_WINDOW_S = 15 * 60
 PAUSE_REASON = "paused to protect the account from lockout"
 

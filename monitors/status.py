@@ -1,4 +1,4 @@
-"""``python -m monitors status``: uptime, latency per step, open incidents (issue 5).
+"""``python -m monitors status``: uptime, latency per step, open incidents.
 
 Uptime counts ok and degraded probes as up over 24 h and 7 days. The HTML page embeds its
 matplotlib plots as PNG data URIs, so it is one file that opens offline (e.g. mailed or

@@ -1,4 +1,4 @@
-"""TLS certificate expiry of https targets (issue 5: warn under 30 days, critical under 7).
+"""TLS certificate expiry of https targets.
 
 The certificate is fetched without verifying it: a self-signed or privately signed portal
 certificate still has an expiry date ops must hear about, and whether the browser trusts it
@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from cryptography import x509
+
+from monitors.history import Status
 
 WARN_DAYS = 30
 CRITICAL_DAYS = 7
@@ -34,9 +36,9 @@ def seconds_left(base_url: str, *, timeout: float = 10.0, now: datetime | None =
     return (cert.not_valid_after_utc - (now or datetime.now(UTC))).total_seconds()
 
 
-def grade(seconds: float) -> str:
+def grade(seconds: float) -> Status:
     """``ok``, ``degraded`` (under 30 days) or ``failed`` (under 7 days)."""
     days = seconds / 86400
     if days < CRITICAL_DAYS:
-        return "failed"
-    return "degraded" if days < WARN_DAYS else "ok"
+        return Status.FAILED
+    return Status.DEGRADED if days < WARN_DAYS else Status.OK

@@ -1,6 +1,6 @@
-"""Page objects of the eEspresso portal and the journeys built on them (issue 4).
+"""Page objects of the eEspresso portal and the journeys built on them.
 
-- ``patterns``: what a person reads (PORTAL.md's table) as tolerant, compiled patterns.
+- ``patterns``: what a person reads (docs/portal.md's table) as tolerant, compiled patterns.
 - ``login``, ``enrollment``, ``code``, ``home``, ``lockout``: one page object per screen;
   ``screens.identify`` tells which screen is on display after a submit.
 - ``journeys``: ``first_access`` (seed steps 1–7) and ``later_login``, returning a

@@ -1,9 +1,11 @@
-"""One journey run as an Allure result, outside pytest (the journey CLI's ``--alluredir``).
+"""Allure results of journeys run outside pytest: the journey CLI and the scheduled probes.
 
-Written with allure-python's own model and file logger, with the labels the reports area's
-gate and categories read: story ``first access`` / ``later login``, severity ``critical``, a
-``cause`` label and a failure message that starts with the cause value. Steps carry the seed's
-French titles and their measured durations; nothing secret is in a ``JourneyResult``.
+One builder for both, with allure-python's own model and file logger, and the labels the
+release gate and the report's categories read: story (``STORIES``), severity ``critical``, a
+``cause`` label, and a failure message that starts with the cause value. Steps carry the
+seed's French titles and their measured durations, laid end to end; nothing secret is in a
+``JourneyResult``. The history id is one hash of a stable key, so a test keeps its history
+across runs whoever wrote it.
 """
 
 from __future__ import annotations
@@ -18,47 +20,52 @@ from allure_commons.model2 import Label, Parameter, Status, StatusDetails, TestR
 from allure_commons.model2 import TestStepResult as Step
 
 from pages.result import JourneyResult
-from pages.steps import STEP_TITLES
-
-STORIES = {"first_access": "first access", "later_login": "later login"}
-FEATURES = {"first_access": "First access", "later_login": "Later login"}
+from pages.steps import FEATURES, STEP_TITLES, STORIES
 
 
-def journey_test_result(result: JourneyResult, *, stop_ms: int | None = None) -> TestResult:
-    """The Allure ``TestResult`` of a finished journey (steps laid end to end)."""
+def history_id(key: str) -> str:
+    """Allure's history id of the test named by ``key`` (the same key, the same history)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def journey_test_result(
+    result: JourneyResult,
+    *,
+    name: str,
+    full_name: str,
+    history_key: str,
+    suite: str,
+    feature: str | None = None,
+    parameters: dict[str, str] | None = None,
+    stop_ms: int | None = None,
+) -> TestResult:
+    """The Allure ``TestResult`` of a finished journey; its cause labels it even when it
+    passed (a degraded probe is slow, not failed)."""
     stop = stop_ms if stop_ms is not None else int(time.time() * 1000)
     start = stop - int(result.duration_ms)
     steps, clock = [], start
     for step_id, ms in result.steps.items():
         title = STEP_TITLES.get(step_id, step_id)
-        failed = not result.ok and result.failed_step == title
-        steps.append(
-            Step(
-                name=title,
-                status=Status.FAILED if failed else Status.PASSED,
-                start=clock,
-                stop=clock + int(ms),
-            )
-        )
+        failed = not result.ok and result.failed_step in (title, step_id)
+        status = Status.FAILED if failed else Status.PASSED
+        steps.append(Step(name=title, status=status, start=clock, stop=clock + int(ms)))
         clock += int(ms)
+    story = STORIES.get(result.journey, result.journey)
     labels = [
-        Label("feature", FEATURES.get(result.journey, result.journey)),
-        Label("story", STORIES.get(result.journey, result.journey)),
+        Label("feature", feature or FEATURES.get(result.journey, result.journey)),
+        Label("story", story),
         Label("severity", "critical"),
-        Label("suite", "journey CLI"),
+        Label("suite", suite),
     ]
     details = None
-    if not result.ok:
+    if result.cause is not None or not result.ok:
         cause = result.cause.value if result.cause else "unknown"
         labels.append(Label("cause", cause))
-        details = StatusDetails(message=f"{cause}: {result.error}")
-    name = f"{STORIES.get(result.journey, result.journey)} {result.cip}"
+        details = StatusDetails(message=f"{cause}: {result.error}".strip())
     return TestResult(
         uuid=str(uuid.uuid4()),
-        historyId=hashlib.sha256(
-            f"{result.journey}|{result.target}|{result.cip}".encode()
-        ).hexdigest(),
-        fullName=f"journey_cli.{result.journey}",
+        historyId=history_id(history_key),
+        fullName=full_name,
         name=name,
         status=Status.PASSED if result.ok else Status.FAILED,
         statusDetails=details,
@@ -66,11 +73,24 @@ def journey_test_result(result: JourneyResult, *, stop_ms: int | None = None) ->
         stop=stop,
         steps=steps,
         labels=labels,
-        parameters=[Parameter("target", result.target), Parameter("cip", result.cip)],
+        parameters=[Parameter(key, value) for key, value in (parameters or {}).items()],
     )
 
 
-def write_journey_result(folder: str | Path, result: JourneyResult) -> None:
-    """Add the journey's result to an Allure results folder (created when missing)."""
+def write_test_result(folder: str | Path, test_result: TestResult) -> None:
+    """Add ``test_result`` to an Allure results folder (created when missing)."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    AllureFileLogger(str(folder)).report_result(journey_test_result(result))
+    AllureFileLogger(str(folder)).report_result(test_result)
+
+
+def write_journey_result(folder: str | Path, result: JourneyResult) -> None:
+    """The journey CLI's ``--alluredir``: one result per run, named after the account."""
+    test_result = journey_test_result(
+        result,
+        name=f"{STORIES.get(result.journey, result.journey)} {result.cip}",
+        full_name=f"journey_cli.{result.journey}",
+        history_key=f"{result.journey}|{result.target}|{result.cip}",
+        suite="journey CLI",
+        parameters={"target": result.target, "cip": result.cip},
+    )
+    write_test_result(folder, test_result)

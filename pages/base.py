@@ -1,7 +1,7 @@
 """What every screen's page object shares, and how the next screen is recognised.
 
 Page objects wrap a Playwright ``Page``, build their locators once and expose intent verbs
-that return the next page object (DESIGN.md, "How code should read"). After a submit, which
+that return the next page object (docs/design.md, "Code"). After a submit, which
 screen comes next depends on the portal (first access or not, code accepted or not, lockout),
 so verbs return ``identify(...)``: the first registered screen whose signature is visible.
 """

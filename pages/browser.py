@@ -1,15 +1,23 @@
-"""Which Chromium to drive and how to launch it (DESIGN.md, "Browser").
+"""Which Chromium to drive, how to launch it or reach a remote one, and the context it gets.
 
-Browser downloads are impossible on our machines, so Playwright drives the system Chromium.
-Order: an explicit path from the environment, then Playwright's own browser if installed, then
-Debian's ``/usr/bin/chromium``. The same launch arguments serve pytest and the monitor runner.
+Browser downloads are impossible on our machines, so Playwright drives the system Chromium
+(docs/design.md, "Browser"). Order: an explicit path from the environment, then Playwright's
+own browser if installed, then Debian's ``/usr/bin/chromium``. The same launch arguments serve
+pytest and the monitor runner. A browser server (Playwright's ``launchServer`` or ``run-server``
+of the same major.minor version) can stand in for the local Chromium: ``connect`` reaches it
+and turns every way it can fail into one line that blames the browser, never the portal.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Playwright
+from playwright.sync_api import Error as PlaywrightError
 
 ENV_VAR = "EESPRESSO_CHROMIUM"
 SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -53,3 +61,86 @@ def launch_args(headless: bool = True, extra: dict | None = None) -> dict:
     merged = {"executable_path": chromium_executable(), "headless": headless, **(extra or {})}
     merged["args"] = [*args, *merged.get("args", [])]
     return merged
+
+
+#: Every journey sees the portal as a person in Québec does (fr-CA, Montréal time), whoever
+#: starts it: a test, the journey CLI, a scheduled probe or a benchmark.
+CONTEXT_OPTIONS: dict[str, object] = {"locale": "fr-CA", "timezone_id": "America/Montreal"}
+
+
+def context_args(**overrides: object) -> dict:
+    """Keyword arguments for ``browser.new_context`` (and pytest-playwright's fixture)."""
+    return {**CONTEXT_OPTIONS, **overrides}
+
+
+def new_context(browser: Browser, *, ignore_https_errors: bool = False) -> BrowserContext:
+    """A fresh context (no cookie, no storage) with the suite's locale and time zone."""
+    return browser.new_context(**context_args(ignore_https_errors=ignore_https_errors))
+
+
+def launch(playwright: Playwright, *, headless: bool = True, extra: dict | None = None) -> Browser:
+    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments."""
+    return playwright.chromium.launch(**launch_args(headless, extra))
+
+
+class RemoteBrowserError(RuntimeError):
+    """A browser server that cannot be used: one line, the probe's fault, not the portal's."""
+
+
+_VERSIONS = re.compile(r"server version: v?([\d.]+).*?client version: v?([\d.]+)", re.S)
+
+
+def check_ws_endpoint(ws_endpoint: str) -> str:
+    """``ws_endpoint`` if it is a ``ws://`` or ``wss://`` URL with a host, else ``ValueError``."""
+    try:
+        parts = urlsplit(ws_endpoint)
+        valid = parts.scheme in ("ws", "wss") and bool(parts.hostname)
+        port = parts.port  # a port out of range raises ValueError
+    except ValueError:  # "ws://[::1" or "ws://host:99999"
+        valid, port = False, None
+    if not valid or port == 0:
+        raise ValueError("a browser server is a ws:// or wss:// URL, e.g. ws://127.0.0.1:3000/")
+    return ws_endpoint
+
+
+def _where(ws_endpoint: str) -> str:
+    """Scheme, host and port only: a server's path may carry an access token."""
+    parts = urlsplit(ws_endpoint)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def connect(playwright: Playwright, ws_endpoint: str, *, timeout_ms: float = 15_000) -> Browser:
+    """The Chromium of a Playwright browser server, or ``RemoteBrowserError``."""
+    try:
+        return playwright.chromium.connect(ws_endpoint, timeout=timeout_ms)
+    except PlaywrightError as error:
+        raise RemoteBrowserError(remote_failure(ws_endpoint, str(error))) from None
+
+
+def remote_failure(ws_endpoint: str, message: str) -> str:
+    """Why the server at ``ws_endpoint`` could not be used, in one line."""
+    where = _where(ws_endpoint)
+    versions = _VERSIONS.search(message)
+    if versions:
+        server, client = versions.groups()
+        return (
+            f"the browser server at {where} runs Playwright {server} and this suite {client}: "
+            "run a server of the same major.minor version"
+        )
+    if "ECONNREFUSED" in message or "ENOTFOUND" in message or "Timeout" in message:
+        return f"no browser server answers at {where}: start it or fix the browser server URL"
+    first = next((line for line in message.splitlines() if line.strip()), "unknown error")
+    return f"the browser server at {where} failed: {first[:200]}"
+
+
+def open_browser(
+    playwright: Playwright,
+    *,
+    headless: bool = True,
+    ws_endpoint: str | None = None,
+    extra: dict | None = None,
+) -> Browser:
+    """The remote browser at ``ws_endpoint`` when given, else the local Chromium."""
+    if ws_endpoint:
+        return connect(playwright, ws_endpoint)
+    return launch(playwright, headless=headless, extra=extra)

@@ -5,7 +5,7 @@ clock is off by more than a time step refuses every code. So a refused code is d
 server's clock is estimated from its HTTP ``Date`` header (``authenticator.estimate_offset``)
 and, only when the offset is *known* to exceed one step, the cause is ``clock_skew``. With
 compensation on, the journey then retries once with that offset applied, never blindly: a
-blind retry is one more failure towards the lockout (5 failures, PORTAL.md).
+blind retry is one more failure towards the lockout (5 failures, docs/portal.md).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from authenticator import (
 from pages.failures import JourneyFailure
 from pages.result import Cause, JourneyResult
 from pages.screens import BaseScreen, LockoutPage, LoginPage
-from pages.steps import JourneyRun
+from pages.steps import Attempt, JourneyRun
 
 # A claimed step can be lost to another process between reading and claiming: try a few.
 _CLAIM_ATTEMPTS = 3
@@ -71,6 +71,7 @@ class Confirmation:
     account: OtpAccount
     auth: Authenticator
     result: JourneyResult
+    attempt: Attempt
     compensate_clock: bool = False
     timeout_s: float = 5.0
     _step: int = -1  # the step of the last code handed out
@@ -87,13 +88,17 @@ class Confirmation:
         """The confirmation of ``account``'s codes during ``run``."""
         result = run.result
         auth = authenticator or Authenticator()
-        return cls(vault, result.target, result.cip, account, auth, result, compensate_clock)
+        return cls(
+            vault, result.target, result.cip, account, auth, result, run.attempt, compensate_clock
+        )
 
     def code(self) -> str:
-        """A fresh, claimed code to type (never a step any process used before)."""
+        """A fresh, claimed code to type (never a step any process used before); the guard
+        records the submission before the code leaves this method."""
         code = claim_fresh_code(self.auth, self.vault, self.base_url, self.cip, self.account)
         self._step = code.step
         self.result.code_wait_ms = round(self.result.code_wait_ms + code.waited * 1000, 1)
+        self.attempt.submitting("code")
         return code.value
 
     def submit(self, send: Callable[[str], BaseScreen], accepted: type[BaseScreen]) -> BaseScreen:
@@ -134,6 +139,7 @@ class Confirmation:
 
     def _activate(self, screen: BaseScreen) -> BaseScreen:
         self.vault.activate(self.base_url, self.cip)
+        self.attempt.proven()
         return screen
 
     @staticmethod

@@ -1,6 +1,6 @@
 """The first-access set-up (seed steps 3–7): QR code, one-time code, device name.
 
-Two layouts exist (PORTAL.md): everything on one page with one « Enregistrer », or the code on
+Two layouts exist (docs/portal.md): everything on one page with one « Enregistrer », or the code on
 a first page and the device name on a second one. ``EnrollmentPage`` is the page with the QR;
 ``DevicePage`` is the second page of the two-page layout.
 """
@@ -52,7 +52,7 @@ class EnrollmentPage(BaseScreen):
         """Steps 3–5: the virtual authenticator scans the QR; unreadable is its own cause."""
         try:
             return scan(self.qr_screenshot())
-        except ScanError as error:  # its message never holds the payload (issue 3)
+        except ScanError as error:  # its message never holds the payload
             raise JourneyFailure(Cause.QR_UNREADABLE, str(error)) from None
 
     def is_one_page(self) -> bool:

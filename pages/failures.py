@@ -1,7 +1,7 @@
 """Portal failures as typed exceptions inside the page layer, results outside it.
 
 Page objects raise ``JourneyFailure`` with a cause and a one-line message; journeys catch it and
-return a ``JourneyResult`` (issue 4: journeys never raise for a portal failure). Messages are
+return a ``JourneyResult``. Messages are
 written here, never copied from Playwright: its errors carry call logs that may echo typed
 values, so they are reduced to the Chromium error code (``net::ERR_…``) at most.
 """

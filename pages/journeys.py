@@ -1,4 +1,4 @@
-"""The two journeys of the seed, for tests and monitors alike (DESIGN.md, "How code should read").
+"""The two journeys of the seed, for tests and monitors alike (docs/design.md, "Code").
 
 ``first_access`` is steps 1–7 of the seed; ``later_login`` is « Lors de vos prochains accès ».
 Each calls one page-object verb per seed step inside a timed Allure step and returns a
@@ -12,9 +12,15 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Protocol, TypeVar
+
 from playwright.sync_api import Page
 
 from authenticator import Authenticator, Vault
+from pages.account import Account
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.failures import JourneyFailure, unexpected
 from pages.result import Cause, JourneyResult, Limits
@@ -27,13 +33,32 @@ from pages.screens import (
     LockoutPage,
     LoginPage,
 )
-from pages.steps import STEP_TITLES, JourneyRun
+from pages.steps import STEP_TITLES, Attempt, JourneyRun
 
-__all__ = ["STEP_TITLES", "NotEnrolled", "claim_fresh_code", "first_access", "later_login"]
+__all__ = [
+    "JOURNEYS",
+    "STEP_TITLES",
+    "Account",
+    "NotEnrolled",
+    "claim_fresh_code",
+    "first_access",
+    "later_login",
+    "run_journey",
+]
 
 
 class NotEnrolled(LookupError):
-    """The vault holds no secret for this account: a configuration problem, not a failure."""
+    """The vault holds no usable secret for this account: set-up to do, not a portal failure."""
+
+
+Journey = Callable[..., JourneyResult]
+S = TypeVar("S", bound=BaseScreen)
+
+
+class Guard(Protocol):
+    """An account guard: one attempt per journey, refused while the account is paused."""
+
+    def attempt(self, account: Account) -> AbstractContextManager[Attempt]: ...
 
 
 def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
@@ -53,37 +78,52 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     )
 
 
-def _open(page: Page, base_url: str, limits: Limits) -> LoginPage:
-    screen = LoginPage.open(page, base_url, limits.timeout_ms)
-    return _expect(screen, LoginPage, "opening the portal")  # type: ignore[return-value]
+def _sign_in(
+    run: JourneyRun, account: Account, wanted: type[S], other: type[BaseScreen], other_means: str
+) -> S:
+    """Steps 1 and 2: open the portal, type the CIP and the password, click « CONNEXION ».
+
+    The guard hears of the password before it is sent; a code page or an enrollment page
+    afterwards is the portal's proof that it accepted the password.
+    """
+    with run.step("open"):
+        screen = LoginPage.open(run.page, account.base_url, run.limits.timeout_ms)
+        login = _expect(screen, LoginPage, "opening the portal")
+    with run.step("login"):
+        run.attempt.submitting("password")
+        screen = login.login(account.cip, account.password)
+        if isinstance(screen, CodePage | EnrollmentPage):
+            run.attempt.proven()
+        if isinstance(screen, other):
+            raise unexpected(other_means)
+        return _expect(screen, wanted, "clicking « CONNEXION »")  # type: ignore[return-value]
 
 
 def first_access(
     page: Page,
-    *,
-    base_url: str,
-    cip: str,
-    password: str,
-    device_name: str,
+    account: Account,
     vault: Vault,
+    *,
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
+    attempt: Attempt | None = None,
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
-    run = JourneyRun.start("first_access", page, base_url, cip, limits)
+    base_url, cip, device_name = account.base_url, account.cip, account.device_name
+    run = JourneyRun.start("first_access", page, base_url, cip, limits, attempt)
     with run.running():
-        with run.step("open"):
-            login = _open(page, base_url, run.limits)
-        with run.step("login"):
-            screen = login.login(cip, password)
-            if isinstance(screen, CodePage):
-                raise unexpected("the account is already enrolled (the portal asks for a code)")
-            enrollment = _expect(screen, EnrollmentPage, "clicking « CONNEXION »")
+        enrollment = _sign_in(
+            run,
+            account,
+            EnrollmentPage,
+            CodePage,
+            "the account is already enrolled (the portal asks for a code)",
+        )
         with run.step("scan"):
-            account = enrollment.scan()
-            vault.save_pending(base_url, cip, account, device_name)  # before any code is sent
-        confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
+            otp = enrollment.scan()
+            vault.save_pending(base_url, cip, otp, device_name)  # before any code is sent
+        confirm = Confirmation.for_run(run, vault, otp, authenticator, compensate_clock)
         if enrollment.is_one_page():
             with run.step("code"):
                 enrollment.enter_code(confirm.code())
@@ -106,37 +146,79 @@ def first_access(
 
 def later_login(
     page: Page,
-    *,
-    base_url: str,
-    cip: str,
-    password: str,
+    account: Account,
     vault: Vault,
+    *,
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
+    attempt: Attempt | None = None,
 ) -> JourneyResult:
     """Log in with CIP and password, confirm with the vault's authenticator code, reach eEspresso.
 
     Raises ``NotEnrolled`` (before opening anything) when the vault has no secret for the account.
     """
+    base_url, cip = account.base_url, account.cip
     entry = vault.get(base_url, cip)
     if entry is None:
         raise NotEnrolled(
             f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
         )
-    run = JourneyRun.start("later_login", page, base_url, cip, limits)
+    run = JourneyRun.start("later_login", page, base_url, cip, limits, attempt)
     with run.running():
-        with run.step("open"):
-            login = _open(page, base_url, run.limits)
-        with run.step("login"):
-            screen = login.login(cip, password)
-            if isinstance(screen, EnrollmentPage):
-                raise unexpected("the portal asks for a new enrollment (QR code): enroll again")
-            code_page = _expect(screen, CodePage, "clicking « CONNEXION »")
+        code_page = _sign_in(
+            run,
+            account,
+            CodePage,
+            EnrollmentPage,
+            "the portal asks for a new enrollment (QR code): enroll again",
+        )
         with run.step("code"):
-            account = entry.account
-            confirm = Confirmation.for_run(run, vault, account, authenticator, compensate_clock)
+            confirm = Confirmation.for_run(
+                run, vault, entry.account, authenticator, compensate_clock
+            )
             screen = confirm.submit(code_page.submit_code, HomePage)
         with run.step("home"):
             _expect(screen, HomePage, "submitting the code").expect_loaded()
     return run.result
+
+
+#: The journeys by name, as configs and command lines name them.
+JOURNEYS: dict[str, Journey] = {"first_access": first_access, "later_login": later_login}
+
+
+def run_journey(
+    name: str,
+    page: Page,
+    account: Account,
+    vault: Vault,
+    *,
+    authenticator: Authenticator | None = None,
+    limits: Limits | None = None,
+    compensate_clock: bool = False,
+    guard: Guard | None = None,
+    journeys: dict[str, Journey] | None = None,
+) -> JourneyResult:
+    """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
+
+    ``guard`` counts the journey's submissions against the account's lockout budget (every
+    target but the embedded sandbox). ``journeys`` replaces the registry for a caller that
+    brings journeys of its own (the runner's own tests drive it with a journey that needs no
+    portal).
+    """
+    registry = JOURNEYS if journeys is None else journeys
+    if name not in registry:
+        raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
+    journey = functools.partial(
+        registry[name],
+        page,
+        account,
+        vault,
+        authenticator=authenticator,
+        limits=limits,
+        compensate_clock=compensate_clock,
+    )
+    if guard is None:
+        return journey()
+    with guard.attempt(account) as attempt:
+        return journey(attempt=attempt)

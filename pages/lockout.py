@@ -1,4 +1,4 @@
-"""The lockout page: 5 consecutive failures lock the account for 15 minutes (PORTAL.md)."""
+"""The lockout page: 5 consecutive failures lock the account for 15 minutes (docs/portal.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a screenshot must never show: the QR, the password, the codes, a secret as text.
 
-The QR screenshot *is* the TOTP secret (DESIGN.md, "Secrets"); Playwright's ``mask=`` paints
+The QR screenshot *is* the TOTP secret (docs/design.md, "Secrets"); Playwright's ``mask=`` paints
 these elements over before the image is taken, so failure screenshots can go to Allure.
 """
 

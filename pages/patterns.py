@@ -1,8 +1,8 @@
-"""What a person reads on the portal, as tolerant patterns (PORTAL.md, "Contract for page objects").
+"""What a person reads on the portal, as tolerant patterns (docs/portal.md, "Page objects").
 
 The real portal's markup is unknown and changes between vendor releases, so every element is
 found by its role and accessible name, label, placeholder or visible text, matched with one
-compiled, case-insensitive pattern that accepts the seed's wording and the variants PORTAL.md
+compiled, case-insensitive pattern that accepts the seed's wording and the variants docs/portal.md
 lists. Accented letters are written as classes (``[ée]``) so an unaccented variant still matches.
 Playwright hands these patterns to the browser as JavaScript regular expressions: keep to the
 syntax both engines share (no inline flags, no possessive quantifiers).

@@ -13,7 +13,12 @@ from enum import StrEnum
 
 
 class Cause(StrEnum):
-    """Why a journey failed, in the words ops is alerted with."""
+    """Why a journey or a probe failed, in the words ops is alerted with.
+
+    The journeys' causes come first; the last three are the probe's own: a certificate about
+    to expire, an account the vault holds no secret for, and the probe itself breaking
+    (browser crash, hard timeout) without the portal being to blame.
+    """
 
     UNREACHABLE = "unreachable"
     HTTP_ERROR = "http_error"
@@ -24,7 +29,9 @@ class Cause(StrEnum):
     LOCKED_OUT = "locked_out"
     UNEXPECTED_PAGE = "unexpected_page"
     QR_UNREADABLE = "qr_unreadable"
-    TLS_EXPIRING = "tls_expiring"  # monitors only: certificate checks of https targets
+    TLS_EXPIRING = "tls_expiring"
+    NOT_ENROLLED = "not_enrolled"
+    PROBE_ERROR = "probe_error"
 
     @property
     def words(self) -> str:
@@ -42,6 +49,10 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.UNEXPECTED_PAGE: "the portal showed a page the journey does not know (markup changed?)",
     Cause.QR_UNREADABLE: "the enrollment QR code could not be read",
     Cause.TLS_EXPIRING: "the portal's TLS certificate expires soon",
+    Cause.NOT_ENROLLED: "the account has no active enrollment in the vault",
+    Cause.PROBE_ERROR: (
+        "the probe itself failed (browser crash or timeout), not necessarily the portal"
+    ),
 }
 
 
@@ -62,7 +73,7 @@ class Limits:
     timeout_ms: float = 30_000
 
 
-@dataclass
+@dataclass(kw_only=True)
 class JourneyResult:
     """ok, the cause when not ok, and how long each seed step took (milliseconds)."""
 
@@ -80,6 +91,20 @@ class JourneyResult:
     # Time the authenticator waited for an unused TOTP step: not the portal's time, so it is
     # left out of ``steps`` and ``duration_ms``.
     code_wait_ms: float = 0.0
+
+    @classmethod
+    def not_run(
+        cls, journey: str, target: str, cip: str, cause: Cause, error: str, duration_ms: float = 0
+    ) -> JourneyResult:
+        """The result of a journey that could not run (no browser, no enrolled secret)."""
+        return cls(
+            journey=journey,
+            target=target,
+            cip=cip,
+            cause=cause,
+            error=error,
+            duration_ms=round(duration_ms, 1),
+        )
 
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`)."""

@@ -1,4 +1,4 @@
-"""The suite's one frozen settings object (DESIGN.md, "How code should read" §4).
+"""The suite's one frozen settings object (docs/design.md, "Code").
 
 Order: command line, then environment, then default. The password never comes from the
 command line (argv is visible to every user of the machine in ``ps``): it comes from
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from authenticator import default_path
+from authenticator import VaultError, default_path, normalise_base_url
 
 PASSWORD_ENV = "EESPRESSO_PASSWORD"
 CIP_ENV = "EESPRESSO_CIP"
@@ -24,8 +24,16 @@ class SettingsError(ValueError):
     """A configuration problem; the message is one line that says what to do."""
 
 
-def read_password(env: Mapping[str, str], password_file: str | os.PathLike[str] | None) -> str:
-    """The password from ``--password-file`` if given, else from ``EESPRESSO_PASSWORD``."""
+def read_password(
+    env: Mapping[str, str],
+    password_file: str | os.PathLike[str] | None,
+    variable: str = PASSWORD_ENV,
+) -> str:
+    """The password from ``password_file`` if given, else from the variable ``variable``.
+
+    The one reader of passwords: the suite, the journey CLI and the probes' accounts. Only the
+    line ending is stripped from a file, so a password may end with a space.
+    """
     if password_file:
         path = Path(password_file)
         try:
@@ -37,10 +45,11 @@ def read_password(env: Mapping[str, str], password_file: str | os.PathLike[str] 
         if not password:
             raise SettingsError(f"the password file {path} is empty")
         return password
-    password = env.get(PASSWORD_ENV, "")
+    password = env.get(variable, "")
     if not password:
         raise SettingsError(
-            f"no password: set {PASSWORD_ENV} or pass --password-file FILE (never on argv)"
+            f"no password: {variable} is empty or unset; export it or use a password file "
+            "(never on argv)"
         )
     return password
 
@@ -63,9 +72,16 @@ class Settings:
         cli = cli or {}
         env = os.environ if env is None else env
         base_url = cli.get("base_url") or env.get(BASE_URL_ENV) or None
+        if base_url:
+            try:
+                base_url = normalise_base_url(str(base_url))
+            except VaultError as error:
+                raise SettingsError(
+                    f"{error}; pass e.g. --base-url https://portal.example"
+                ) from None
         vault = cli.get("vault") or None
         return cls(
-            base_url=str(base_url).rstrip("/") if base_url else None,
+            base_url=base_url,
             cip=str(cli.get("cip") or env.get(CIP_ENV) or "") or None,
             password=env.get(PASSWORD_ENV) or None,
             vault_path=Path(str(vault)) if vault else default_path(),

@@ -2,7 +2,7 @@
 
 Each step of a journey is an Allure step titled after the seed and timed; a classified failure
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
-step's title and a one-line message, so journeys never raise for a portal failure (issue 4).
+step's title and a one-line message, so journeys never raise for a portal failure.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Protocol
 
 import allure
 from playwright.sync_api import Error as PlaywrightError
@@ -30,6 +31,30 @@ STEP_TITLES: dict[str, str] = {
     "home": "Accès à eEspresso",
 }
 
+#: Allure story and feature of each journey: what the release gate requires and reports.
+STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later login"}
+FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
+
+
+class Attempt(Protocol):
+    """What an account guard records of one journey: every password or code submission just
+    before it is sent (so a crash mid-step still counts), and the portal's proof that the
+    submissions so far were accepted (the next expected screen appeared)."""
+
+    def submitting(self, what: str) -> None: ...
+
+    def proven(self) -> None: ...
+
+
+class Unguarded:
+    """No guard: the embedded sandbox's throw-away accounts cannot hurt anybody."""
+
+    def submitting(self, what: str) -> None:
+        pass
+
+    def proven(self) -> None:
+        pass
+
 
 class _Stop(Exception):
     """Ends a journey after its failure was recorded."""
@@ -38,18 +63,28 @@ class _Stop(Exception):
 class JourneyRun:
     """Collects one journey's step timings and its outcome into a ``JourneyResult``."""
 
-    def __init__(self, result: JourneyResult, page: Page, limits: Limits) -> None:
+    def __init__(
+        self, result: JourneyResult, page: Page, limits: Limits, attempt: Attempt | None = None
+    ) -> None:
         self.result = result
         self.page = page
         self.limits = limits
+        self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
 
     @classmethod
     def start(
-        cls, journey: str, page: Page, base_url: str, cip: str, limits: Limits | None
+        cls,
+        journey: str,
+        page: Page,
+        base_url: str,
+        cip: str,
+        limits: Limits | None,
+        attempt: Attempt | None = None,
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
-        return cls(JourneyResult(journey, base_url, cip), page, limits or Limits())
+        result = JourneyResult(journey=journey, target=base_url, cip=cip)
+        return cls(result, page, limits or Limits(), attempt)
 
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains

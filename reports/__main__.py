@@ -1,8 +1,8 @@
-"""``python -m reports html|gate|demo`` (issue 6).
+"""``python -m reports html|gate|demo``.
 
 Every user error is one line on stderr and exit code 2 (``InputError``); the gate's verdict is
-exit 0 (pass) or 1 (fail). ``demo`` belongs to the lead (``reports/demo.py``) and is imported
-only when asked for, so ``html`` and ``gate`` never depend on it.
+exit 0 (pass) or 1 (fail). ``demo`` (``reports/demo.py``) is imported only when asked
+for, so ``html`` and ``gate`` never depend on it.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _gate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["demo"]:
-        from reports import demo  # the lead's orchestration, imported only when asked for
+        from reports import demo  # imported only when asked for
 
         return demo.main(argv[1:])
     args = _parser().parse_args(argv)

@@ -1,4 +1,4 @@
-"""``python -m reports gate``: the release verdict, one line per rule (issue 6).
+"""``python -m reports gate``: the release verdict, one line per rule.
 
 Exit 0 when every rule passes, 1 when one fails, 2 when the input is unusable (``InputError``).
 The test-count rules are Allure 3's own quality gate (``allure quality-gate``), run as a

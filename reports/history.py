@@ -1,6 +1,6 @@
-"""Read the monitors' SQLite history for the gate's SLO rules, read-only (issue 6).
+"""Read the monitors' SQLite history for the gate's SLO rules, read-only.
 
-The monitors area owns the file and its schema (``monitors/history.py``: table ``probes`` with
+The monitors own the file and its schema (``monitors/history.py``: table ``probes`` with
 ``monitor_id``, ``journey``, ``started_at`` in epoch seconds, ``status`` ok|degraded|failed and
 ``duration_ms``). We do not import its ``History`` class: it creates the file and the schema on
 open, and a gate must never turn a missing or foreign file into an empty history that passes.

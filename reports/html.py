@@ -1,4 +1,4 @@
-"""``python -m reports html``: render Allure Report 3 from a results folder (issue 6).
+"""``python -m reports html``: render Allure Report 3 from a results folder.
 
 Allure does the rendering; we add what it cannot know: the failure categories of the journey
 causes, the suite's version in the environment, a history file kept between runs (trends), and
@@ -100,7 +100,7 @@ def _strip_analytics(index: Path) -> None:
 
 
 def suite_environment() -> dict[str, str]:
-    """What the suite adds to the E2E area's environment: its own and its tools' versions."""
+    """What the suite adds to the E2E suite's environment: its own and its tools' versions."""
     try:
         version = metadata.version("eespresso-synthetics")
     except metadata.PackageNotFoundError:

@@ -1,4 +1,4 @@
-"""The release-gate policy: ``gate.toml`` read with ``tomllib``, strictly (issue 6).
+"""The release-gate policy: ``gate.toml`` read with ``tomllib``, strictly.
 
 A typo in a policy key must not silently fall back to a default and let a release through, so
 an unknown section or key, or a value of the wrong type, is an ``InputError`` naming the key and

@@ -1,4 +1,4 @@
-"""Read an allure-pytest results folder, refusing what cannot be trusted (issue 6).
+"""Read an allure-pytest results folder, refusing what cannot be trusted.
 
 Allure itself skips a corrupt file with a console message and renders what is left, which
 would let a half-copied CI artifact pass the gate. So before Allure sees a folder we check it:

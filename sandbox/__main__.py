@@ -1,4 +1,4 @@
-"""``python -m sandbox serve``: the stand-in portal for people (issue 2, README quick start).
+"""``python -m sandbox serve``: the stand-in portal for people.
 
 Prints the URL and the admin token (a sandbox-only credential) on start; ``--demo-account``
 also creates an account and prints its CIP and password so a person can walk steps 1-7

@@ -1,4 +1,4 @@
-"""The sandbox-only admin API under ``/_sandbox/`` (JSON, bearer token; TEAM.md contract).
+"""The sandbox-only admin API under ``/_sandbox/`` (JSON, bearer token).
 
 Tests and monitors use it to create accounts, read their state and audit log, and inject
 faults. It does not exist on the real portal; ``sandbox.client.AdminClient`` wraps it.

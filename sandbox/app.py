@@ -1,4 +1,4 @@
-"""The flaskr-style app factory of the stand-in portal (DESIGN.md, decision 6)."""
+"""The flaskr-style app factory of the stand-in portal (docs/design.md, "Code")."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ MAX_BODY = 64 * 1024
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """A new, independent portal: its own accounts, sessions, audit log and faults.
 
-    ``config`` keys are listed in ``sandbox.config`` (TEAM.md "Sandbox"); invalid values
+    ``config`` keys are listed in ``sandbox.config``; invalid values
     raise ``ConfigError`` with a message naming the key.
     """
     settings = build_config(config)

@@ -1,8 +1,8 @@
 """``AdminClient``: the sandbox admin API from Python, with the standard library only.
 
-Other areas' tests and the demo use it to prepare accounts and inject faults (TEAM.md
-"Sandbox"). Errors raise ``AdminError`` carrying the HTTP status and the server's one-line
-message; the token never appears in a repr or an error.
+The tests, the benchmarks and the demo use it to prepare accounts and inject faults. Errors
+raise ``AdminError`` carrying the HTTP status and the server's one-line message; the token
+never appears in a repr or an error.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ class AdminClient:
         algorithm: str | None = None,
         digits: int | None = None,
         period: int | None = None,
+        a11y: str | None = None,
     ) -> dict[str, Any]:
         """Create an account; variants left None take the instance's. Enrolled accounts
         come back with their ``secret`` (generated when not given)."""
@@ -106,6 +107,7 @@ class AdminClient:
             "algorithm": algorithm,
             "digits": digits,
             "period": period,
+            "a11y": a11y,
         }
         return self._call("POST", "/accounts", {k: v for k, v in body.items() if v is not None})
 
@@ -116,7 +118,7 @@ class AdminClient:
         return self._call("GET", "/accounts")
 
     def update_account(self, cip: str, **variant: Any) -> dict[str, Any]:
-        """Change variants (qr, layout, wording, algorithm, digits, period) of one account."""
+        """Change variants (qr, layout, wording, algorithm, digits, period, a11y) of one account."""
         return self._call("PATCH", self._path(cip), variant)
 
     def delete_account(self, cip: str) -> None:

@@ -1,8 +1,8 @@
 """Configuration of one sandbox instance and validation of per-account variants.
 
-The keys are the shared contract of TEAM.md ("Sandbox"); other areas pass them to
-``create_app`` and ``running_sandbox``. Variants (QR rendering, layout, wording, OTP
-parameters) exist so the suite proves it does not depend on one markup (issue 2).
+The keys are what callers pass to ``create_app`` and ``running_sandbox`` (the tests, the
+benchmarks, the demo). Variants (QR rendering, layout, wording, OTP
+parameters) exist so the suite proves it does not depend on one markup.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ VARIANT_CHOICES: dict[str, tuple[Any, ...]] = {
     "ALGORITHM": ("SHA1", "SHA256", "SHA512"),
     "DIGITS": (6, 8),
     "PERIOD": (30, 60),
+    # "faulty" breaks WCAG on purpose (an unlabelled field, paste blocked on the code fields,
+    # errors not announced) so the accessibility tests prove they fail when they should.
+    "A11Y": ("accessible", "faulty"),
 }
 
 DEFAULTS: dict[str, Any] = {

@@ -31,7 +31,7 @@ class Sandbox:
         return float(self.config["CLOCK"]())
 
     def now(self) -> float:
-        """The portal's clock: the host's plus the injected offset (issue 2, faults).
+        """The portal's clock: the host's plus the injected offset.
 
         TOTP validation, lockouts, enrollment expiry and the HTTP Date header all use it,
         so a probe estimating the clock offset from Date sees the same skew as the codes.

@@ -1,4 +1,4 @@
-"""Fault injection (issue 2): latency and forced 500 per path prefix, outage, clock offset.
+"""Fault injection: latency and forced 500 per path prefix, outage, clock offset.
 
 Faults apply to portal pages only, never to the admin API under ``/_sandbox/``, so a test
 can always clear what it injected. The clock offset is read by ``Sandbox.now`` (TOTP,

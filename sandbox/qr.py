@@ -1,7 +1,7 @@
-"""Render the enrollment QR code (segno) in the four markup variants of PORTAL.md.
+"""Render the enrollment QR code (segno) in the four markup variants of docs/portal.md.
 
 Each variant carries an accessible name containing "QR" (``alt`` or ``aria-label``) because
-page objects find the QR by role ``img`` and name, never by markup (PORTAL.md "Contract").
+page objects find the QR by role ``img`` and name, never by markup (docs/portal.md, "Page objects").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The portal's security rules (PORTAL.md "Behaviour"): TOTP window and replay, lockout,
+"""The portal's security rules (docs/portal.md "Behaviour"): TOTP window and replay, lockout,
 enrollment expiry.
 
 Every function that changes an ``Account`` must be called with ``Store.lock`` held.
@@ -102,7 +102,7 @@ def register_failure(
 
 
 def enrollment_expired(account: Account, now: float, ttl: float) -> bool:
-    """An enrollment not confirmed within ``ttl`` seconds is void (PORTAL.md "Behaviour")."""
+    """An enrollment not confirmed within ``ttl`` seconds is void (docs/portal.md "Behaviour")."""
     return account.pending_since is None or now - account.pending_since >= ttl
 
 

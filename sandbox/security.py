@@ -3,7 +3,7 @@
 Every portal form carries a per-session CSRF token (OWASP CSRF cheat sheet, synchronizer
 token pattern); the admin API is exempt because it needs a bearer token instead. Every
 error a person can meet is a French page with one line saying what to do, never a
-traceback (issue 2, "Bad input").
+traceback.
 """
 
 from __future__ import annotations

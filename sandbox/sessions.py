@@ -1,7 +1,7 @@
 """Server-side sessions: the cookie holds only a random id, the data stays in the store.
 
 Flask's default session is a signed cookie that stays valid after logout; the portal
-contract says logging out ends the session (PORTAL.md "Behaviour"), so the data lives
+contract says logging out ends the session (docs/portal.md "Behaviour"), so the data lives
 server-side and logout deletes it. Cookie flags: HttpOnly, SameSite=Lax, Secure over TLS.
 """
 

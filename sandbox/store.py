@@ -35,7 +35,7 @@ class Account:
     locked_until: float | None = None
 
     def state(self, now: float) -> dict[str, Any]:
-        """What the admin API shows (TEAM.md contract: ``AdminClient.account``)."""
+        """What the admin API shows (``AdminClient.account``)."""
         locked = self.locked_until is not None and now < self.locked_until
         return {
             "cip": self.cip,
@@ -52,7 +52,7 @@ class Account:
 
 @dataclass
 class Faults:
-    """Injected faults (issue 2): latency and forced 500 per path prefix, outage, clock offset."""
+    """Injected faults: latency and forced 500 per path prefix, outage, clock offset."""
 
     latency: dict[str, float] = field(default_factory=dict)
     error_500: list[str] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""A self-signed certificate for the sandbox's HTTPS mode (issue 2: ``--tls --cert-days N``).
+"""A self-signed certificate for the sandbox's HTTPS mode.
 
 Generated with ``cryptography`` so monitors can test certificate-expiry checks against a
 certificate whose end date they chose. ECDSA P-256 keeps generation instant.

@@ -1,4 +1,4 @@
-"""The portal's pages (PORTAL.md "First access" and "Later accesses").
+"""The portal's pages (docs/portal.md "First access" and "Later accesses").
 
 Flow: login (CIP + password) → first access: set-up page (QR, code, device name on one page,
 or code then device name on two pages) → home; later access: code page → home. The session
@@ -31,11 +31,12 @@ DEVICE_MAX = 40
 def page(template: str, status: int = 200, variants: dict[str, Any] | None = None, **ctx: Any):
     """Render ``template`` in the wording of ``variants`` (the instance's by default)."""
     variants = variants or instance_variants(current().config)
-    return render_template(template, w=wording.wording(variants["wording"]), **ctx), status
+    w = wording.wording(variants["wording"])
+    return render_template(template, w=w, a11y=variants["a11y"], **ctx), status
 
 
 def message_page(status: int, heading: str | None = None, message: str | None = None):
-    """A French error page with the support numbers; never a traceback (issue 2)."""
+    """A French error page with the support numbers; never a traceback."""
     default_heading, default_message = wording.ERRORS.get(status, wording.ERRORS[400])
     return page(
         "message.html",
@@ -47,7 +48,7 @@ def message_page(status: int, heading: str | None = None, message: str | None = 
 
 
 def locked_page():
-    """Lockout page (HTTP 423 Locked) with the support numbers (PORTAL.md "Behaviour")."""
+    """Lockout page (HTTP 423 Locked) with the support numbers (docs/portal.md "Behaviour")."""
     config = current().config
     text = wording.LOCKED_TEXT.format(
         threshold=config["LOCKOUT_THRESHOLD"], minutes=round(config["LOCKOUT_SECONDS"] / 60)
@@ -188,7 +189,11 @@ def _setup_page(account: Account, status: int = 200, **ctx: Any):
     name = wording.wording(variants["wording"])["qr_name"]
     qr = render_qr(uri, variants["qr"], name)
     ctx.setdefault("device_name", "")
-    return page("setup.html", status, variants, qr=qr, layout=variants["layout"], **ctx)
+    # The key as text for people who cannot scan (docs/portal.md), in groups of four.
+    key_text = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return page(
+        "setup.html", status, variants, qr=qr, key_text=key_text, layout=variants["layout"], **ctx
+    )
 
 
 @bp.route("/configuration", methods=["GET", "POST"])

@@ -1,9 +1,9 @@
 """The French texts of the stand-in portal, in two complete sets.
 
 "seed" follows the seed document word for word where it names an element; "alt" uses the
-variants of PORTAL.md's table ("Page objects" contract) so the suite proves its locators
+variants of docs/portal.md's table ("Page objects" contract) so the suite proves its locators
 tolerate them. Buttons alternate between ``<button>`` and ``<input type="submit">`` across
-the two sets (PORTAL.md: "Buttons may be <button> or <input type=submit>").
+the two sets (docs/portal.md, "Page objects": a button may be <button> or <input type=submit>).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Button:
     tag: str  # "button" | "input"
 
 
-# Steps 3-5 of the seed, shown on the set-up page (PORTAL.md "First access").
+# Steps 3-5 of the seed, shown on the set-up page (docs/portal.md "First access").
 SEED_STEPS = (
     "À partir de votre appareil mobile, ouvrir votre application « Google Authenticator » "
     "et cliquer sur le bouton « Commencer ».",
@@ -52,6 +52,9 @@ WORDINGS: dict[str, dict[str, object]] = {
         "soient à la même heure.",
         "steps": SEED_STEPS,
         "qr_name": "Code QR à scanner avec Google Authenticator",
+        "key_help": "Vous ne pouvez pas numériser le code QR ? Dans Google Authenticator, "
+        "choisissez « Saisir une clé de configuration » et entrez cette clé :",
+        "remember_me": "Se souvenir de moi",
         "enroll_code_label": "Code sur votre appareil mobile",
         "enroll_code_help": "Indiquez le code à usage unique inscrit sur votre appareil mobile.",
         "device_help": "Créez un nom pour votre appareil mobile.",
@@ -82,6 +85,8 @@ WORDINGS: dict[str, dict[str, object]] = {
         "clock_note": "Important : l'heure de votre téléphone doit être juste.",
         "steps": ALT_STEPS,
         "qr_name": "Code QR de configuration",
+        "key_help": "Impossible de scanner ? Saisissez plutôt cette clé dans votre application :",
+        "remember_me": "Rester connecté sur cet ordinateur",
         "enroll_code_label": "Code de vérification",
         "enroll_code_help": "Saisissez le code affiché dans Google Authenticator.",
         "device_help": "Donnez un nom à cet appareil pour le reconnaître plus tard.",

@@ -1,4 +1,4 @@
-"""Browser fixtures of the E2E suite, layered like pytest-playwright's (DESIGN.md §5).
+"""Browser fixtures of the E2E suite, layered like pytest-playwright's (docs/design.md, "Fixtures").
 
 Session: the target (the embedded sandbox on port 0, or ``--base-url``), the browser launch
 and context arguments (system Chromium, fr-CA, America/Montreal) merged into
@@ -16,6 +16,7 @@ from pathlib import Path
 import allure
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Authenticator, Vault
 from pages import browser as chromium
@@ -35,7 +36,7 @@ from tests.fixtures.accounts import (
 # Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
 SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}
 # Never on a real portal: negative tests count failures against the account (5 lock it,
-# PORTAL.md) and variant tests need the sandbox's markup switches.
+# docs/portal.md) and variant tests need the sandbox's markup switches.
 SANDBOX_MARKERS = ("negative", "variants")
 
 
@@ -46,7 +47,7 @@ def _needs_sandbox(item: pytest.Item) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Traces record typed values: keep them on failure for sandbox runs only (issue 4)."""
+    """Traces record typed values: keep them on failure for sandbox runs only."""
     asked = any(arg.startswith("--tracing") for arg in config.invocation_params.args)
     if not asked and hasattr(config.option, "tracing"):
         sandbox = not (config.getoption("--base-url", default=None))
@@ -129,15 +130,43 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
+def connect_options(pytestconfig: pytest.Config) -> dict | None:
+    """pytest-playwright's hook for a remote browser: ``--browser-ws``."""
+    ws_endpoint = pytestconfig.getoption("--browser-ws")
+    if not ws_endpoint:
+        return None
+    try:
+        return {"endpoint": chromium.check_ws_endpoint(ws_endpoint)}
+    except ValueError as error:
+        raise pytest.UsageError(f"--browser-ws: {error}") from None
+
+
+@pytest.fixture(scope="session")
+def browser(
+    launch_browser: Callable[[], Browser], connect_options: dict | None
+) -> Iterator[Browser]:
+    """pytest-playwright's browser; a browser server that cannot be used fails in one line."""
+    try:
+        browser = launch_browser()
+    except PlaywrightError as error:
+        if not connect_options:
+            raise
+        pytest.fail(chromium.remote_failure(connect_options["endpoint"], str(error)), False)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "locale": "fr-CA", "timezone_id": "America/Montreal"}
+    """The suite's context options (``pages.browser``) over pytest-playwright's own."""
+    return chromium.context_args(**browser_context_args)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def allure_environment(
     pytestconfig: pytest.Config, browser: Browser, browser_name: str, target_url: str
 ) -> None:
-    """``environment.properties`` of the Allure results (keys agreed with the reports area)."""
+    """``environment.properties`` of the Allure results (the keys the report shows)."""
     folder = pytestconfig.getoption("allure_report_dir", default=None)
     if not folder:
         return

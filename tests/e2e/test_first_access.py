@@ -1,4 +1,4 @@
-"""First access, steps 1–7 of the seed, end to end in Chromium (issue 4)."""
+"""First access, steps 1–7 of the seed, end to end in Chromium."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, HomePage, LoginPage
+from pages.steps import FEATURES
 from tests.fixtures.accounts import TestAccount, critical_journey, enroll, expect_ok
 
-pytestmark = [pytest.mark.enrollment, allure.feature("First access")]
+pytestmark = [pytest.mark.enrollment, allure.feature(FEATURES["first_access"])]
 
 
-@critical_journey("first access")
+@critical_journey("first_access")
 @pytest.mark.smoke
 def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
     result = expect_ok(enroll(page, account, vault))
@@ -21,7 +22,7 @@ def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, 
     assert entry.device_name == account.device_name
 
 
-@critical_journey("first access")
+@critical_journey("first_access")
 def test_first_access_shows_the_success_text_and_the_saved_device(
     page, make_account, vault, sandbox
 ):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import allure
 
 from pages import browser as chromium
+from pages.steps import FEATURES
 
-pytestmark = [allure.feature("First access"), allure.story("browser")]
+pytestmark = [allure.feature(FEATURES["first_access"]), allure.story("browser")]
 
 
 def test_launch_args_are_ours_merged_under_pytest_playwrights(

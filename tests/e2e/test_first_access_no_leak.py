@@ -1,4 +1,4 @@
-"""No secret of a run reaches its artifacts (DESIGN.md, "Secrets"; issue 4).
+"""No secret of a run reaches its artifacts (docs/design.md, "Secrets").
 
 A real run of the smoke set (first access + later login) and of the journey CLI writes Allure
 results, a DEBUG log file, JUnit XML and console output; every password, TOTP secret,

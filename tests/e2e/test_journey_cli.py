@@ -1,4 +1,4 @@
-"""The journey CLI, run as ops runs it: a separate process against the sandbox (issue 4)."""
+"""The journey CLI, run as ops runs it: a separate process against the sandbox."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import allure
 import pytest
 
 from monitors.journey_cli import JSON_KEYS
+from pages.steps import STORIES
 from tests.fixtures.accounts import run_cli
 
 pytestmark = [allure.feature("Journey CLI")]
@@ -23,7 +24,7 @@ def vault_path(tmp_path):
     return tmp_path / "cli-vault"
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.enrollment
 def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vault_path, tmp_path):
@@ -58,7 +59,7 @@ def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vau
     assert [s["name"][:7] for s in results[0]["steps"]][:2] == ["Étape 1", "Étape 2"]
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.login
 def test_login_with_the_vault_secret_exits_0(enrolled, vault):
@@ -78,7 +79,7 @@ def test_login_with_the_vault_secret_exits_0(enrolled, vault):
     assert list(data["steps"]) == ["open", "login", "code", "home"]
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @pytest.mark.negative
 def test_failed_login_exits_1_with_the_cause_in_words(enrolled, vault, tmp_path):
     result = cli(
@@ -95,7 +96,7 @@ def test_failed_login_exits_1_with_the_cause_in_words(enrolled, vault, tmp_path)
     assert "Étape 2" in result.stdout and "Pas-le-bon" not in result.stdout + result.stderr
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @pytest.mark.negative
 def test_unreachable_portal_exits_1_with_cause_unreachable(enrolled, vault, tmp_path):
     with socket.socket() as closed:

@@ -1,4 +1,4 @@
-"""Later logins: « CIP et mot de passe, puis le code fourni par Google Authenticator » (issue 4)."""
+"""Later logins: « CIP et mot de passe, puis le code fourni par Google Authenticator »."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import pytest
 
 from authenticator import Authenticator
 from pages.screens import HomePage, LoginPage
+from pages.steps import FEATURES, STORIES
 from tests.fixtures.accounts import critical_journey, expect_ok, log_in
 
-pytestmark = [pytest.mark.login, allure.feature("Later login")]
+pytestmark = [pytest.mark.login, allure.feature(FEATURES["later_login"])]
 
 
-@critical_journey("later login")
+@critical_journey("later_login")
 @pytest.mark.smoke
 def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault):
     result = expect_ok(log_in(page, enrolled, vault))
@@ -25,14 +26,14 @@ def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault
     assert vault.get(enrolled.base_url, enrolled.cip).last_step is not None
 
 
-@critical_journey("later login")
+@critical_journey("later_login")
 def test_later_login_shows_the_enrolled_device_on_the_home_page(page, enrolled, vault, sandbox):
     expect_ok(log_in(page, enrolled, vault))
     HomePage(page).expect_loaded().expect_device(enrolled.device_name)
     assert [e["event"] for e in sandbox.admin.audit(enrolled.cip)] == ["login_ok"]
 
 
-@critical_journey("later login")
+@critical_journey("later_login")
 def test_logout_then_login_again_uses_a_fresh_time_step(page, enrolled, vault, sandbox):
     period = enrolled.otp.period
     expect_ok(log_in(page, enrolled, vault))
@@ -55,14 +56,14 @@ _COLLECTED_AFTER_CLOSE = """
 import gc, os, sys, weakref
 from playwright.sync_api import sync_playwright
 from authenticator import Vault
-from pages.browser import launch_args
-from pages.journeys import later_login
+from pages import browser as chromium
+from pages.journeys import Account, run_journey
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(**launch_args())
-    context = browser.new_context()
+    browser = chromium.launch(playwright)
+    context = chromium.new_context(browser)
     page = context.new_page()
-    result = later_login(page, base_url=sys.argv[1], cip=sys.argv[2],
-                         password=os.environ["EESPRESSO_PASSWORD"], vault=Vault(sys.argv[3]))
+    account = Account(sys.argv[1], sys.argv[2], os.environ["EESPRESSO_PASSWORD"])
+    result = run_journey("later_login", page, account, Vault(sys.argv[3]))
     page_ref = weakref.ref(page)
     context.close()
     del page, context
@@ -71,7 +72,7 @@ with sync_playwright() as playwright:
 """
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 def test_a_closed_page_is_not_kept_alive_by_the_journey(enrolled, vault):
     """A long-lived monitor runs thousands of journeys: none may keep its page in memory."""
     run = subprocess.run(

@@ -1,4 +1,4 @@
-"""``--base-url`` points the suite at another portal (issue 4): here, a sandbox seen from outside.
+"""``--base-url`` points the suite at another portal: here, a sandbox seen from outside.
 
 The inner runs do not know the target is a sandbox: they use ``EESPRESSO_CIP``,
 ``EESPRESSO_PASSWORD`` and the vault, leave out the tests that need the sandbox's admin API,
@@ -16,6 +16,7 @@ import allure
 import pytest
 
 from authenticator import Vault
+from pages.steps import STORIES
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def _pytest(*args: str, account: TestAccount, vault: Path) -> subprocess.Complet
     )
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @pytest.mark.login
 def test_a_real_target_runs_the_login_smoke_test_with_the_configured_account(sandbox, tmp_path):
     vault_path = tmp_path / "vault"
@@ -69,7 +70,7 @@ def test_a_real_target_runs_the_login_smoke_test_with_the_configured_account(san
     assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["login_ok"]
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 def test_enrollment_on_a_real_target_is_refused_unless_allowed(sandbox, tmp_path):
     account = TestAccount(sandbox.url, new_cip(), new_password())

@@ -1,4 +1,4 @@
-"""Probes → Prometheus → Alertmanager → webhook, and the CLI with a Pushgateway (issue 5).
+"""Probes → Prometheus → Alertmanager → webhook, and the CLI with a Pushgateway.
 
 Real Debian binaries on loopback with temporary data folders and one-second intervals; the
 shipped rules with their ``for:`` shortened. The probes are real journeys against the sandbox

@@ -45,9 +45,10 @@ class Portal(BaseHTTPRequestHandler):
         pass
 
 
-def open_home(page, *, base_url, cip, password, vault, limits, device_name) -> JourneyResult:
+def open_home(page, account, vault, *, limits, **_options) -> JourneyResult:
     """A real, tiny journey: open the portal and check its heading."""
-    result = JourneyResult("first_access", base_url, cip)
+    base_url = account.base_url
+    result = JourneyResult(journey="first_access", target=base_url, cip=account.cip)
     started = time.perf_counter()
     try:
         page.goto(base_url, timeout=limits.timeout_ms)
@@ -62,10 +63,10 @@ def open_home(page, *, base_url, cip, password, vault, limits, device_name) -> J
     return result
 
 
-def stuck(page, *, base_url, limits, **_kwargs) -> JourneyResult:
+def stuck(page, account, vault, **_options) -> JourneyResult:
     """A journey that ignores its time limits (a bug): only the hard timeout can end it."""
-    page.goto(base_url, timeout=0)
-    return JourneyResult("first_access", base_url, "PROBE0001", ok=True)
+    page.goto(account.base_url, timeout=0)
+    return JourneyResult(journey="first_access", target=account.base_url, cip=account.cip, ok=True)
 
 
 @pytest.fixture

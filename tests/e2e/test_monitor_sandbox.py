@@ -1,4 +1,4 @@
-"""Monitors against the real sandbox with the real journeys (issue 5, "Real parts in the tests").
+"""Monitors against the real sandbox with the real journeys.
 
 Alerts travel through apprise's ``json://`` channel to a local HTTP receiver; faults are
 injected through the sandbox's admin API. Every account is fresh (a TOTP step is usable once
@@ -25,7 +25,7 @@ from tests.fixtures.monitoring import receiver, write_config
 
 pytestmark = pytest.mark.integration
 # The sandbox's outage answers 503 like a reverse proxy whose portal is down: an HTTP error
-# status (issue 4); "unreachable" is kept for no answer at all (test_portal_down_is_unreachable).
+# status; "unreachable" is kept for no answer at all (test_portal_down_is_unreachable).
 OUTAGE_CAUSE = "http_error"
 PASSWORD = "Correct-Horse-Batt1"  # 14 to 20 characters, as the seed requires
 

@@ -1,4 +1,4 @@
-"""Refused input, lockout and clock drift: each failure gets its own cause (issue 4)."""
+"""Refused input, lockout and clock drift: each failure gets its own cause."""
 
 from __future__ import annotations
 

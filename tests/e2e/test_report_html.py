@@ -1,4 +1,4 @@
-"""The HTML report through the real Allure Report 3 and the real Chromium (issue 6).
+"""The HTML report through the real Allure Report 3 and the real Chromium.
 
 The report must open from disk with no server and no network: it is loaded from ``file://`` in
 Debian's Chromium (``pages.browser.launch_args()``), every request it makes must stay on disk,

@@ -1,4 +1,4 @@
-"""The journeys work unchanged on every sandbox variant (issue 4, PORTAL.md "Contract").
+"""The journeys work unchanged on every sandbox variant.
 
 QR renderings × layouts, both wording sets, and OTP parameters read from the URI rather than
 assumed (SHA256/SHA512, 8 digits, 60 s).
@@ -10,6 +10,7 @@ import allure
 import pytest
 
 from pages.screens import EnrollmentPage, HomePage, LoginPage
+from pages.steps import STORIES
 from tests.fixtures.accounts import enroll, expect_ok, log_in
 
 pytestmark = [pytest.mark.variants, allure.feature("Portal variants")]
@@ -29,7 +30,7 @@ def _ids(variant: dict) -> str:
     return "-".join(f"{k}={v}" for k, v in variant.items())
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("qr", QR_RENDERINGS)
@@ -42,7 +43,7 @@ def test_first_access_on_every_qr_rendering_and_layout(
     assert sandbox.admin.account(account.cip)["devices"] == [account.device_name]
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_first_access_with_the_alternative_wording(page, make_account, vault, sandbox, layout):
@@ -51,7 +52,7 @@ def test_first_access_with_the_alternative_wording(page, make_account, vault, sa
     HomePage(page).expect_device(account.device_name)
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @pytest.mark.login
 @pytest.mark.parametrize("wording", ["seed", "alt"])
 def test_later_login_with_both_wording_sets(page, enrolled_factory, vault, wording):
@@ -59,7 +60,7 @@ def test_later_login_with_both_wording_sets(page, enrolled_factory, vault, wordi
     expect_ok(log_in(page, account, vault))
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 @pytest.mark.parametrize("otp", OTP_VARIANTS, ids=_ids)
 def test_first_access_reads_the_otp_parameters_from_the_qr(page, make_account, vault, otp):
@@ -74,14 +75,14 @@ def test_first_access_reads_the_otp_parameters_from_the_qr(page, make_account, v
     )
 
 
-@allure.story("later login")
+@allure.story(STORIES["later_login"])
 @pytest.mark.login
 def test_later_login_with_sha256_8_digits_60_s(page, enrolled_factory, vault):
     account = enrolled_factory(algorithm="SHA256", digits=8, period=60)
     expect_ok(log_in(page, account, vault))
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 def test_enrollment_page_recognised_for_each_layout_before_any_code(page, make_account):
     """The page objects tell the layouts apart by what a person sees (device field or not)."""
     one = make_account(layout="one-page")

@@ -1,4 +1,4 @@
-"""Another vendor's markup, same words (PORTAL.md): the journeys still work (issue 4).
+"""Another vendor's markup, same words (docs/portal.md): the journeys still work.
 
 A small portal served through Playwright routes (no socket) with markup the sandbox never
 uses: fields labelled by ``aria-label`` or by a wrapping ``<label>``, ``<input type=submit>``
@@ -18,9 +18,10 @@ import pytest
 import segno
 
 from authenticator import Authenticator
-from pages.journeys import first_access, later_login
+from pages.account import Account
 from pages.screens import HomePage
-from tests.fixtures.accounts import expect_ok, new_password
+from pages.steps import STORIES
+from tests.fixtures.accounts import enroll, expect_ok, log_in, new_password
 
 BASE = "http://127.0.0.1:9"  # nothing listens there: every request is answered by the route
 CIP = "AUTREPORTAIL1"
@@ -114,17 +115,17 @@ class OtherPortal:
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
 
 
-@allure.story("first access")
+@allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 def test_first_access_then_later_login_on_another_vendors_markup(page, fresh_page, vault):
     password = new_password()
     portal = OtherPortal(password)
     page.route(f"{BASE}/**", portal.handle)
-    common = dict(base_url=BASE, cip=CIP, password=password, vault=vault)
-    expect_ok(first_access(page, device_name="Tablette", **common))
+    account = Account(BASE, CIP, password, device_name="Tablette")
+    expect_ok(enroll(page, account, vault))
     HomePage(page).expect_device("Tablette")
     later = fresh_page()
     later.route(f"{BASE}/**", portal.handle)
     # A phone one step ahead (within ±1) shows the next unused step now: no wait.
-    expect_ok(later_login(later, authenticator=Authenticator(offset=30), **common))
+    expect_ok(log_in(later, account, vault, authenticator=Authenticator(offset=30)))
     assert vault.get(BASE, CIP).last_step == portal.last_step

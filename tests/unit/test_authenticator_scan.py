@@ -41,7 +41,7 @@ def png_of(payload: str, *, error: str = "m", encoding: str | None = None, **sav
 
 
 def test_corpus_covers_the_issue() -> None:
-    """Guard against a shrunken corpus: every dimension of issue 3 is present."""
+    """Guard against a shrunken corpus: every dimension of the corpus is present."""
     assert {spec.library for spec in CORPUS} == {"segno", "qrcode"}
     assert {spec.error for spec in CORPUS} == {"L", "M", "Q", "H"}
     assert {spec.px for spec in CORPUS} == set(range(2, 9))

@@ -28,3 +28,29 @@ def test_launch_args_quiet_chromium_and_no_sandbox_only_as_root(monkeypatch):
     assert args["args"][-1] == "--lang=fr-CA"
     assert ("--no-sandbox" in args["args"]) == (os.geteuid() == 0)
     assert os.access(args["executable_path"], os.X_OK)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://host:3000/", "ws://", "ws://[::1", "ws://host:99999/", "wss://host:0/", ""]
+)
+def test_a_browser_server_url_must_be_ws_with_a_host(url):
+    with pytest.raises(ValueError, match="ws:// or wss://"):
+        browser.check_ws_endpoint(url)
+
+
+def test_remote_failures_are_one_line_without_the_endpoints_path():
+    mismatch = (
+        "BrowserType.connect: WebSocket error: 428 Precondition Required\n"
+        "║ Playwright version mismatch: ║\n║   - server version: v1.64 ║\n"
+        "║   - client version: v1.65 ║"
+    )
+    endpoint = "ws://127.0.0.1:3000/secret-token"
+    said = browser.remote_failure(endpoint, mismatch)
+    assert said == (
+        "the browser server at ws://127.0.0.1:3000 runs Playwright 1.64 and this suite 1.65: "
+        "run a server of the same major.minor version"
+    )
+    refused = browser.remote_failure(endpoint, "WebSocket error: connect ECONNREFUSED 127.0.0.1")
+    assert refused.startswith("no browser server answers at ws://127.0.0.1:3000")
+    for text in (said, refused, browser.remote_failure(endpoint, "\n\nodd\nmore")):
+        assert "\n" not in text and "secret-token" not in text

@@ -134,7 +134,7 @@ def test_password_sources(tmp_path, monkeypatch):
     secret = tmp_path / "secret"
     text = BASE.replace('password_env = "EESPRESSO_TEST_PASSWORD"', 'password_file = "secret"')
     by_file = load(write(tmp_path, text)).monitors[0].account
-    with pytest.raises(ConfigError, match="cannot read password_file"):
+    with pytest.raises(ConfigError, match="cannot read the password file"):
         by_file.password()
     secret.write_text("From-A-File-1234\n")
     assert by_file.password() == "From-A-File-1234"
@@ -152,3 +152,12 @@ def test_durations(value, seconds):
 def test_bad_durations(value):
     with pytest.raises(ConfigError):
         parse_duration(value, where="x")
+
+
+def test_browser_ws_global_and_per_target(tmp_path):
+    text = BASE.replace("[targets.", 'browser_ws = "ws://127.0.0.1:3000/all"\n[targets.', 1)
+    config = load(write(tmp_path, text))
+    assert config.monitors[0].target.browser_ws == "ws://127.0.0.1:3000/all"
+    bad = BASE.replace("[targets.", 'browser_ws = "http://nope"\n[targets.', 1)
+    with pytest.raises(ConfigError, match=r"browser_ws: a browser server is a ws:// or wss://"):
+        load(write(tmp_path, bad))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from monitors.config import load
-from monitors.grading import grade, limits
+from monitors.grading import grade, limits, probe_failure
 from pages.result import Cause, JourneyResult
 from tests.fixtures.monitoring import simple_config
 
@@ -19,10 +19,17 @@ def monitor(tmp_path):
 
 
 def result(ok=True, total=1000.0, code=200.0, cause=None) -> JourneyResult:
-    return JourneyResult("later_login", "http://127.0.0.1:9", "C1", ok=ok, cause=cause,
-                         error="" if ok else "refused", failed_step="" if ok else "code",
-                         steps={"open": 300.0, "login": 300.0, "code": code, "home": 50.0},
-                         duration_ms=total)  # fmt: skip
+    return JourneyResult(
+        journey="later_login",
+        target="http://127.0.0.1:9",
+        cip="C1",
+        ok=ok,
+        cause=cause,
+        error="" if ok else "refused",
+        failed_step="" if ok else "code",
+        steps={"open": 300.0, "login": 300.0, "code": code, "home": 50.0},
+        duration_ms=total,
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,7 +51,8 @@ def test_grades(monitor, kwargs, status, cause, words):
 
 
 def test_a_probe_failure_is_not_blamed_on_the_portal(monitor):
-    record = grade(monitor, "browser error: TargetClosedError: crashed", started=1.0)
+    failure = probe_failure(monitor, 1.0, Cause.PROBE_ERROR, "browser error: TargetClosedError")
+    record = grade(monitor, failure, started=1.0)
     assert (record.status, record.cause) == ("failed", "probe_error")
 
 

@@ -10,14 +10,23 @@ import sys
 import textwrap
 from pathlib import Path
 
-from monitors.history import History, ProbeRecord
+from monitors.history import History
+from tests.fixtures.monitoring import probe_record
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def record(monitor_id: str, at: float, status: str = "ok", cause: str | None = None):
-    return ProbeRecord(monitor_id, "http://127.0.0.1:1", "PROBE0001", "later_login", at, status,
-                       cause, "", "", 120.0, {"open": 40.0, "login": 80.0})  # fmt: skip
+    return probe_record(
+        monitor_id=monitor_id,
+        target="http://127.0.0.1:1",
+        cip="PROBE0001",
+        started_at=at,
+        status=status,
+        cause=cause,
+        duration_ms=120.0,
+        steps={"open": 40.0, "login": 80.0},
+    )
 
 
 def test_round_trip_and_streak(tmp_path):
@@ -55,7 +64,8 @@ WRITER = textwrap.dedent(
     while True:
         n += 1
         with history.transaction():
-            history.record(ProbeRecord("m", "http://t", "C", "later_login", float(n), "ok"))
+            history.record(ProbeRecord(monitor_id="m", target="http://t", cip="C",
+                                       journey="later_login", started_at=float(n), status="ok"))
         print(n, flush=True)
     """
 )

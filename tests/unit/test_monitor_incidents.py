@@ -64,11 +64,20 @@ def make_prober(tmp_path: Path, hook, *, n=2, reminder="1h", recovery="true") ->
 
 
 def probe(prober: Prober, at: float, status="failed", cause="unreachable", monitor="login-a"):
+    failed = status != "ok"
     record = ProbeRecord(
-        monitor, TARGET, "PROBE0001", "later_login", at, status,
-        None if status == "ok" else cause, "" if status == "ok" else f"{cause} at {at:.0f}",
-        "" if status == "ok" else "Étape 1 : Ouvrir le portail", 250.0, {"open": 250.0},
-    )  # fmt: skip
+        monitor_id=monitor,
+        target=TARGET,
+        cip="PROBE0001",
+        journey="later_login",
+        started_at=at,
+        status=status,
+        cause=cause if failed else None,
+        error=f"{cause} at {at:.0f}" if failed else "",
+        failed_step="Étape 1 : Ouvrir le portail" if failed else "",
+        duration_ms=250.0,
+        steps={"open": 250.0},
+    )
     return prober.settle(prober.config.monitor(monitor), record)
 
 

@@ -16,8 +16,8 @@ from cryptography.x509.oid import NameOID
 from prometheus_client.parser import text_string_to_metric_families
 
 from monitors import tls
-from monitors.history import ProbeRecord
 from monitors.metrics import ProbeMetrics
+from tests.fixtures.monitoring import probe_record
 
 
 def samples(text: str) -> dict[tuple, float]:
@@ -30,9 +30,8 @@ def samples(text: str) -> dict[tuple, float]:
 
 def test_metrics_served_on_metrics_endpoint():
     metrics = ProbeMetrics()
-    ok = ProbeRecord("m", "http://t", "C", "later_login", 1000.0, "ok", None, "", "", 900.0,
-                     {"open": 300.0, "login": 600.0})  # fmt: skip
-    bad = ProbeRecord("m", "http://t", "C", "later_login", 2000.0, "failed", "code_rejected")
+    ok = probe_record(started_at=1000.0, duration_ms=900.0, steps={"open": 300.0, "login": 600.0})
+    bad = probe_record(started_at=2000.0, status="failed", cause="code_rejected")
     metrics.observe(ok, "http://t")
     metrics.observe(bad, "http://t")
     metrics.observe(bad, "http://t")

@@ -6,10 +6,9 @@ from datetime import datetime
 
 from monitors.alerts import Notice
 from monitors.config import load
-from monitors.history import ProbeRecord
 from monitors.probe import Outcome
 from monitors.runner import first_due, next_due, progress_line
-from tests.fixtures.monitoring import simple_config
+from tests.fixtures.monitoring import probe_record, simple_config
 
 
 def monitors(tmp_path):
@@ -33,14 +32,23 @@ def test_cron_waits_for_its_slots(tmp_path):
 
 
 def test_progress_lines_say_what_happened_without_secrets():
-    ok = ProbeRecord("login-a", "http://t", "C1", "later_login", 0.0, "ok", None, "", "", 812.0,
-                     {"open": 200.0, "login": 300.0, "code": 250.0, "home": 62.0})  # fmt: skip
+    ok = probe_record(
+        monitor_id="login-a",
+        duration_ms=812.0,
+        steps={"open": 200.0, "login": 300.0, "code": 250.0, "home": 62.0},
+    )
     line = progress_line(Outcome("login-a", record=ok))
     assert "login-a" in line and "OK" in line and "812 ms" in line
     assert "open 200 · login 300 · code 250 · home 62" in line
 
-    failed = ProbeRecord("login-a", "http://t", "C1", "later_login", 0.0, "failed",
-                         "code_rejected", "the portal refused the code", "code", 900.0)  # fmt: skip
+    failed = probe_record(
+        monitor_id="login-a",
+        status="failed",
+        cause="code_rejected",
+        error="the portal refused the code",
+        failed_step="code",
+        duration_ms=900.0,
+    )
     notice = Notice("alert", "login-a", "http://t", "code_rejected", 0.0)
     line = progress_line(Outcome("login-a", record=failed, notices=(notice,)))
     assert "FAILED" in line and "the portal refused the authenticator code" in line

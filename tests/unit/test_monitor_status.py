@@ -11,7 +11,7 @@ from pathlib import Path
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.status import summarise
-from tests.fixtures.monitoring import simple_config
+from tests.fixtures.monitoring import probe_record, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,18 @@ def write(tmp_path: Path) -> Path:
                          history="history.sqlite")  # fmt: skip
 
 
+def probe(at: float, status: str, cause: str | None = None, **measures) -> ProbeRecord:
+    return probe_record(
+        monitor_id="login-a",
+        target="http://127.0.0.1:9",
+        cip="PROBE0001",
+        started_at=at,
+        status=status,
+        cause=cause,
+        **{"duration_ms": 100.0, **measures},
+    )
+
+
 def seeded(tmp_path: Path) -> Path:
     path = write(tmp_path)
     config = load(path)
@@ -36,15 +48,18 @@ def seeded(tmp_path: Path) -> Path:
         for day in range(1, 7):
             for i in range(10):
                 at = now - day * 86400 - i * 600
-                history.record(ProbeRecord("login-a", "http://127.0.0.1:9", "PROBE0001",
-                               "later_login", at, "ok", None, "", "", 100.0 + i,
-                               {"open": 10.0 * (i + 1), "login": 50.0}))  # fmt: skip
+                history.record(
+                    probe(
+                        at,
+                        "ok",
+                        duration_ms=100.0 + i,
+                        steps={"open": 10.0 * (i + 1), "login": 50.0},
+                    )
+                )
         for i in range(10):
             status = "failed" if i < 2 else "ok"
-            history.record(ProbeRecord("login-a", "http://127.0.0.1:9", "PROBE0001",
-                           "later_login", now - 3600 + i * 60, status,
-                           "unreachable" if status == "failed" else None, "", "", 100.0,
-                           {"open": 20.0}))  # fmt: skip
+            cause = "unreachable" if status == "failed" else None
+            history.record(probe(now - 3600 + i * 60, status, cause, steps={"open": 20.0}))
         history.pause("login-a", "paused to protect the account from lockout")
     return path
 

@@ -1,4 +1,4 @@
-"""The locator patterns accept every wording PORTAL.md lists and confuse no two elements."""
+"""The locator patterns accept every wording docs/portal.md lists and confuse no two elements."""
 
 import re
 
@@ -8,7 +8,7 @@ from pages import patterns as P
 from pages.failures import network_failure
 from pages.result import Cause
 
-# (pattern, texts it must match, texts it must not match) — PORTAL.md's table and seed.
+# (pattern, texts it must match, texts it must not match) — docs/portal.md's table and seed.
 CASES = [
     (
         P.USER_NAME,

@@ -62,9 +62,9 @@ def test_cli_usage_errors_are_one_line_exit_2_and_never_echo_values(argv, capsys
 
 def test_cli_summary_says_the_cause_in_words():
     result = JourneyResult(
-        "later_login",
-        "http://portal",
-        "CIP1",
+        journey="later_login",
+        target="http://portal",
+        cip="CIP1",
         cause=Cause.CLOCK_SKEW,
         error="refused",
         failed_step=STEP_TITLES["code"],
@@ -78,16 +78,28 @@ def test_cli_summary_says_the_cause_in_words():
 
 def test_allure_result_of_a_failed_journey_has_cause_label_and_prefixed_message():
     result = JourneyResult(
-        "first_access",
-        "http://portal",
-        "CIP1",
+        journey="first_access",
+        target="http://portal",
+        cip="CIP1",
         cause=Cause.QR_UNREADABLE,
         error="no QR code found",
         failed_step=STEP_TITLES["scan"],
         steps={"open": 10.0, "login": 20.0, "scan": 5.0},
         duration_ms=35.0,
     )
-    data = json.loads(json.dumps(journey_test_result(result, stop_ms=1_000_000), default=vars))
+    data = json.loads(
+        json.dumps(
+            journey_test_result(
+                result,
+                name="first access CIP1",
+                full_name="journey_cli.first_access",
+                history_key="first_access|http://portal|CIP1",
+                suite="journey CLI",
+                stop_ms=1_000_000,
+            ),
+            default=vars,
+        )
+    )
     labels = {(label["name"], label["value"]) for label in data["labels"]}
     assert {
         ("story", "first access"),
@@ -103,9 +115,9 @@ def test_later_login_without_a_vault_entry_is_a_configuration_error_before_any_b
     tmp_path,
 ):
     from authenticator import Vault
-    from pages.journeys import NotEnrolled, later_login
+    from pages.journeys import Account, NotEnrolled, run_journey
 
     with pytest.raises(NotEnrolled, match="enroll first"):
-        later_login(
-            None, base_url="http://portal", cip="C1", password="x" * 16, vault=Vault(tmp_path / "v")
+        run_journey(
+            "later_login", None, Account("http://portal", "C1", "x" * 16), Vault(tmp_path / "v")
         )

@@ -13,7 +13,9 @@ from pages.steps import STEP_TITLES, JourneyRun, _Stop
 
 def _run(limits: Limits | None = None) -> JourneyRun:
     return JourneyRun(
-        JourneyResult("later_login", "http://portal", "CIP1"), None, limits or Limits()
+        JourneyResult(journey="later_login", target="http://portal", cip="CIP1"),
+        None,
+        limits or Limits(),
     )
 
 

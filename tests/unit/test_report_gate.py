@@ -1,4 +1,4 @@
-"""The release gate on crafted allure-pytest results (issue 6): exit codes and one line per rule.
+"""The release gate on crafted allure-pytest results: exit codes and one line per rule.
 
 The folders under tests/fixtures/allure/ are real allure-pytest output (see generate.py); the
 test-count rules run through the real Allure 3 CLI (node), so these tests need ``make setup``.

@@ -1,4 +1,4 @@
-"""The gate's SLO rules on a monitors' SQLite history (issue 6): uptime and p95 login time.
+"""The gate's SLO rules on a monitors' SQLite history: uptime and p95 login time.
 
 The history is written by the monitors' own ``monitors.history.History`` (the real writer and
 schema); the gate reads it read-only and must refuse a missing or foreign file with exit 2.

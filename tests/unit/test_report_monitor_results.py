@@ -1,5 +1,5 @@
 """The gate on Allure results written by the monitors (``monitors.results_allure``): the
-labels agreed between the areas (story, severity, ``cause``) must reach the gate's rules."""
+labels the gate reads (story, severity, ``cause``) must reach the gate's rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading results folders, journey causes and the policy file (issue 6), without node."""
+"""Reading results folders, journey causes and the policy file, without node."""
 
 from __future__ import annotations
 

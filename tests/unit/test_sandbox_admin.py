@@ -1,4 +1,4 @@
-"""The admin API under /_sandbox/ and fault injection (issue 2)."""
+"""The admin API under /_sandbox/ and fault injection."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def test_create_and_read_an_account_state(portal):
         "algorithm": "SHA1",
         "digits": 6,
         "period": 30,
+        "a11y": "accessible",
     }
     assert "password" not in created.get_json() and "secret" not in created.get_json()
 

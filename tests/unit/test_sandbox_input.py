@@ -1,4 +1,4 @@
-"""Bad input gets a 4xx with a clear French page, never a 500 or a traceback (issue 2)."""
+"""Bad input gets a 4xx with a clear French page, never a 500 or a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The portal's French pages and flows (PORTAL.md "First access", "Later accesses")."""
+"""The portal's French pages and flows (docs/portal.md "First access", "Later accesses")."""
 
 from __future__ import annotations
 

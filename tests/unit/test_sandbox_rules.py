@@ -1,4 +1,4 @@
-"""The portal's rules (PORTAL.md "Behaviour"): TOTP window and replay, lockout, expiry."""
+"""The portal's rules (docs/portal.md "Behaviour"): TOTP window and replay, lockout, expiry."""
 
 from __future__ import annotations
 
