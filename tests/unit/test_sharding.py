@@ -58,7 +58,7 @@ def test_shards_by_count_partition_the_suite(suite):
     parts = shards(3, "--durations-path", str(ROOT / "no-such-durations.json"))
     assert_partition(suite, parts)
     sizes = sorted(len(part) for part in parts)
-    assert sizes[-1] - sizes[0] <= 1  # without durations the cut is by count
+    assert sizes[-1] - sizes[0] <= 2  # without durations the cut is by count, near-even
 
 
 def test_shards_by_duration_partition_the_unit_tests(tmp_path):
