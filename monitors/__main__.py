@@ -1,4 +1,4 @@
-"""``python -m monitors run|status|resume|enroll|login``.
+"""``python -m monitors run|status|resume|k8s|enroll|login``.
 
 ``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``);
 they are imported only when asked for, so ``run`` and ``status`` start without them. Every
@@ -133,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", help="resume a monitor paused to protect its account")
     resume.add_argument("id", help="the monitor id")
     resume.add_argument("--config", required=True)
-    k8s = sub.add_parser("k8s", help="print Kubernetes manifests: a CronJob per monitor, ...")
+    k8s = sub.add_parser("k8s", help="print Kubernetes manifests (a CronJob per monitor)")
     k8s.add_argument("--config", required=True, help="monitors.toml")
     k8s.add_argument("--image", help="container image (default eespresso-monitors:VERSION)")
     k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")

@@ -49,10 +49,24 @@ _NAME_MAX = 52  # a CronJob's name: 52 characters, so that its Jobs' names fit i
 _KEY = re.compile(r"[^A-Za-z0-9._-]")
 
 
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")  # RFC 1123 §2.1, lower case
+
+
 @dataclass(frozen=True)
 class Options:
+    """What the command line adds to the config; checked here so a typo is one line now,
+    not an error from the cluster later."""
+
     image: str
     namespace: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.image or any(c.isspace() for c in self.image):
+            raise ConfigError(f"--image {self.image!r}: give an image reference like "
+                              "registry.example/eespresso-monitors:0.1.0")  # fmt: skip
+        if self.namespace is not None and not _DNS_LABEL.match(self.namespace):
+            raise ConfigError(f"--namespace {self.namespace!r}: a namespace is lower-case "
+                              "letters, digits and '-', at most 63 characters")  # fmt: skip
 
 
 def default_image() -> str:

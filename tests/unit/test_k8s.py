@@ -218,7 +218,10 @@ def test_cli_prints_multi_document_yaml():
 
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
     path = simple_config(tmp_path / "m.toml", [{"id": "fast", "every": "20s"}])
-    for argv in (["--config", str(path)], ["--config", str(tmp_path / "missing.toml")]):
+    example = "monitors.example.toml"
+    for argv in (["--config", str(path)], ["--config", str(tmp_path / "missing.toml")],
+                 ["--config", example, "--namespace", "Ops_Team"],
+                 ["--config", example, "--image", "my image"]):  # fmt: skip
         done = _cli(*argv)
         assert done.returncode == 2 and done.stdout == ""
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
