@@ -41,14 +41,12 @@ VAULT_KEY = "vault-key"
 USER_ID = 10001  # deploy/Containerfile's USER
 # docs/scale.md: a probe pod (Python, Playwright's driver, Chromium, one context) is ~530 MiB.
 RESOURCES = {"requests": {"cpu": "500m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}}
-SHM_SIZE = "256Mi"  # Chromium's shared memory; the kubelet's default /dev/shm is 64 MiB
+SHM_SIZE = "256Mi"  # Chromium's shared memory; container runtimes give 64 MiB by default
 TMP_SIZE = "256Mi"  # Chromium's profile and Playwright's temporary files
 STATE_SIZE = "1Gi"
 START_MARGIN_S = 90  # Chromium's start under load + the wait for an unused TOTP step (30 s)
 _NAME_MAX = 52  # a CronJob's name: 52 characters, so that its Jobs' names fit in 63
 _KEY = re.compile(r"[^A-Za-z0-9._-]")
-
-
 _DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")  # RFC 1123 §2.1, lower case
 
 
