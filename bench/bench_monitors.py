@@ -8,6 +8,7 @@ Every loop is bounded by a count AND a time budget. Usage:
     .venv/bin/python bench/bench_monitors.py warm-cold [--probes 5]
     .venv/bin/python bench/bench_monitors.py throughput [--accounts 4] [--seconds 120]
     .venv/bin/python bench/bench_monitors.py memory [--probes 500] [--accounts 40] [--seconds 900]
+    .venv/bin/python bench/bench_monitors.py screens [--probes 10]
 
 A TOTP time step is usable once per account (RFC 6238 §5.2), so one account logs in at most
 once per 30 s: with 4 accounts a runner cannot exceed 8 later logins per minute whatever its
@@ -20,11 +21,9 @@ import argparse
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,38 +36,14 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
-from sandbox.client import AdminClient, AdminError
+from pages.steps import capturing_screens
+from sandbox.client import AdminClient
 from tests.fixtures.accounts import TestAccount, seed_enrolled
-from tests.fixtures.monitoring import free_port, write_config
+from tests.fixtures.monitoring import write_config
+from tests.fixtures.processes import sandbox_process
 
 PASSWORD = "Bench-Horse-Batt1"
 PASSWORD_ENV = "EESPRESSO_BENCH_PASSWORD"
-
-
-@contextmanager
-def sandbox_process(folder: Path):
-    port, token = free_port(), secrets.token_urlsafe(16)
-    env = {**os.environ, "SANDBOX_ADMIN_TOKEN": token}
-    log = (folder / "sandbox.log").open("wb")
-    argv = [sys.executable, "-m", "sandbox", "serve", "--port", str(port)]
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    admin = AdminClient(url, token)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                admin.health()
-                break
-            except AdminError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the sandbox did not start") from None
-                time.sleep(0.2)
-        yield url, admin
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def build(folder: Path, url: str, admin: AdminClient, accounts: int, every: str = "1s"):
@@ -177,6 +152,42 @@ def memory(folder: Path, url: str, admin: AdminClient, probes: int, accounts: in
           f"{base[3]} → {last[3]} Chromium processes; left after close: {len(left)}")  # fmt: skip
 
 
+def screens(folder: Path, url: str, admin: AdminClient, probes: int) -> None:
+    """What the masked screenshot of every step costs a probe: the same later login in a fresh
+    context of the warm browser, with and without ``capturing_screens``, interleaved so that a
+    change of load hits both alike."""
+    config, prober = build(folder, url, admin, accounts=2 * probes + 1)
+    monitors = list(config.monitors)
+    prober.probe(monitors[0])  # launch once, not measured
+    walls: dict[bool, list[float]] = {True: [], False: []}
+    journeys: dict[bool, list[float]] = {True: [], False: []}
+    for index, monitor in enumerate(monitors[1:]):
+        capture, journey = index % 2 == 0, prober.binder.bind(monitor)
+
+        def work(journey=journey, capture=capture):
+            context = prober.browser.new_context()
+            try:
+                started = time.perf_counter()
+                if capture:
+                    with capturing_screens():
+                        result = journey(context.new_page())
+                else:
+                    result = journey(context.new_page())
+                return result, time.perf_counter() - started
+            finally:
+                context.close()
+
+        result, wall = prober.browser.submit(work).result(timeout=120)
+        assert result.ok and bool(result.screens) == capture, result.error
+        walls[capture].append(wall * 1000)
+        journeys[capture].append(result.duration_ms)
+    prober.browser.close()
+    for capture in (False, True):
+        wall, journey = statistics.median(walls[capture]), statistics.median(journeys[capture])
+        print(f"{'with' if capture else 'without'} screens: wall median {wall:.0f} ms, journey "
+              f"(portal time) median {journey:.0f} ms over {len(walls[capture])}")  # fmt: skip
+
+
 def _growth(before_kib: int, after_kib: int) -> str:
     change = 100 * (after_kib - before_kib) / before_kib
     return f"{before_kib / 1024:.0f} → {after_kib / 1024:.0f} MiB ({change:+.1f}%)"
@@ -194,14 +205,19 @@ def main() -> None:
     mem.add_argument("--probes", type=int, default=500)
     mem.add_argument("--accounts", type=int, default=40)
     mem.add_argument("--seconds", type=float, default=900)
+    shots = sub.add_parser("screens")
+    shots.add_argument("--probes", type=int, default=10)
     args = parser.parse_args()
     os.environ[PASSWORD_ENV] = PASSWORD
-    with tempfile.TemporaryDirectory() as tmp, sandbox_process(Path(tmp)) as (url, admin):
+    with tempfile.TemporaryDirectory() as tmp, sandbox_process(Path(tmp)) as portal:
+        url, admin = portal.url, portal.admin
         folder = Path(tmp)
         if args.what == "warm-cold":
             warm_cold(folder, url, admin, args.probes)
         elif args.what == "throughput":
             throughput(folder, url, admin, args.accounts, args.seconds)
+        elif args.what == "screens":
+            screens(folder, url, admin, args.probes)
         else:
             memory(folder, url, admin, args.probes, args.accounts, args.seconds)
 

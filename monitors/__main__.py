@@ -31,10 +31,10 @@ def _run(args: argparse.Namespace) -> int:
     for monitor in config.monitors:
         monitor.account.password()  # fail now, in one line, not at the first probe
     try:
-        channels = Channels(config.alerts.channels)
+        channels = Channels(config.alerts.channels, config.language, config.report_url)
     except ValueError as exc:
         raise ConfigError(f"{config.path}: alerts.channels: {exc}") from None
-    metrics = ProbeMetrics()
+    metrics = ProbeMetrics(config.probe.name)
     history = History(config.history)
     browser = WarmBrowser(headless=not args.headed)
     allure = AllureWriter(config.allure_results) if config.allure_results else None
@@ -74,21 +74,31 @@ def _once(runner, metrics, config) -> int:
 
 def _forever(runner, metrics, config, max_probes: int | None) -> int:
     if config.metrics.port is not None:
-        port = metrics.serve(config.metrics.port, config.metrics.host)
-        print(f"metrics on http://{config.metrics.host}:{port}/metrics", flush=True)
+        from monitors.status import summarise
+        from monitors.status_page import render_page
+        from monitors.web import REFRESH_S
+
+        def page() -> str:
+            return render_page(summarise(config), refresh_s=REFRESH_S)
+
+        port = metrics.serve(config.metrics.port, config.metrics.host, status_page=page)
+        base = f"http://{config.metrics.host}:{port}"
+        print(f"metrics on {base}/metrics, status page on {base}/status", flush=True)
     runner.run_forever(max_probes=max_probes)
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
-    from monitors.status import render_html, render_text, summarise
+    from monitors.status import render_text, summarise
+    from monitors.status_page import render_html
+    from wording import say
 
     config = load(args.config)
     summary = summarise(config)
     print(render_text(summary))
     if args.html:
         render_html(summary, args.html)
-        print(f"status page written to {args.html}")
+        print(say(config.language, "status.written", path=args.html))
     return 0
 
 
@@ -127,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--once", action="store_true", help="probe each monitor once; exit 0/1")
     run.add_argument("--headed", action="store_true", help="show the browser (debugging)")
     run.add_argument("--max-probes", type=int, default=None, help=argparse.SUPPRESS)
-    status = sub.add_parser("status", help="uptime, p50/p95 per step, open incidents")
+    status = sub.add_parser("status", help="uptime, p50/p95 per step, open incidents, expiry dates")
     status.add_argument("--config", required=True)
     status.add_argument("--html", help="also write an offline HTML status page to this file")
     resume = sub.add_parser("resume", help="resume a monitor paused to protect its account")

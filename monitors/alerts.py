@@ -1,10 +1,13 @@
-"""Alert messages and their delivery through apprise.
+"""Alert messages and their delivery through apprise, in the configured language.
 
 One ``Notice`` per thing ops must hear about: an incident opened (``alert``), still open
 (``reminder``), a monitor paused for the account's sake (``paused``), or ``recovery``. The
-message says which monitor, which target, the cause in words, since when, the last error and
-the step that failed. Delivery goes through apprise URLs (Slack, Teams, mailto, PagerDuty,
-``json://``...): no hand-written clients.
+message says which monitor, which target, the cause in plain words with the next action, since
+when, the last error and the step that failed, and links the report when one is configured.
+A failure carries the masked screenshot of the failing screen next to the last successful
+screenshot of the same step, as apprise attachments (secrets painted over, pages/masking.py).
+Delivery goes through apprise URLs (Slack, Teams, mailto, PagerDuty, ``json://``...): no
+hand-written clients.
 """
 
 from __future__ import annotations
@@ -12,27 +15,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import apprise
+from apprise.attachment.memory import AttachMemory
 
-from pages.result import Cause
+from wording import DEFAULT, Language, cause_advice, cause_title, count, elapsed, say, when
 
 log = logging.getLogger(__name__)
 
 
 def cause_words(cause: str | None) -> str:
-    """The cause in words; an unknown value (a newer runner's history) is shown as it is."""
-    if cause is None:
-        return "unknown cause"
-    try:
-        return Cause(cause).words
-    except ValueError:
-        return cause
+    """A cause in English words, for the runner's log lines."""
+    return cause_title(cause, "en")
 
 
-def _when(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+@dataclass(frozen=True)
+class Screen:
+    """A masked PNG of one step's screen: the failing one, or the last success of that step."""
+
+    step: str  # step id (open, login, code...)
+    png: bytes
+    failed: bool
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Notice:
     failures: int = 0
     at: float = 0.0  # when the notice was decided (recovery time for a recovery)
     paused: bool = False
+    probe: str = ""  # the location that saw it (``[probe] name``)
+    screens: tuple[Screen, ...] = ()
 
     @property
     def notify_type(self) -> str:
@@ -54,44 +59,69 @@ class Notice:
             return apprise.NotifyType.SUCCESS
         return apprise.NotifyType.WARNING if self.kind == "reminder" else apprise.NotifyType.FAILURE
 
-    @property
-    def title(self) -> str:
-        if self.kind == "recovery":
-            return f"[eEspresso] RECOVERED {self.monitor_id}"
-        state = "PAUSED" if self.paused else "DOWN"
-        prefix = "still " if self.kind == "reminder" else ""
-        return f"[eEspresso] {prefix}{state} {self.monitor_id}: {cause_words(self.cause)}"
 
-    @property
-    def body(self) -> str:
-        lines = [f"Monitor: {self.monitor_id}", f"Target: {self.target}"]
-        if self.kind == "recovery":
-            minutes = max(0.0, (self.at - self.since) / 60)
-            lines += [
-                f"Recovered at: {_when(self.at)} after {minutes:.0f} min",
-                f"Cause was: {cause_words(self.cause)}",
-            ]
-            return "\n".join(lines)
+def title(notice: Notice, language: Language) -> str:
+    if notice.kind == "recovery":
+        return say(language, "alert.title.recovered", monitor=notice.monitor_id)
+    state = "paused" if notice.paused else "down"
+    key = f"alert.title.still_{state}" if notice.kind == "reminder" else f"alert.title.{state}"
+    return say(language, key, monitor=notice.monitor_id, cause=cause_title(notice.cause, language))
+
+
+def screen_name(screen: Screen, language: Language) -> str:
+    """The attachment's file name, which the body refers to."""
+    key = "alert.file.failed" if screen.failed else "alert.file.last_ok"
+    return say(language, key, step=screen.step)
+
+
+def body(notice: Notice, language: Language, report_url: str = "") -> str:
+    def line(key: str, **values: object) -> str:
+        return say(language, key, **values)
+
+    lines = [line("alert.monitor", monitor=notice.monitor_id),
+             line("alert.target", target=notice.target)]  # fmt: skip
+    if notice.kind == "recovery":
         lines += [
-            f"Cause: {cause_words(self.cause)} ({self.cause})",
-            f"Since: {_when(self.since)} ({self.failures} failed probe(s))",
-            f"Last error: {self.last_error or '-'}",
-            f"Failed step: {self.failed_step or '-'}",
+            line("alert.recovered_at", when=when(notice.at),
+                 duration=elapsed(notice.at - notice.since, language)),
+            line("alert.cause_was", cause=cause_title(notice.cause, language)),
+        ]  # fmt: skip
+    else:
+        failures = count(notice.failures, "failed_probe", language)
+        lines += [
+            line("alert.cause", cause=cause_title(notice.cause, language), code=notice.cause),
+            line("alert.advice", advice=cause_advice(notice.cause, language, notice.monitor_id)),
+            line("alert.since", when=when(notice.since), failures=failures),
+            line("alert.last_error", error=notice.last_error or "-"),
+            line("alert.failed_step", step=notice.failed_step or "-"),
         ]
-        if self.paused:
-            lines.append(
-                "Monitor paused to protect the account from lockout: fix the password or the "
-                f"enrollment, then run 'python -m monitors resume {self.monitor_id}'"
-            )
-        return "\n".join(lines)
+        if notice.paused:
+            lines.append(cause_advice("paused", language, notice.monitor_id))
+        lines += _screens_line(notice.screens, language)
+    if report_url:
+        lines.append(line("alert.report", url=report_url))
+    return "\n".join(lines)
+
+
+def _screens_line(screens: Sequence[Screen], language: Language) -> list[str]:
+    failed = [screen_name(s, language) for s in screens if s.failed]
+    last_ok = [screen_name(s, language) for s in screens if not s.failed]
+    if not failed:
+        return []
+    if last_ok:
+        return [say(language, "alert.screens.both", failed=failed[0], last_ok=last_ok[0])]
+    return [say(language, "alert.screens.failed_only", failed=failed[0])]
 
 
 class Channels:
     """The configured apprise URLs; delivery failures are logged, never fatal to the runner."""
 
-    def __init__(self, urls: Sequence[str]) -> None:
+    def __init__(
+        self, urls: Sequence[str], language: Language = DEFAULT, report_url: str = ""
+    ) -> None:
         self.apprise = apprise.Apprise()
         self.urls = tuple(urls)
+        self.language, self.report_url = language, report_url
         for url in self.urls:
             if not self.apprise.add(url):
                 raise ValueError(f"apprise does not understand channel URL {_redact(url)}")
@@ -99,8 +129,16 @@ class Channels:
     def send(self, notice: Notice) -> bool:
         if not self.urls:
             return True
-        kind = notice.notify_type
-        sent = self.apprise.notify(body=notice.body, title=notice.title, notify_type=kind)
+        attach = apprise.AppriseAttachment()
+        for screen in notice.screens:  # in memory: the images never touch a temporary file
+            name = screen_name(screen, self.language)
+            attach.add(AttachMemory(content=screen.png, name=name, mimetype="image/png"))
+        sent = self.apprise.notify(
+            body=body(notice, self.language, self.report_url),
+            title=title(notice, self.language),
+            notify_type=notice.notify_type,
+            attach=attach if notice.screens else None,
+        )
         delivered = bool(sent)
         if not delivered:
             log.warning("%s for %s not delivered to every channel", notice.kind, notice.monitor_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,18 @@ from urllib.parse import urlsplit
 from croniter import croniter
 
 from authenticator import VaultError, normalise_base_url
+from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# A probe location's name becomes a Prometheus label value, a history column and an Allure
+# label: letters, digits, '-', '_' and '.', like a host name (RFC 1123 §2.1) plus '_'.
+_PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+UP_EVERY_S = 15.0  # credential-free up-check of the login page between journeys
+UP_EVERY_MIN_S = 5.0  # below this the up-check is a load on the portal, not a probe
 
 
 class ConfigError(ValueError):
@@ -36,6 +43,7 @@ class Target:
     name: str
     base_url: str
     verify_tls: bool = True  # false for the sandbox's self-signed certificate
+    up_every_s: float | None = UP_EVERY_S  # None: no up-check for this target
     browser_ws: str | None = None  # a Playwright browser server instead of the local Chromium
 
     @property
@@ -81,6 +89,7 @@ class Monitor:
     timeout_s: float = 120.0
     overall: Threshold = Threshold()
     steps: dict[str, Threshold] = field(default_factory=dict)
+    up_every_s: float | None = UP_EVERY_S  # None: no up-check between journeys
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,20 @@ class Metrics:
     job: str = "eespresso_monitors"
 
 
+def default_probe_name() -> str:
+    """The host name, made label-safe: where a probe runs when the config does not say."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", socket.gethostname().split(".")[0]).strip("-._")
+    return name[:63] or "probe"
+
+
+@dataclass(frozen=True)
+class ProbeLocation:
+    """Where this runner probes from (``[probe] name``): a label on every metric, history
+    row, alert and Allure result, so several locations can watch the same portal."""
+
+    name: str = field(default_factory=default_probe_name)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -107,6 +130,9 @@ class Config:
     metrics: Metrics
     history: Path
     allure_results: Path | None = None
+    probe: ProbeLocation = field(default_factory=ProbeLocation)
+    language: Language = DEFAULT  # of alerts and the status page
+    report_url: str = ""  # linked from alerts and the status page when set
 
     def monitor(self, monitor_id: str) -> Monitor:
         for monitor in self.monitors:
@@ -178,13 +204,15 @@ class _Reader:
 
 
 def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
-    r.reject_unknown({"base_url", "verify_tls", "browser_ws"})
+    r.reject_unknown({"base_url", "verify_tls", "up_every", "browser_ws"})
     url = r.get("base_url", str, required=True)
     try:
         base_url = normalise_base_url(url)
     except VaultError as error:
         raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
-    return Target(name, base_url, r.get("verify_tls", bool, True), _browser_ws(r) or browser_ws)
+    verify_tls = r.get("verify_tls", bool, True)
+    up_every = _up_every(r, UP_EVERY_S)
+    return Target(name, base_url, verify_tls, up_every, _browser_ws(r) or browser_ws)
 
 
 def _browser_ws(r: _Reader) -> str | None:
@@ -198,6 +226,33 @@ def _browser_ws(r: _Reader) -> str | None:
         return check_ws_endpoint(url)
     except ValueError as error:
         raise r.err("browser_ws", str(error)) from None
+
+
+def _up_every(r: _Reader, default: float | None) -> float | None:
+    """``up_every``: a duration of at least 5 s, or ``false`` for no up-check (a login page
+    that only a browser can render)."""
+    if r.table.get("up_every") is False:
+        return None
+    seconds = r.duration("up_every")
+    if seconds is None:
+        return default
+    if seconds < UP_EVERY_MIN_S:
+        raise r.err("up_every", f"{r.table['up_every']!r} is under 5 s; raise it")
+    return seconds
+
+
+def _probe(r: _Reader) -> ProbeLocation:
+    r.reject_unknown({"name"})
+    name = r.get("name", str)
+    if name is None:
+        return ProbeLocation()
+    if not _PROBE_NAME.match(name):
+        raise r.err(
+            "name",
+            f"{name!r}: use up to 63 letters, digits, '-', '_' or '.', starting with a letter "
+            'or digit, e.g. "chus-interne"',
+        )
+    return ProbeLocation(name)
 
 
 def _account(r: _Reader, name: str) -> Account:
@@ -226,6 +281,7 @@ def _threshold(r: _Reader) -> Threshold:
 
 def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
     allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
+    allowed.add("up_every")
     r.reject_unknown(allowed)
     mid = r.get("id", str, required=True)
     if not _MONITOR_ID.match(mid):
@@ -260,6 +316,7 @@ def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
         timeout_s=r.duration("timeout", 120),
         overall=_threshold(thresholds),
         steps=steps,
+        up_every_s=_up_every(r, targets[target].up_every_s),
     )
 
 
@@ -307,16 +364,8 @@ def load(path: str | os.PathLike) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     root = _Reader(path, data, "")
     root.reject_unknown(
-        {
-            "history",
-            "allure_results",
-            "browser_ws",
-            "targets",
-            "accounts",
-            "monitors",
-            "alerts",
-            "metrics",
-        }
+        {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
+        | {"probe", "browser_ws", "language", "report_url"}
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     browser_ws = _browser_ws(root)
@@ -335,6 +384,13 @@ def load(path: str | os.PathLike) -> Config:
     if not monitors:
         raise root.err("monitors", "is empty; add at least one [[monitors]] table")
     allure = root.get("allure_results", str)
+    try:
+        language = check_language(root.get("language", str, DEFAULT))
+    except ValueError as exc:
+        raise root.err("language", str(exc)) from None
+    report_url = root.get("report_url", str, "")
+    if report_url and urlsplit(report_url).scheme not in ("http", "https", "file"):
+        raise root.err("report_url", f'{report_url!r} is not a link like "https://host/report/"')
     return Config(
         path=path,
         monitors=tuple(monitors),
@@ -342,4 +398,7 @@ def load(path: str | os.PathLike) -> Config:
         metrics=_metrics(root.sub("metrics")),
         history=root.resolve(root.get("history", str, "monitors-history.sqlite")),
         allure_results=root.resolve(allure) if allure else None,
+        probe=_probe(root.sub("probe")),
+        language=language,
+        report_url=report_url,
     )

@@ -55,6 +55,7 @@ def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecor
         started_at=started,
         steps=dict(result.steps),
         duration_ms=result.duration_ms,
+        code_wait_ms=result.code_wait_ms,
     )
     if not result.ok:
         record.cause = result.cause or Cause.UNEXPECTED_PAGE

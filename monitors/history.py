@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS probes (
     monitor_id TEXT NOT NULL, target TEXT NOT NULL, cip TEXT NOT NULL, journey TEXT NOT NULL,
     started_at REAL NOT NULL, status TEXT NOT NULL, cause TEXT, error TEXT NOT NULL DEFAULT '',
     failed_step TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL DEFAULT 0,
-    steps TEXT NOT NULL DEFAULT '{}'
+    steps TEXT NOT NULL DEFAULT '{}', probe TEXT NOT NULL DEFAULT '',
+    code_wait_ms REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
 CREATE INDEX IF NOT EXISTS probes_by_account ON probes (target, cip, started_at);
@@ -40,7 +41,20 @@ CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at)
 CREATE TABLE IF NOT EXISTS pauses (
     monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS expiries (
+    monitor_id TEXT NOT NULL, kind TEXT NOT NULL, expires_at REAL NOT NULL,
+    checked_at REAL NOT NULL, PRIMARY KEY (monitor_id, kind)
+);
 """
+
+# Columns added since the first schema, with their definition: a history file written by an
+# older runner gains them on open (rows from before keep the default: location unknown).
+ADDED_COLUMNS = {
+    "probes": {
+        "probe": "TEXT NOT NULL DEFAULT ''",
+        "code_wait_ms": "REAL NOT NULL DEFAULT 0",
+    },
+}
 
 
 class Status(StrEnum):
@@ -69,6 +83,8 @@ class ProbeRecord:
     failed_step: str = ""
     duration_ms: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
+    probe: str = ""  # the location that ran it (``[probe] name``); '' in rows from before
+    code_wait_ms: float = 0.0  # waiting for an unused TOTP step: the probe's time, not the portal's
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -106,6 +122,17 @@ class History:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add the columns an older history file lacks, in one transaction, so two processes
+        opening the same old file cannot both add a column."""
+        with self.transaction():
+            for table, columns in ADDED_COLUMNS.items():
+                have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                for name, definition in columns.items():
+                    if name not in have:
+                        self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
     def close(self) -> None:
         self.db.close()
@@ -121,7 +148,8 @@ class History:
     def record(self, probe: ProbeRecord) -> int:
         cur = self.db.execute(
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
-            " error, failed_step, duration_ms, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " error, failed_step, duration_ms, steps, probe, code_wait_ms)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 probe.monitor_id,
                 probe.target,
@@ -134,6 +162,8 @@ class History:
                 probe.failed_step,
                 probe.duration_ms,
                 json.dumps(probe.steps),
+                probe.probe,
+                probe.code_wait_ms,
             ),
         )
         return int(cur.lastrowid)
@@ -152,6 +182,16 @@ class History:
             (monitor_id,),
         ).fetchone()
         return row[0]
+
+    def daily_uptime(self, monitor_id: str, since: float) -> dict[int, tuple[int, int]]:
+        """Per UTC day since ``since`` (days since 1970-01-01): probes, and probes that passed."""
+        rows = self.db.execute(
+            "SELECT CAST(started_at / 86400 AS INTEGER) AS day, count(*),"
+            " sum(status != 'failed') FROM probes WHERE monitor_id = ? AND started_at >= ?"
+            " GROUP BY day",
+            (monitor_id, since),
+        )
+        return {day: (probes, up) for day, probes, up in rows}
 
     def account_causes(self, target: str, cip: str, limit: int) -> list[str | None]:
         """Causes of the latest probes that used this account, newest first."""
@@ -244,6 +284,22 @@ class History:
     def resume(self, monitor_id: str) -> bool:
         cur = self.db.execute("DELETE FROM pauses WHERE monitor_id = ?", (monitor_id,))
         return cur.rowcount > 0
+
+    # -- expiry dates the status page shows (certificate, password) ---------------------------
+
+    def set_expiry(self, monitor_id: str, kind: str, expires_at: float, at: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO expiries (monitor_id, kind, expires_at, checked_at)"
+            " VALUES (?,?,?,?)",
+            (monitor_id, kind, expires_at, at),
+        )
+
+    def expiries(self, monitor_id: str) -> dict[str, float]:
+        """``{"tls": Unix time, "password": Unix time}``, for the dates known so far."""
+        rows = self.db.execute(
+            "SELECT kind, expires_at FROM expiries WHERE monitor_id = ?", (monitor_id,)
+        )
+        return {kind: expires_at for kind, expires_at in rows}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

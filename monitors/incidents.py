@@ -8,6 +8,8 @@ open incident nor forgets to announce its recovery:
 * while it stays open, a ``reminder`` every ``reminder_every``;
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
 * a pause for the account's sake opens the incident at once (whatever N is) and says so;
+* so does an up-check failure confirmed by a second up-check (``confirmed``): the second
+  check is the confirmation N asks for, and an outage must be heard of within a minute;
 * an alert no channel accepted is sent again with the next failed probe (``undelivered``).
 """
 
@@ -18,7 +20,9 @@ from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
 
 
-def _notice(kind: str, monitor: Monitor, incident: Incident, now: float, paused: bool) -> Notice:
+def _notice(
+    kind: str, monitor: Monitor, incident: Incident, probe: ProbeRecord, paused: bool
+) -> Notice:
     return Notice(
         kind=kind,
         monitor_id=monitor.id,
@@ -28,8 +32,9 @@ def _notice(kind: str, monitor: Monitor, incident: Incident, now: float, paused:
         last_error=incident.last_error,
         failed_step=incident.failed_step,
         failures=incident.failures,
-        at=now,
+        at=probe.started_at,
         paused=paused,
+        probe=probe.probe,
     )
 
 
@@ -40,6 +45,7 @@ def evaluate(
     probe: ProbeRecord,
     *,
     paused_now: bool = False,
+    confirmed: bool = False,
 ) -> list[Notice]:
     """Update the monitor's incident after ``probe`` (already recorded); return what to send."""
     now = probe.started_at
@@ -51,11 +57,11 @@ def evaluate(
         history.save_incident(incident)
         if not policy.recovery_notice or incident.notified_at is None:
             return []
-        return [_notice("recovery", monitor, incident, now, paused=False)]
+        return [_notice("recovery", monitor, incident, probe, paused=False)]
 
     failures, since = history.streak(monitor.id)
     if incident is None:
-        if failures < policy.failures_before_alert and not paused_now:
+        if failures < policy.failures_before_alert and not (paused_now or confirmed):
             return []  # maybe transient: wait for the next probe
         incident = Incident(
             monitor_id=monitor.id, since=since or now, cause=probe.cause or "unknown"
@@ -75,7 +81,7 @@ def evaluate(
     if kind:
         incident.notified_at = now
     history.save_incident(incident)
-    return [_notice(kind, monitor, incident, now, paused=paused_now)] if kind else []
+    return [_notice(kind, monitor, incident, probe, paused=paused_now)] if kind else []
 
 
 def undelivered(history: History, monitor_id: str) -> None:

@@ -4,6 +4,8 @@
 the account's failed-login budget is spent, take the account lock, check the TLS certificate,
 check the vault, run the journey in a fresh browser context under a hard timeout, grade the
 result against the thresholds, then store it, update the incident, send notices and metrics.
+A failure's notice carries the masked screen of the failing step next to that step's last
+success (``ScreenStore``); certificate and password expiry are kept for the status page.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -15,35 +17,29 @@ import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 
-from monitors import incidents, safety, tls
-from monitors.alerts import Channels, Notice
+from monitors import safety, tls
+from monitors.alerts import Channels
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
 from monitors.grading import grade, probe_failure
 from monitors.history import History, ProbeRecord, Status
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
+from monitors.sinks import Outcome, Sinks
 from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
+from pages.steps import capturing_screens
+
+__all__ = ["Outcome", "ProbeBroken", "Prober"]
 
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
 
 
 class ProbeBroken(RuntimeError):
     """The probe itself failed (browser crash, hard timeout): cause ``probe_error``."""
-
-
-@dataclass
-class Outcome:
-    """What the runner prints: the stored record, or why no probe ran."""
-
-    monitor_id: str
-    record: ProbeRecord | None = None
-    skipped: str = ""  # why the probe did not run (paused, budget, account busy)
-    notices: tuple[Notice, ...] = ()
 
 
 class Prober:
@@ -57,10 +53,15 @@ class Prober:
         channels: Channels | None = None,
         allure=None,
     ) -> None:
-        self.config, self.history, self.browser, self.binder = config, history, browser, binder
-        self.metrics = metrics or ProbeMetrics()
-        self.channels = channels or Channels(config.alerts.channels)
-        self.allure = allure
+        self.config, self.browser, self.binder = config, browser, binder
+        self.sinks = Sinks(
+            config,
+            history,
+            metrics or ProbeMetrics(config.probe.name),
+            channels or Channels(config.alerts.channels, config.language, config.report_url),
+            allure,
+            ScreenStore(config.history.parent / (config.history.name + ".screens")),
+        )
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         self.lock_dir = config.history.parent / (config.history.name + ".locks")
         for monitor in config.monitors:
@@ -68,6 +69,19 @@ class Prober:
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
                 history.paused(monitor.id) is not None,
             )  # fmt: skip
+
+    # The sinks' parts, as attributes of the prober for the runner and the tests.
+    history = property(lambda self: self.sinks.history)
+    metrics = property(lambda self: self.sinks.metrics)
+    allure = property(lambda self: self.sinks.allure)
+
+    @property
+    def channels(self) -> Channels:
+        return self.sinks.channels
+
+    @channels.setter
+    def channels(self, channels: Channels) -> None:
+        self.sinks.channels = channels
 
     def probe(self, monitor: Monitor) -> Outcome:
         target, cip = monitor.target.base_url, monitor.account.cip
@@ -79,18 +93,18 @@ class Prober:
         try:  # checked under the lock: another process may have just used the account
             if why := self._must_skip(monitor):
                 return Outcome(monitor.id, skipped=why)
-            record = self._run(monitor)
+            record, result = self._run(monitor)
         finally:
             lock.release()
         if self.stop is not None and self.stop.is_set():
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record)
+        return self.settle(monitor, record, result)
 
     def _must_skip(self, monitor: Monitor) -> str:
         """Why this probe must not log in now ('' if it may)."""
         target, cip = monitor.target.base_url, monitor.account.cip
         pause = self.history.paused(monitor.id)  # `resume` may run in another process
-        self.metrics.paused.labels(monitor.id, target).set(0 if pause is None else 1)
+        self.metrics.set_paused(monitor.id, target, pause is not None)
         if pause is not None:
             return f"{pause[1]}; run 'python -m monitors resume {monitor.id}'"
         retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
@@ -99,15 +113,19 @@ class Prober:
             return f"3 failed logins on this account in 15 min; next try after {when}"
         return ""
 
-    def _run(self, monitor: Monitor) -> ProbeRecord:
+    def _run(self, monitor: Monitor) -> tuple[ProbeRecord, JourneyResult]:
+        """The stored record, and the journey's result it was graded from."""
         started = time.time()
         tls_left = None
         if monitor.target.is_https:
             try:
-                tls_left = tls.seconds_left(monitor.target.base_url, timeout=10)
-                self.metrics.tls_expiry.labels(monitor.id, monitor.target.base_url).set(tls_left)
+                not_after = tls.not_after(monitor.target.base_url, timeout=10)
             except OSError:
-                tls_left = None  # unreachable: the journey will say so in its own words
+                pass  # unreachable: the journey will say so in its own words
+            else:
+                self.metrics.set_cert_expiry(monitor.id, monitor.target.base_url, not_after)
+                self.history.set_expiry(monitor.id, "tls", not_after, at=started)
+                tls_left = not_after - time.time()
         try:
             result = self._journey(monitor, self.binder.bind(monitor))
         except NotEnrolled as exc:
@@ -120,7 +138,9 @@ class Prober:
             if level != Status.OK:
                 record.status, record.cause = level, Cause.TLS_EXPIRING
                 record.error = f"certificate expires in {tls_left / 86400:.1f} days"
-        return record
+        if result.password_expires_at is not None:
+            self.history.set_expiry(monitor.id, "password", result.password_expires_at, started)
+        return record, result
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.
@@ -141,7 +161,8 @@ class Prober:
             try:
                 page = context.new_page()
                 ready.set()
-                return journey(page)
+                with capturing_screens():
+                    return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()
@@ -185,25 +206,12 @@ class Prober:
         with contextlib.suppress(Exception):
             future.result(timeout=60)  # let the browser thread unwind before the next probe
 
-    def settle(self, monitor: Monitor, record: ProbeRecord) -> Outcome:
-        """Store, decide on pause and notices in one transaction, then deliver."""
-        with self.history.transaction():
-            self.history.record(record)
-            paused_now = False
-            if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
-                self.history, record.target, record.cip
-            ):
-                self.history.pause(monitor.id, safety.PAUSE_REASON, at=record.started_at)
-                paused_now = True
-            notices = incidents.evaluate(
-                self.history, monitor, self.config.alerts, record, paused_now=paused_now
-            )
-        self.metrics.observe(record, monitor.target.base_url)
-        if paused_now:
-            self.metrics.paused.labels(monitor.id, monitor.target.base_url).set(1)
-        for notice in notices:
-            if not self.channels.send(notice) and notice.kind == "alert":
-                incidents.undelivered(self.history, monitor.id)
-        if self.allure is not None:
-            self.allure.write(monitor, record)
-        return Outcome(monitor.id, record=record, notices=tuple(notices))
+    def settle(
+        self,
+        monitor: Monitor,
+        record: ProbeRecord,
+        result: JourneyResult | None = None,
+        *,
+        confirmed: bool = False,
+    ) -> Outcome:
+        return self.sinks.settle(monitor, record, result, confirmed=confirmed)

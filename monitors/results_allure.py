@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from allure_commons.model2 import Label
+
 from monitors.config import Monitor
 from monitors.history import ProbeRecord
 from pages.allure_result import journey_test_result, write_test_result
@@ -42,4 +44,6 @@ class AllureWriter:
             parameters={"target": monitor.target.base_url},
             stop_ms=int((record.started_at * 1000) + record.duration_ms),
         )
+        if record.probe:  # the probe location: Allure groups its timeline by host
+            test_result.labels.append(Label("host", record.probe))
         write_test_result(self.folder, test_result)

@@ -2,9 +2,12 @@
 
 One process, one warm Chromium (``WarmBrowser``), monitors run one after the other in due
 order: the sync Playwright API is bound to one thread, and probes of the same portal gain
-nothing from racing each other. SIGTERM/SIGINT stop the loop; a probe in flight is cut short
-by killing this runner's own Chromium, is not recorded (a shutdown is not an outage), and the
-browser is closed so no Chromium outlives the runner.
+nothing from racing each other. Beside them, a lighter loop (``monitors.upcheck.UpWatch``, its
+own thread, no browser) checks every ``up_every`` that each login page is there, alerts on an
+outage within a minute and asks for a journey at once when the portal is back. SIGTERM/SIGINT
+stop both loops; a probe in flight is cut short by killing this runner's own Chromium, is not
+recorded (a shutdown is not an outage), and the browser is closed so no Chromium outlives the
+runner.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from croniter import croniter
 from monitors.alerts import cause_words
 from monitors.config import Config, Monitor
 from monitors.probe import Outcome, Prober
+from monitors.upcheck import UpWatch
 
 
 def next_due(monitor: Monitor, after: float) -> float:
@@ -61,6 +65,8 @@ class Runner:
         self.out = out if out is not None else sys.stdout
         self.stop = threading.Event()
         prober.stop = self.stop
+        self._now: set[str] = set()  # monitors whose journey must run at once
+        self._now_lock = threading.Lock()
 
     def _report(self, outcome: Outcome) -> None:
         print(progress_line(outcome), file=self.out, flush=True)
@@ -77,17 +83,39 @@ class Runner:
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
 
+    def journey_now(self, monitor_id: str) -> None:
+        """Run this monitor's journey as soon as the current one ends (thread-safe)."""
+        with self._now_lock:
+            self._now.add(monitor_id)
+
+    def _take_now(self) -> set[str]:
+        with self._now_lock:
+            taken, self._now = self._now, set()
+        return taken
+
     def run_forever(self, max_probes: int | None = None) -> int:
         """Probe every monitor on its schedule until stopped; returns the number of probes."""
+        watch_stop = threading.Event()  # the up-check loop ends with the journeys' loop
+        watch = UpWatch(self.config, self.prober.metrics, self.journey_now, watch_stop,
+                        report=self._report).start()  # fmt: skip
+        try:
+            return self._journeys(max_probes)
+        finally:
+            watch_stop.set()
+            watch.join()
+
+    def _journeys(self, max_probes: int | None) -> int:
         now = time.time()
         due = {m.id: first_due(m, now) for m in self.config.monitors}
         by_id = {m.id: m for m in self.config.monitors}
         done = 0
         while not self.stop.is_set() and (max_probes is None or done < max_probes):
+            for monitor_id in self._take_now():
+                due[monitor_id] = min(due[monitor_id], time.time())
             monitor_id = min(due, key=due.__getitem__)
             wait = due[monitor_id] - time.time()
             if wait > 0:
-                self.stop.wait(min(wait, 1.0))
+                self.stop.wait(min(wait, 0.5))
                 continue
             outcome = self.prober.probe(by_id[monitor_id])
             if self.stop.is_set():

@@ -1,39 +1,54 @@
-"""``python -m monitors status``: uptime, latency per step, open incidents.
+"""``python -m monitors status``: uptime, latency per step, open incidents, expiry dates.
 
-Uptime counts ok and degraded probes as up over 24 h and 7 days. The HTML page embeds its
-matplotlib plots as PNG data URIs, so it is one file that opens offline (e.g. mailed or
-attached to a ticket).
+``summarise`` reads the history once into a ``Summary``; ``render_text`` prints it for a
+terminal and ``monitors.status_page.render_html`` turns it into the one-file page (also served
+at ``/status``). Uptime counts ok and degraded probes as up; days are UTC days, like every
+time shown. Both outputs speak the configured language (``wording``).
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import statistics
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 
-from monitors.alerts import cause_words
 from monitors.config import Config
 from monitors.history import History, Incident, ProbeRecord
+from wording import (
+    DEFAULT,
+    Language,
+    cause_advice,
+    cause_title,
+    count,
+    elapsed,
+    number,
+    percent,
+    say,
+    status_word,
+    step_name,
+    when,
+)
 
 DAY = 86400.0
+STRIP_DAYS = 90
 
 
 @dataclass
 class MonitorStatus:
     id: str
     target: str
+    account: str
+    https: bool
     uptime_24h: float | None
     uptime_7d: float | None
+    uptime_90d: float | None
     probes_7d: int
     last: ProbeRecord | None
-    paused: str | None
-    steps: dict[str, tuple[float, float]] = field(default_factory=dict)  # p50, p95 (ms)
-    history: list[ProbeRecord] = field(default_factory=list)
+    paused: tuple[float, str] | None  # since, reason
+    steps: dict[str, tuple[float, float]] = field(default_factory=dict)  # p50, p95 (ms), 7 days
+    recent: list[ProbeRecord] = field(default_factory=list)  # the last 24 h
+    days: list[tuple[int, int, int]] = field(default_factory=list)  # UTC day, probes, up
+    expiries: dict[str, float] = field(default_factory=dict)  # tls / password → Unix time
 
 
 @dataclass
@@ -41,6 +56,8 @@ class Summary:
     generated_at: float
     monitors: list[MonitorStatus]
     incidents: list[Incident]
+    language: Language = DEFAULT
+    report_url: str = ""
 
 
 def _uptime(probes: list[ProbeRecord]) -> float | None:
@@ -54,6 +71,14 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[94]
 
 
+def strip_days(history: History, monitor_id: str, now: float) -> list[tuple[int, int, int]]:
+    """The last ``STRIP_DAYS`` UTC days, today included, oldest first; 0 probes: no data."""
+    today = int(now // DAY)
+    first = today - STRIP_DAYS + 1
+    counts = history.daily_uptime(monitor_id, since=first * DAY)
+    return [(day, *counts.get(day, (0, 0))) for day in range(first, today + 1)]
+
+
 def summarise(config: Config, now: float | None = None) -> Summary:
     now = time.time() if now is None else now
     statuses = []
@@ -64,118 +89,87 @@ def summarise(config: Config, now: float | None = None) -> Summary:
             for probe in week:
                 for step, ms in probe.steps.items():
                     per_step.setdefault(step, []).append(ms)
-            paused = history.paused(monitor.id)
+            days = strip_days(history, monitor.id, now)
+            probes_90d, up_90d = sum(d[1] for d in days), sum(d[2] for d in days)
+            recent = [p for p in week if p.started_at >= now - DAY]
             statuses.append(
                 MonitorStatus(
                     id=monitor.id,
                     target=monitor.target.base_url,
-                    uptime_24h=_uptime([p for p in week if p.started_at >= now - DAY]),
+                    account=monitor.account.name,
+                    https=monitor.target.is_https,
+                    uptime_24h=_uptime(recent),
                     uptime_7d=_uptime(week),
+                    uptime_90d=100.0 * up_90d / probes_90d if probes_90d else None,
                     probes_7d=len(week),
                     last=week[-1] if week else None,
-                    paused=paused[1] if paused else None,
+                    paused=history.paused(monitor.id),
                     steps={s: _percentiles(v) for s, v in per_step.items()},
-                    history=week,
+                    recent=recent,
+                    days=days,
+                    expiries=history.expiries(monitor.id),
                 )
             )
         incidents = history.open_incidents()
-    return Summary(now, statuses, incidents)
+    return Summary(now, statuses, incidents, config.language, config.report_url)
 
 
-def _pct(value: float | None) -> str:
-    return "   n/a" if value is None else f"{value:5.1f}%"
+def uptime_text(value: float | None, language: Language) -> str:
+    return say(language, "n_a") if value is None else percent(value, language)
 
 
-def _when(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+def expiry_text(status: MonitorStatus, kind: str, now: float, language: Language) -> str:
+    """« expire le … (dans 23 jours) », or why the date is unknown."""
+    if kind == "tls" and not status.https:
+        return say(language, "expiry.not_https")
+    at = status.expiries.get(kind)
+    if at is None:
+        return say(language, "expiry.unknown")
+    if at < now:
+        return say(language, "expiry.past", when=when(at))
+    left = count(int((at - now) // DAY), "day", language)
+    return say(language, "expiry.future", when=when(at), left=left)
 
 
 def render_text(summary: Summary) -> str:
-    lines = [f"{'monitor':<24} {'24 h':>7} {'7 d':>7} {'probes':>6}  last"]
+    lang = summary.language
+
+    def col(key: str) -> str:
+        return say(lang, f"status.col.{key}")
+
+    lines = [
+        f"{col('monitor'):<24} {col('day'):>8} {col('week'):>8} {col('quarter'):>8}"
+        f" {col('probes'):>10}  {col('last')}"
+    ]
     for m in summary.monitors:
-        last = "never" if m.last is None else f"{m.last.status} at {_when(m.last.started_at)}"
+        last = say(lang, "status.never")
+        if m.last is not None:
+            last = say(lang, "status.last", status=status_word(m.last.status, lang),
+                       when=when(m.last.started_at))  # fmt: skip
         if m.paused:
-            last += f"  PAUSED ({m.paused}: python -m monitors resume {m.id})"
+            last += "  " + say(lang, "status.paused", advice=cause_advice("paused", lang, m.id))
         lines.append(
-            f"{m.id:<24} {_pct(m.uptime_24h):>7} {_pct(m.uptime_7d):>7} {m.probes_7d:>6}  {last}"
+            f"{m.id:<24} {uptime_text(m.uptime_24h, lang):>8} {uptime_text(m.uptime_7d, lang):>8}"
+            f" {uptime_text(m.uptime_90d, lang):>8} {m.probes_7d:>10}  {last}"
         )
         for step, (p50, p95) in m.steps.items():
-            lines.append(f"    {step:<10} p50 {p50:7.0f} ms   p95 {p95:7.0f} ms")
-    lines.append("open incidents: " + ("none" if not summary.incidents else ""))
-    for inc in summary.incidents:
-        lines.append(
-            f"  {inc.monitor_id}: {cause_words(inc.cause)} since {_when(inc.since)}, "
-            f"{inc.failures} failed probe(s); last error: {inc.last_error or '-'}"
-        )
-    return "\n".join(lines)
-
-
-def _figure_uri(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def _plots(status: MonitorStatus) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display: render to memory
-    from matplotlib import pyplot as plt
-
-    times = [datetime.fromtimestamp(p.started_at, UTC) for p in status.history]
-    colours = {"ok": "tab:green", "degraded": "tab:orange", "failed": "tab:red"}
-    fig, ax = plt.subplots(figsize=(8, 1.6))
-    ax.scatter(times, [1] * len(times), c=[colours[p.status] for p in status.history], s=12)
-    ax.set_yticks([])
-    ax.set_title(f"{status.id}: probes over 7 days (green ok, orange degraded, red failed)")
-    uris = [_figure_uri(fig)]
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(8, 3))
-    for step in status.steps:
-        points = [
-            (t, p.steps[step])
-            for t, p in zip(times, status.history, strict=True)
-            if step in p.steps
-        ]
-        ax.plot([t for t, _ in points], [ms for _, ms in points], marker=".", label=step)
-    ax.set_ylabel("ms")
-    ax.set_title(f"{status.id}: duration per step")
-    if status.steps:
-        ax.legend(loc="upper left", fontsize="small")
-    uris.append(_figure_uri(fig))
-    plt.close(fig)
-    return uris
-
-
-def render_html(summary: Summary, path: str | Path) -> None:
-    esc = html.escape
-    parts = [
-        "<!doctype html><html lang='en'><meta charset='utf-8'>",
-        "<title>eEspresso monitors</title><style>body{font-family:sans-serif;margin:2em}"
-        "td,th{padding:.2em .8em;text-align:left}.failed{color:#b00}</style>",
-        f"<h1>eEspresso monitors</h1><p>Generated {esc(_when(summary.generated_at))}</p>",
-        "<h2>Open incidents</h2>",
-    ]
+            lines.append(
+                f"    {step_name(step, lang):<20} p50 {number(p50, lang, 0):>7} ms"
+                f"   p95 {number(p95, lang, 0):>7} ms"
+            )
+        for kind, key in (("tls", "status.tls"), ("password", "status.password")):
+            expiry = expiry_text(m, kind, summary.generated_at, lang)
+            lines.append("    " + say(lang, key, expiry=expiry))
     if not summary.incidents:
-        parts.append("<p>None.</p>")
+        lines.append(say(lang, "status.incidents_none"))
+        return "\n".join(lines)
+    lines.append(say(lang, "status.incidents"))
     for inc in summary.incidents:
-        parts.append(
-            f"<p class='failed'><b>{esc(inc.monitor_id)}</b>: "
-            f"{esc(cause_words(inc.cause))} since {esc(_when(inc.since))}; "
-            f"last error: {esc(inc.last_error or '-')}</p>"
-        )
-    for m in summary.monitors:
-        parts.append(
-            f"<h2>{esc(m.id)}</h2><p>{esc(m.target)}: uptime 24 h {_pct(m.uptime_24h)}, "
-            f"7 d {_pct(m.uptime_7d)} ({m.probes_7d} probes)"
-            f"{' — PAUSED: ' + esc(m.paused) if m.paused else ''}</p>"
-        )
-        rows = "".join(
-            f"<tr><td>{esc(s)}</td><td>{a:.0f}</td><td>{b:.0f}</td></tr>"
-            for s, (a, b) in m.steps.items()
-        )
-        parts.append(f"<table><tr><th>step</th><th>p50 ms</th><th>p95 ms</th></tr>{rows}</table>")
-        if m.history:
-            parts += [f"<img alt='{esc(m.id)} plot' src='{uri}'>" for uri in _plots(m)]
-    parts.append("</html>")
-    Path(path).write_text("\n".join(parts), encoding="utf-8")
+        line = say(lang, "status.incident", monitor=inc.monitor_id,
+                   cause=cause_title(inc.cause, lang), when=when(inc.since),
+                   duration=elapsed(summary.generated_at - inc.since, lang),
+                   failures=count(inc.failures, "failed_probe", lang),
+                   error=inc.last_error or "-")  # fmt: skip
+        advice = say(lang, "status.advice", advice=cause_advice(inc.cause, lang, inc.monitor_id))
+        lines += ["  " + line, "    " + advice]
+    return "\n".join(lines)

@@ -22,6 +22,12 @@ CRITICAL_DAYS = 7
 
 def seconds_left(base_url: str, *, timeout: float = 10.0, now: datetime | None = None) -> float:
     """Seconds until the server certificate's notAfter (negative once expired)."""
+    return not_after(base_url, timeout=timeout) - (now or datetime.now(UTC)).timestamp()
+
+
+def not_after(base_url: str, *, timeout: float = 10.0) -> float:
+    """The server certificate's notAfter as Unix time (what ``probe_ssl_earliest_cert_expiry``
+    reports); ``OSError`` when the server cannot be reached or speaks no TLS."""
     parts = urlsplit(base_url)
     host, port = parts.hostname or "", parts.port or 443
     context = ssl.create_default_context()
@@ -33,7 +39,7 @@ def seconds_left(base_url: str, *, timeout: float = 10.0, now: datetime | None =
     ):
         der = tls.getpeercert(binary_form=True)
     cert = x509.load_der_x509_certificate(der)
-    return (cert.not_valid_after_utc - (now or datetime.now(UTC))).total_seconds()
+    return cert.not_valid_after_utc.timestamp()
 
 
 def grade(seconds: float) -> Status:

@@ -15,9 +15,10 @@ from enum import StrEnum
 class Cause(StrEnum):
     """Why a journey or a probe failed, in the words ops is alerted with.
 
-    The journeys' causes come first; the last three are the probe's own: a certificate about
-    to expire, an account the vault holds no secret for, and the probe itself breaking
-    (browser crash, hard timeout) without the portal being to blame.
+    The journeys' causes come first; the last five are the probe's own: a certificate about
+    to expire, an account the vault holds no secret for, the probe itself breaking (browser
+    crash, hard timeout) without the portal being to blame, and the certificate faults the
+    credential-free up-check finds (expired, not trusted).
     """
 
     UNREACHABLE = "unreachable"
@@ -32,6 +33,8 @@ class Cause(StrEnum):
     TLS_EXPIRING = "tls_expiring"
     NOT_ENROLLED = "not_enrolled"
     PROBE_ERROR = "probe_error"
+    TLS_EXPIRED = "tls_expired"
+    TLS_INVALID = "tls_invalid"
 
     @property
     def words(self) -> str:
@@ -53,6 +56,8 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.PROBE_ERROR: (
         "the probe itself failed (browser crash or timeout), not necessarily the portal"
     ),
+    Cause.TLS_EXPIRED: "the portal's TLS certificate has expired",
+    Cause.TLS_INVALID: "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
 }
 
 
@@ -91,6 +96,11 @@ class JourneyResult:
     # Time the authenticator waited for an unused TOTP step: not the portal's time, so it is
     # left out of ``steps`` and ``duration_ms``.
     code_wait_ms: float = 0.0
+    # When the portal says the password expires (Unix time); None until a journey reads it.
+    password_expires_at: float | None = None
+    # Masked PNG of the screen at the end of each step (for the failed step: the failing
+    # screen), only when the caller asked for them (``pages.steps.capturing_screens``).
+    screens: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def not_run(
@@ -107,7 +117,8 @@ class JourneyResult:
         )
 
     def to_json(self) -> dict:
-        """The one-line JSON of the journey CLI (`--json`)."""
+        """The one-line JSON of the journey CLI (`--json`); screenshots are not text."""
         data = asdict(self)
+        data.pop("screens")
         data["cause"] = self.cause.value if self.cause else None
         return data

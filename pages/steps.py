@@ -3,6 +3,12 @@
 Each step of a journey is an Allure step titled after the seed and timed; a classified failure
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
 step's title and a one-line message, so journeys never raise for a portal failure.
+
+Inside ``capturing_screens()`` each step also ends with a masked screenshot of the screen it
+left (``result.screens``): the monitors compare a failing screen with the last good one. It is
+a context switch rather than a journey argument because only the caller that stores images
+wants it; tests leave it off and pay nothing. Screenshot time is not the portal's: it is left
+out of the step's time and of ``duration_ms``, like the wait for a fresh code.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from typing import Protocol
 
 import allure
@@ -18,6 +25,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.failures import JourneyFailure, network_failure, slow
+from pages.masking import masked_screenshot
 from pages.navigation import Navigation
 from pages.result import Cause, JourneyResult, Limits
 
@@ -34,6 +42,19 @@ STEP_TITLES: dict[str, str] = {
 #: Allure story and feature of each journey: what the release gate requires and reports.
 STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later login"}
 FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
+
+
+_CAPTURE_SCREENS: ContextVar[bool] = ContextVar("capture_screens", default=False)
+
+
+@contextmanager
+def capturing_screens() -> Iterator[None]:
+    """Journeys started inside this block keep a masked screenshot of every step's screen."""
+    token = _CAPTURE_SCREENS.set(True)
+    try:
+        yield
+    finally:
+        _CAPTURE_SCREENS.reset(token)
 
 
 class Attempt(Protocol):
@@ -71,6 +92,8 @@ class JourneyRun:
         self.limits = limits
         self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
+        self._capture = _CAPTURE_SCREENS.get()
+        self._capture_ms = 0.0
 
     @classmethod
     def start(
@@ -117,6 +140,16 @@ class JourneyRun:
             waited = self.result.code_wait_ms - waited_before
             took = (time.perf_counter() - started) * 1000 - waited
             self.result.steps[step_id] = round(max(0.0, took), 1)
+            if self._capture:
+                self._screenshot(step_id)
+
+    def _screenshot(self, step_id: str) -> None:
+        """The screen this step left, masked; none if the page cannot be captured (a crashed or
+        closed page): an image is kept only once every secret element was painted over."""
+        started = time.perf_counter()
+        with suppress(PlaywrightError):
+            self.result.screens[step_id] = masked_screenshot(self.page)
+        self._capture_ms += (time.perf_counter() - started) * 1000
 
     def _classify(self, error: PlaywrightError) -> JourneyFailure:
         """A Playwright error no page object classified: the page went away or broke."""
@@ -138,6 +171,7 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
+        elapsed -= self._capture_ms
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:
             self._check_limits()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
+from wording import DEFAULT, LANGUAGES, say
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("--summary", type=Path, help="write a Markdown summary here")
     gate.add_argument("--junit", type=Path, help="write a JUnit XML file here (one case per rule)")
     gate.add_argument("--report-url", default="", help="link to the HTML report in the summary")
+    gate.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=DEFAULT,
+        help=f"language of the verdict lines and the summary (default: {DEFAULT})",
+    )
 
     commands.add_parser("demo", help="the full main job against the sandbox (make demo)")
     return parser
@@ -60,12 +67,15 @@ def _gate(args: argparse.Namespace) -> int:
     from reports.summary import write_outputs
 
     policy = load_policy(args.policy)
-    verdict = evaluate(load_results(args.results), policy, args.history, args.report_url)
+    language = args.language
+    results = load_results(args.results)
+    verdict = evaluate(results, policy, args.history, args.report_url, language)
     write_outputs(verdict, args.summary, args.junit)
     for rule in verdict.rules:
-        print(rule.line())
+        print(rule.line(language))
     failed = sum(1 for rule in verdict.rules if not rule.passed)
-    print(f"gate: {'PASS' if verdict.passed else 'FAIL'} ({failed} of {len(verdict.rules)} failed)")
+    word = say(language, "gate.line.pass" if verdict.passed else "gate.line.fail")
+    print(say(language, "gate.verdict", verdict=word, n=failed, total=len(verdict.rules)))
     return EXIT_PASS if verdict.passed else EXIT_FAIL
 
 

@@ -13,6 +13,7 @@ import re
 
 from pages.result import Cause
 from reports.results import Outcome
+from wording import DEFAULT, Language, cause_title
 
 CAUSE_LABEL = "cause"
 
@@ -84,10 +85,10 @@ def cause_of(test: Outcome) -> Cause | None:
     return None
 
 
-def describe_failure(test: Outcome) -> str:
-    """Cause in words for the summary, e.g. "Authenticator code refused (code_rejected)"."""
+def describe_failure(test: Outcome, language: Language = DEFAULT) -> str:
+    """Cause in words for the summary, e.g. « Mot de passe refusé (credentials_rejected) »."""
     cause = cause_of(test)
     if cause is not None:
-        return f"{category_name(cause)} ({cause.value})"
+        return f"{cause_title(cause.value, language)} ({cause.value})"
     first_line = test.message.strip().splitlines()[0] if test.message.strip() else test.status
     return first_line[:160]

@@ -4,6 +4,8 @@ Exit 0 when every rule passes, 1 when one fails, 2 when the input is unusable (`
 The test-count rules are Allure 3's own quality gate (``allure quality-gate``), run as a
 subprocess with the policy's thresholds; the rules Allure cannot express (critical journeys,
 blocking severities, flaky tests, monitors' SLOs) are evaluated here on the same results.
+Allure decides which of its rules failed; every detail is written by us (``wording``), in
+French or English, from the same figures.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from reports.errors import InputError
 from reports.history import SloFigures, read_slo
 from reports.policy import AllureRules, Policy
 from reports.results import Outcome, Results
+from wording import DEFAULT, Language, count, percent, say, status_word
 
 # " ⨯ The number of failed tests 1 exceeds the allowed threshold value 0    maxFailures"
 _ALLURE_FAILURE = re.compile(r"^\s*⨯\s+(?P<message>.+?)\s{2,}(?P<rule>\w+)\s*$")
@@ -32,8 +35,12 @@ class RuleOutcome:
     passed: bool
     detail: str
 
-    def line(self) -> str:
-        return f"{'PASS' if self.passed else 'FAIL'}  {self.rule}: {self.detail}"
+    def line(self, language: Language = DEFAULT) -> str:
+        """``PASS  rule: detail``, the verdict words padded to one width."""
+        words = [say(language, "gate.line.pass"), say(language, "gate.line.fail")]
+        word = words[0] if self.passed else words[1]
+        rule = say(language, "gate.line", rule=self.rule, detail=self.detail)
+        return f"{word.ljust(max(map(len, words)))}  {rule}"
 
 
 @dataclass
@@ -43,13 +50,20 @@ class Verdict:
     slo: SloFigures | None = None
     report_url: str = ""
     failed_tests: list[Outcome] = field(default_factory=list)
+    language: Language = DEFAULT
 
     @property
     def passed(self) -> bool:
         return all(rule.passed for rule in self.rules)
 
 
-def evaluate(results: Results, policy: Policy, history: Path | None, report_url: str) -> Verdict:
+def evaluate(
+    results: Results,
+    policy: Policy,
+    history: Path | None,
+    report_url: str,
+    language: Language = DEFAULT,
+) -> Verdict:
     """Every rule of ``policy`` on ``results`` (and ``history``); raises ``InputError``."""
     if policy.has_monitors and history is None:
         raise InputError(
@@ -65,18 +79,20 @@ def evaluate(results: Results, policy: Policy, history: Path | None, report_url:
             monitor_ids=m.monitor_ids,
         )
     rules = [
-        *allure_quality_gate(results, policy.allure),
-        *journey_rules(results, policy),
-        severity_rule(results, policy),
-        flaky_rule(results, policy),
-        *(slo_rules(slo, policy) if slo else []),
+        *allure_quality_gate(results, policy.allure, language),
+        *journey_rules(results, policy, language),
+        severity_rule(results, policy, language),
+        flaky_rule(results, policy, language),
+        *(slo_rules(slo, policy, language) if slo else []),
     ]
     failed = [test for test in results.tests if test.failed]
-    return Verdict(results, rules, slo, report_url or policy.report.url, failed)
+    return Verdict(results, rules, slo, report_url or policy.report.url, failed, language)
 
 
-def allure_quality_gate(results: Results, rules: AllureRules) -> list[RuleOutcome]:
-    """Allure 3's ``quality-gate`` with our thresholds; its messages name the failed rules."""
+def allure_quality_gate(
+    results: Results, rules: AllureRules, language: Language = DEFAULT
+) -> list[RuleOutcome]:
+    """Allure 3's ``quality-gate`` with our thresholds; its output names the failed rules."""
     thresholds = {
         "maxFailures": rules.max_failures,
         "minTestsCount": rules.min_tests,
@@ -86,28 +102,30 @@ def allure_quality_gate(results: Results, rules: AllureRules) -> list[RuleOutcom
         config = write_config(work, allure_config(quality_gate=thresholds))
         folder = str(results.directory.resolve())
         done = run_allure(["quality-gate", "-c", config, folder], cwd=work)
-    failures = {}
-    for line in done.stderr.splitlines():
-        match = _ALLURE_FAILURE.match(line)
-        if match:
-            failures[match["rule"]] = match["message"]
-    if done.returncode not in (0, 1) or (done.returncode == 1 and not failures):
+    failed = {match["rule"] for line in done.stderr.splitlines()
+              if (match := _ALLURE_FAILURE.match(line))}  # fmt: skip
+    if done.returncode not in (0, 1) or (done.returncode == 1 and not failed):
         raise InputError(f"allure quality-gate failed: {last_line(done.stderr + done.stdout)}")
     unsuccessful = results.count("failed", "broken")
     # As Allure 3.14 computes it (core/qualityGate/rules.js): passed / all, skipped included.
     rate = results.count("passed") / len(results.tests)
-    within = {
-        "maxFailures": f"{unsuccessful} failed or broken tests, at most {rules.max_failures}",
-        "minTestsCount": f"{plural(len(results.tests), 'test')}, at least {rules.min_tests}",
-        "successRate": f"success rate {rate:.1%}, at least {rules.success_rate:.1%}",
-    }
-    return [
-        RuleOutcome(f"allure.{rule}", rule not in failures, failures.get(rule, within[rule]))
-        for rule in thresholds
-    ]
+    details = {
+        "maxFailures": say(language, "gate.rule.max_failures",
+                           tests=count(unsuccessful, "unsuccessful_test", language),
+                           max=rules.max_failures),
+        "minTestsCount": say(language, "gate.rule.min_tests",
+                             tests=count(len(results.tests), "test", language),
+                             min=rules.min_tests),
+        "successRate": say(language, "gate.rule.success_rate",
+                           rate=percent(100 * rate, language),
+                           min=percent(100 * rules.success_rate, language)),
+    }  # fmt: skip
+    return [RuleOutcome(f"allure.{rule}", rule not in failed, details[rule]) for rule in thresholds]
 
 
-def journey_rules(results: Results, policy: Policy) -> list[RuleOutcome]:
+def journey_rules(
+    results: Results, policy: Policy, language: Language = DEFAULT
+) -> list[RuleOutcome]:
     """Each critical journey is present (a test labelled with it) and all its tests passed."""
     label = policy.journeys.label
     outcomes = []
@@ -120,59 +138,65 @@ def journey_rules(results: Results, policy: Policy) -> list[RuleOutcome]:
         rule = f"journey[{journey}]"
         not_passed = [test for test in tests if test.status != "passed"]
         if not tests:
-            outcomes.append(RuleOutcome(rule, False, f"missing: no test with {label}={journey!r}"))
+            detail = say(language, "gate.rule.journey_missing", label=label, journey=repr(journey))
+            outcomes.append(RuleOutcome(rule, False, detail))
         elif not_passed:
-            outcomes.append(RuleOutcome(rule, False, f"not passed: {_list(not_passed)}"))
+            detail = say(language, "gate.rule.journey_failed", tests=_list(not_passed, language))
+            outcomes.append(RuleOutcome(rule, False, detail))
         else:
-            outcomes.append(RuleOutcome(rule, True, f"{plural(len(tests), 'test')} passed"))
+            outcomes.append(RuleOutcome(rule, True, count(len(tests), "passed_test", language)))
     return outcomes
 
 
-def severity_rule(results: Results, policy: Policy) -> RuleOutcome:
+def severity_rule(results: Results, policy: Policy, language: Language = DEFAULT) -> RuleOutcome:
     blocking = [s.lower() for s in policy.severity.blocking]
-    names = "/".join(blocking) or "none"
+    names = "/".join(blocking) or say(language, "gate.none")
     failed = [test for test in results.tests if test.failed and test.severity in blocking]
     if failed:
-        return RuleOutcome("severity", False, f"failed tests of severity {names}: {_list(failed)}")
-    return RuleOutcome("severity", True, f"no failed test of severity {names}")
+        tests = _list(failed, language)
+        detail = say(language, "gate.rule.severity_failed", names=names, tests=tests)
+        return RuleOutcome("severity", False, detail)
+    return RuleOutcome("severity", True, say(language, "gate.rule.severity_ok", names=names))
 
 
-def flaky_rule(results: Results, policy: Policy) -> RuleOutcome:
+def flaky_rule(results: Results, policy: Policy, language: Language = DEFAULT) -> RuleOutcome:
     flaky = results.flaky
     if not flaky:
-        return RuleOutcome("flaky", True, "no test passed only on retry")
+        return RuleOutcome("flaky", True, say(language, "gate.rule.flaky_none"))
     names = ", ".join(test.name for test in flaky)
     if policy.flaky.count_as_failed:
-        return RuleOutcome("flaky", False, f"passed only on retry, counted as failed: {names}")
-    return RuleOutcome("flaky", True, f"passed only on retry, tolerated by policy: {names}")
+        return RuleOutcome("flaky", False, say(language, "gate.rule.flaky_failed", names=names))
+    return RuleOutcome("flaky", True, say(language, "gate.rule.flaky_tolerated", names=names))
 
 
-def slo_rules(slo: SloFigures, policy: Policy) -> list[RuleOutcome]:
+def slo_rules(slo: SloFigures, policy: Policy, language: Language = DEFAULT) -> list[RuleOutcome]:
     m = policy.monitors
-    window = f"last {slo.window_hours:g} h"
+    window = say(language, "gate.window", hours=f"{slo.window_hours:g}")
     uptime = RuleOutcome(
         "monitors.uptime",
         slo.uptime >= m.uptime_min,
-        f"{slo.uptime:.2%} of {plural(slo.probes, 'probe')} up over the {window},"
-        f" target {m.uptime_min:.2%}",
-    )
+        say(language, "gate.rule.uptime", uptime=percent(100 * slo.uptime, language, 2),
+            probes=count(slo.probes, "probe", language), window=window,
+            target=percent(100 * m.uptime_min, language, 2)),
+    )  # fmt: skip
     if slo.login_p95_ms is None:
-        detail = f"no successful {m.login_journey} probe over the {window}"
+        detail = say(language, "gate.rule.no_login", journey=m.login_journey, window=window)
         return [uptime, RuleOutcome("monitors.login_p95", False, detail)]
     p95 = RuleOutcome(
         "monitors.login_p95",
         slo.login_p95_ms <= m.login_p95_max_ms,
-        f"p95 {m.login_journey} {slo.login_p95_ms:.0f} ms over {plural(slo.logins, 'probe')} in the"
-        f" {window}, bound {m.login_p95_max_ms:.0f} ms",
-    )
+        say(language, "gate.rule.p95", journey=m.login_journey, p95=f"{slo.login_p95_ms:.0f}",
+            probes=count(slo.logins, "probe", language), window=window,
+            max=f"{m.login_p95_max_ms:.0f}"),
+    )  # fmt: skip
     return [uptime, p95]
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _list(tests: list[Outcome], limit: int = 5) -> str:
-    shown = [f"{test.name} ({test.status}: {describe_failure(test)})" for test in tests[:limit]]
-    more = f" and {len(tests) - limit} more" if len(tests) > limit else ""
+def _list(tests: list[Outcome], language: Language, limit: int = 5) -> str:
+    shown = [
+        say(language, "gate.test_item", name=test.name, status=status_word(test.status, language),
+            cause=describe_failure(test, language))
+        for test in tests[:limit]
+    ]  # fmt: skip
+    more = say(language, "gate.more", n=len(tests) - limit) if len(tests) > limit else ""
     return "; ".join(shown) + more

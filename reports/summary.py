@@ -1,8 +1,8 @@
 """The gate's verdict for people and for CI: a Markdown summary and a JUnit XML file.
 
 The Markdown goes to a CI job summary or a pull-request comment (verdict, counts, failed tests
-with their cause, SLO figures, a link to the HTML report); the JUnit XML has one testcase per
-rule so any CI that reads JUnit shows which rule stopped the release.
+with their cause, SLO figures, a link to the HTML report), in the verdict's language; the JUnit
+XML has one testcase per rule so any CI that reads JUnit shows which rule stopped the release.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 from reports.categories import describe_failure
 from reports.errors import InputError
-from reports.gate import Verdict, plural
+from reports.gate import Verdict
+from wording import count, percent, say, status_word
 
 
 def _cell(text: str) -> str:
@@ -21,43 +22,49 @@ def _cell(text: str) -> str:
 
 
 def markdown(verdict: Verdict) -> str:
-    results = verdict.results
+    results, lang = verdict.results, verdict.language
     failed_rules = sum(1 for rule in verdict.rules if not rule.passed)
-    total = len(verdict.rules)
-    head = "✅ PASS" if verdict.passed else f"❌ FAIL ({failed_rules} of {total} rules)"
+    if verdict.passed:
+        head = say(lang, "gate.title.pass")
+    else:
+        head = say(lang, "gate.title.fail", n=failed_rules, total=len(verdict.rules))
+    cell = {True: say(lang, "gate.cell.pass"), False: say(lang, "gate.cell.fail")}
     lines = [
-        f"## Release gate: {head}",
+        head,
         "",
-        f"**Tests:** {len(results.tests)} total, {results.count('passed')} passed,"
-        f" {results.count('failed')} failed, {results.count('broken')} broken,"
-        f" {results.count('skipped')} skipped, {len(results.flaky)} flaky"
-        f" (results: `{results.directory}`)",
+        say(lang, "gate.tests", total=len(results.tests), passed=results.count("passed"),
+            failed=results.count("failed"), broken=results.count("broken"),
+            skipped=results.count("skipped"), flaky=len(results.flaky),
+            folder=results.directory),
         "",
-        "| rule | result | detail |",
+        say(lang, "gate.rules_head"),
         "|---|---|---|",
-        *(
-            f"| {_cell(r.rule)} | {'pass' if r.passed else '**FAIL**'} | {_cell(r.detail)} |"
-            for r in verdict.rules
-        ),
-    ]
+        *(f"| {_cell(r.rule)} | {cell[r.passed]} | {_cell(r.detail)} |" for r in verdict.rules),
+    ]  # fmt: skip
     if verdict.failed_tests:
-        lines += ["", "### Failed tests", "", "| test | status | cause |", "|---|---|---|"]
+        lines += ["", say(lang, "gate.failed_tests"), "", say(lang, "gate.failed_head"),
+                  "|---|---|---|"]  # fmt: skip
         lines += [
-            f"| {_cell(t.full_name)} | {t.status} | {_cell(describe_failure(t))} |"
+            f"| {_cell(t.full_name)} | {status_word(t.status, lang)} |"
+            f" {_cell(describe_failure(t, lang))} |"
             for t in verdict.failed_tests
         ]
     if verdict.slo is not None:
         slo = verdict.slo
-        p95 = f"{slo.login_p95_ms:.0f} ms" if slo.login_p95_ms is not None else "n/a"
+        p95 = f"{slo.login_p95_ms:.0f} ms" if slo.login_p95_ms is not None else say(lang, "n_a")
         lines += [
             "",
-            f"### Monitors (last {slo.window_hours:g} h)",
+            say(lang, "gate.monitors", hours=f"{slo.window_hours:g}"),
             "",
-            f"- uptime: {slo.uptime:.2%} ({slo.up} of {plural(slo.probes, 'probe')} up)",
-            f"- p95 login time: {p95} ({plural(slo.logins, 'successful login')})",
-        ]
-    link = f"[HTML report]({verdict.report_url})" if verdict.report_url else "no HTML report linked"
-    lines += ["", f"Report: {link}", ""]
+            say(lang, "gate.uptime", uptime=percent(100 * slo.uptime, lang, 2), up=slo.up,
+                probes=count(slo.probes, "probe", lang)),
+            say(lang, "gate.p95", p95=p95, logins=count(slo.logins, "successful_login", lang)),
+        ]  # fmt: skip
+    if verdict.report_url:
+        report = say(lang, "gate.report", url=verdict.report_url)
+    else:
+        report = say(lang, "gate.no_report")
+    lines += ["", report, ""]
     return "\n".join(lines)
 
 

@@ -19,5 +19,5 @@ def test_demo_runs_the_main_job_and_passes_its_gate(tmp_path):
     assert "first access OK" in done.stdout
     assert (out / "report" / "index.html").is_file()
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    assert "PASS" in summary and "later login" in summary
+    assert "✅ RÉUSSI" in summary and "later login" in summary  # French, the gate's default
     assert (out / "demo" / "history.sqlite").is_file()

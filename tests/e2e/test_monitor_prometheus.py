@@ -18,7 +18,7 @@ import pytest
 
 from authenticator import Vault
 from monitors.chromium import WarmBrowser, process_tree
-from monitors.config import load
+from monitors.config import default_probe_name, load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
@@ -94,7 +94,7 @@ def test_outage_fires_the_rule_and_alertmanager_delivers_then_resolves(
                 assert prober.probe(monitor).record.status == "failed"
             finally:
                 portal.admin.clear_faults()
-            assert wait_until(lambda: query(prom, "eespresso_probe_success == 0"), timeout=20)
+            assert wait_until(lambda: query(prom, "probe_success == 0"), timeout=20)
             bodies = hook.wait_for(lambda b: alerts(b, "firing"), timeout=45)
             firing = alerts(bodies, "firing")
             assert firing, f"no firing alert delivered; got {bodies}"
@@ -129,9 +129,11 @@ def test_once_pushes_to_the_pushgateway_and_exits_0_or_1(tmp_path, portal):
         assert down.returncode == 1, err
         assert "sandbox-login" in out and "FAILED" in out
         with prometheus(tmp_path, [f"127.0.0.1:{gateway.port}"], honor_labels=True) as prom:
-            success = 'eespresso_probe_success{monitor="sandbox-login"}'
+            success = 'probe_success{monitor="sandbox-login"}'
             got = wait_until(lambda: query(prom, success), timeout=20)
             assert got and got[0]["value"][1] == "0"
+            # pushed under the location's own group, its label kept (honor_labels)
+            assert got[0]["metric"]["probe"] == default_probe_name()
             up = cli(config, "--once", env=env)
             out, err = up.communicate(timeout=120)
             assert up.returncode == 0, err

@@ -1,5 +1,5 @@
 """The runner's own machinery with a real Chromium: warm browser, fresh contexts, hard timeout,
-relaunch after a crash, SIGTERM without orphan Chromium.
+relaunch after a crash, SIGTERM without orphan Chromium, the up-check loop beside the journeys.
 
 The journey here is a real probe function of this file (open the page, read its heading)
 against a real local HTTP server, so these tests do not depend on the portal's page objects;
@@ -27,15 +27,20 @@ from monitors.runner import Runner
 from pages.result import Cause, JourneyResult
 from tests.fixtures.monitoring import simple_config
 
+UP = b"""<html><body><h1>Bienvenue dans eEspresso</h1>
+<form method="post"><label>Mot de passe <input type="password"></label>
+<button>CONNEXION</button></form></body></html>"""
+DOWN = b"<html><body><h1>Service indisponible</h1></body></html>"
+
 
 class Portal(BaseHTTPRequestHandler):
-    mode = "up"  # up | hang
+    mode = "up"  # up | hang | down
 
     def do_GET(self) -> None:  # noqa: N802
         if Portal.mode == "hang":
             time.sleep(20)
-        body = b"<html><body><h1>Bienvenue dans eEspresso</h1></body></html>"
-        self.send_response(200)
+        body = DOWN if Portal.mode == "down" else UP
+        self.send_response(503 if Portal.mode == "down" else 200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -86,8 +91,10 @@ def make_runner(tmp_path, monkeypatch):
     monkeypatch.setenv("EESPRESSO_RUNNER_TEST_PASSWORD", "Not-Used-By-This-Journey-1")
     made = []
 
-    def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home) -> Runner:
-        monitor = {"id": "home", "journey": "first_access", "every": every, "timeout": timeout}
+    def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home,
+             up_every: str = "15s") -> Runner:  # fmt: skip
+        monitor = {"id": "home", "journey": "first_access", "every": every, "timeout": timeout,
+                   "up_every": up_every}  # fmt: skip
         path = simple_config(tmp_path / "monitors.toml", [monitor], base_url=url,
                              password_env="EESPRESSO_RUNNER_TEST_PASSWORD",
                              history="history.sqlite")  # fmt: skip
@@ -164,3 +171,40 @@ def test_sigterm_stops_cleanly_without_orphan_chromium(portal, make_runner):
     assert 1 <= done < 1000
     runner.prober.browser.close()
     assert runner.prober.browser.processes() == []
+
+
+def test_upcheck_alerts_between_journeys_and_its_recovery_runs_the_journey_at_once(
+    portal, make_runner
+):
+    Portal.mode = "down"
+    runner = make_runner(portal, every="1h", up_every="5s")  # one journey an hour, at start
+    finished = threading.Event()
+
+    def portal_back_once_the_outage_is_confirmed() -> None:
+        """Bring the portal back after the up-check's alert; stop the runner past 120 s."""
+        with History(runner.config.history) as history:  # this thread's own connection
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not finished.wait(0.2):
+                if any(p.journey == "upcheck" for p in history.probes("home")):
+                    Portal.mode = "up"
+                    break
+        if not finished.wait(60):
+            runner.stop.set()
+
+    helper = threading.Thread(target=portal_back_once_the_outage_is_confirmed, daemon=True)
+    helper.start()
+    try:
+        done = runner.run_forever(max_probes=2)  # the journey at start, then the one asked for
+    finally:
+        finished.set()
+        helper.join(timeout=10)
+    probes = [(p.journey, p.status, p.cause) for p in runner.prober.history.probes("home")]
+    assert done == 2
+    assert sorted(probes[:2]) == [
+        ("first_access", "failed", "unexpected_page"),  # the journey at start: portal down
+        ("upcheck", "failed", "http_error"),  # failed, confirmed 5 s later: alert
+    ]
+    assert probes[2:] == [("first_access", "ok", None)]  # up again: at once, not in an hour
+    assert runner.prober.history.open_incident("home") is None  # the journey closed it
+    lines = runner.out.getvalue().splitlines()
+    assert any("FAILED" in line and "HTTP 503 on the login page" in line for line in lines)

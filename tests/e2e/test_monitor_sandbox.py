@@ -8,6 +8,7 @@ per account, so reusing one would make a probe wait for the next step).
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -82,6 +83,7 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
             },  # fmt: skip
             [monitor],
             history=f"{cip}.sqlite",
+            language="en",  # the French alerts are tested in test_monitor_alert_screens.py
             **({"allure_results": "allure"} if allure else {}),
         )
         config = load(path)
@@ -230,9 +232,11 @@ def test_tls_expiry_of_an_https_target(make, days, status):
         prober, monitor = make(tls_sandbox, verify_tls=False)
         record = prober.probe(monitor).record
     assert (record.status, record.cause) == (status, "tls_expiring"), record.error
-    labels = {"monitor": monitor.id, "target": monitor.target.base_url}
-    metric = prober.metrics.registry.get_sample_value("eespresso_tls_cert_expiry_seconds", labels)
-    assert metric / 86400 == pytest.approx(days, abs=1.1)
+    labels = prober.metrics.labels(monitor.id, monitor.target.base_url)
+    not_after = prober.metrics.registry.get_sample_value("probe_ssl_earliest_cert_expiry", labels)
+    assert (not_after - time.time()) / 86400 == pytest.approx(days, abs=1.1)  # a Unix time
+    expires_at = prober.history.expiries(monitor.id)["tls"]  # for the status page
+    assert (expires_at - record.started_at) / 86400 == pytest.approx(days, abs=1.1)
 
 
 def test_allure_result_per_probe(portal, make):

@@ -66,7 +66,8 @@ def test_smoke_results_render_pass_the_gate_and_open_offline(smoke_run, playwrig
     assert html.stdout.strip() == f"report: {index}"
 
     gate = run_python("-m", "reports", "gate", "--results", str(results), "--summary", str(summary),
-               "--junit", str(junit), "--report-url", index.as_uri())  # fmt: skip
+               "--junit", str(junit), "--report-url", index.as_uri(),
+               "--language", "en")  # fmt: skip
     lines = gate.stdout.splitlines()
     assert gate.returncode == 0, gate.stdout + gate.stderr
     assert "PASS  journey[first access]: 1 test passed" in lines

@@ -56,8 +56,9 @@ def policy(work: Path) -> Path:
 def test_a_good_login_passes_the_gate(runs):
     work, good, _, _ = runs
     gate = run_python(
-        "-m", "reports", "gate", "--results", str(good), "--policy", str(policy(work))
-    )
+        "-m", "reports", "gate", "--results", str(good), "--policy", str(policy(work)),
+        "--language", "en",
+    )  # fmt: skip
     assert gate.returncode == 0, gate.stdout + gate.stderr
     assert "PASS  journey[later login]: 1 test passed" in gate.stdout.splitlines()
 
@@ -68,13 +69,13 @@ def test_refused_credentials_fail_the_gate_and_show_in_the_report(runs, playwrig
     gate = run_python("-m", "reports", "gate", "--results", str(refused), "--policy",
                   str(policy(work)), "--summary", str(summary))  # fmt: skip
     assert gate.returncode == 1, gate.stdout + gate.stderr
-    lines = gate.stdout.splitlines()
+    lines = gate.stdout.splitlines()  # in French, the gate's default
     assert (
-        "FAIL  journey[later login]: not passed: test_later_login_over_http"
-        " (failed: Credentials refused (credentials_rejected))"
+        "ÉCHEC   journey[later login]\u00a0: non réussi\u00a0: test_later_login_over_http"
+        " (en échec\u00a0: Mot de passe refusé (credentials_rejected))"
     ) in lines
-    assert lines[-1] == "gate: FAIL (4 of 6 failed)"
-    assert "| failed | Credentials refused (credentials_rejected) |" in summary.read_text()
+    assert lines[-1] == "contrôle\u00a0: ÉCHEC (4 sur 6 en échec)"
+    assert "| en échec | Mot de passe refusé (credentials_rejected) |" in summary.read_text()
 
     for results in (good, refused):  # two runs into one history: the report has a trend
         html = run_python("-m", "reports", "html", "--results", str(results), "--out", str(report),

@@ -57,6 +57,13 @@ def test_valid_file(tmp_path):
     assert config.history == tmp_path / "data/history.sqlite"  # relative to the file
     assert config.alerts.failures_before_alert == 2 and config.alerts.recovery_notice
     assert config.alerts.channels == ("json://127.0.0.1:9/hook",)
+    assert config.language == "fr" and config.report_url == ""  # French unless told otherwise
+
+
+def test_language_and_report_link(tmp_path):
+    text = 'language = "en"\nreport_url = "https://ci.example/report/"\n' + BASE
+    config = load(write(tmp_path, text))
+    assert (config.language, config.report_url) == ("en", "https://ci.example/report/")
 
 
 def test_cron_schedule(tmp_path):
@@ -83,6 +90,9 @@ def test_cron_schedule(tmp_path):
         ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
         ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
         ("[alerts]", "[metrics]\npushgateway = 'gw:9091'\n[alerts]", "metrics.pushgateway"),
+        ("history =", 'language = "de"\nhistory =', "language: 'de' is not a language"),
+        ("history =", "language = 1\nhistory =", "language: expected str"),
+        ("history =", 'report_url = "ci/report"\nhistory =', "report_url: 'ci/report' is not"),
     ],
 )
 def test_mistakes_give_one_clear_line(tmp_path, old, new, expected):

@@ -97,3 +97,32 @@ def test_committed_probes_survive_sigkill(tmp_path):
     assert times[:committed] == [float(n) for n in range(1, committed + 1)]
     check = sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0]
     assert check == "ok"
+
+
+OLD_PROBES_TABLE = """
+CREATE TABLE probes (
+    id INTEGER PRIMARY KEY,
+    monitor_id TEXT NOT NULL, target TEXT NOT NULL, cip TEXT NOT NULL, journey TEXT NOT NULL,
+    started_at REAL NOT NULL, status TEXT NOT NULL, cause TEXT, error TEXT NOT NULL DEFAULT '',
+    failed_step TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL DEFAULT 0,
+    steps TEXT NOT NULL DEFAULT '{}'
+);
+INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, duration_ms, steps)
+VALUES ('m', 'http://t', 'C', 'later_login', 1.0, 'ok', 90.0, '{"open": 90.0}');
+"""
+
+
+def test_a_history_file_from_before_locations_is_migrated_on_open(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_PROBES_TABLE)
+    with History(path) as history:
+        old = history.probes("m")[0]
+        assert (old.probe, old.code_wait_ms, old.steps) == ("", 0.0, {"open": 90.0})
+        history.record(probe_record(started_at=2.0, probe="chus-interne", code_wait_ms=4000.0))
+    with History(path) as history:  # a second open finds nothing left to migrate
+        new = history.probes("m")[1]
+        assert (new.probe, new.code_wait_ms) == ("chus-interne", 4000.0)
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(probes)")]
+    assert columns.count("probe") == 1 and columns.count("code_wait_ms") == 1

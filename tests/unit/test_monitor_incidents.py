@@ -26,6 +26,8 @@ from tests.fixtures.monitoring import receiver
 TARGET = "http://127.0.0.1:9"
 CONFIG = """
 history = "history.sqlite"
+language = "{language}"
+report_url = "https://ci.example/report/"
 [targets.portal]
 base_url = "{target}"
 [accounts.probe]
@@ -55,8 +57,11 @@ def hook():
         yield box
 
 
-def make_prober(tmp_path: Path, hook, *, n=2, reminder="1h", recovery="true") -> Prober:
-    text = CONFIG.format(target=TARGET, n=n, reminder=reminder, recovery=recovery, port=hook.port)
+def make_prober(
+    tmp_path: Path, hook, *, n=2, reminder="1h", recovery="true", language="fr"
+) -> Prober:
+    text = CONFIG.format(target=TARGET, n=n, reminder=reminder, recovery=recovery, port=hook.port,
+                         language=language)  # fmt: skip
     (tmp_path / "monitors.toml").write_text(textwrap.dedent(text))
     config = load(tmp_path / "monitors.toml")
     # The browser is never launched here: every path below stops before the journey.
@@ -85,8 +90,38 @@ def kinds(bodies: list[dict]) -> list[str]:
     return [b["type"] for b in bodies]
 
 
-def test_outage_of_five_probes_gives_one_alert_and_one_recovery(tmp_path, hook):
-    prober = make_prober(tmp_path, hook)
+NBSP = "\u00a0"
+# What an alert and its recovery say, per language (wording/catalogue.py).
+OUTAGE_WORDS = {
+    "fr": {
+        "title": f"[eEspresso] PANNE login-a{NBSP}: Portail injoignable",
+        "lines": (f"Sonde{NBSP}: login-a", f"Cible{NBSP}: {TARGET}",
+                  f"Cause{NBSP}: Portail injoignable (unreachable)",
+                  f"Que faire{NBSP}: Le portail ne répond pas à son adresse{NBSP}: vérifiez",
+                  f"Depuis{NBSP}: ", "(2 sondes en échec)",
+                  f"Dernière erreur{NBSP}: unreachable at",
+                  f"Étape en échec{NBSP}: Étape 1",
+                  f"Rapport{NBSP}: https://ci.example/report/"),
+        "recovery": "[eEspresso] RÉTABLI login-a",
+        "recovered": ("Rétabli le ", "après 5 min", f"La cause était{NBSP}: Portail injoignable"),
+    },
+    "en": {
+        "title": "[eEspresso] DOWN login-a: Portal unreachable",
+        "lines": ("Monitor: login-a", f"Target: {TARGET}",
+                  "Cause: Portal unreachable (unreachable)",
+                  "What to do: The portal does not answer at its address: check", "Since: ",
+                  "(2 failed probes)", "Last error: unreachable at", "Failed step: Étape 1",
+                  "Report: https://ci.example/report/"),
+        "recovery": "[eEspresso] RECOVERED login-a",
+        "recovered": ("Recovered at: ", "after 5 min", "Cause was: Portal unreachable"),
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_outage_of_five_probes_gives_one_alert_and_one_recovery(tmp_path, hook, language):
+    prober = make_prober(tmp_path, hook, language=language)
+    words = OUTAGE_WORDS[language]
     t0 = time.time() - 3600
     sent = [probe(prober, t0 + 60 * i).notices for i in range(5)]
     assert [len(n) for n in sent] == [0, 1, 0, 0, 0]
@@ -95,13 +130,15 @@ def test_outage_of_five_probes_gives_one_alert_and_one_recovery(tmp_path, hook):
     bodies = hook.wait_for(lambda b: len(b) >= 2, timeout=10)
     assert kinds(bodies) == ["failure", "success"]
     alert = bodies[0]
-    assert "DOWN login-a" in alert["title"]
-    for needed in ("Monitor: login-a", f"Target: {TARGET}", "the portal could not be reached",
-                   "Since: ", "Last error: unreachable at", "Failed step: Étape 1"):  # fmt: skip
-        assert needed in alert["message"]
+    assert alert["title"] == words["title"]
+    for needed in words["lines"]:
+        assert needed in alert["message"], (needed, alert["message"])
     since = time.strftime("%Y-%m-%d %H:%M", time.gmtime(t0))
     assert since in alert["message"]  # the incident dates from the FIRST failure
-    assert "RECOVERED login-a" in bodies[1]["title"]
+    assert alert["attachments"] == []  # no journey ran: no screen to show
+    assert bodies[1]["title"] == words["recovery"]
+    for needed in words["recovered"]:
+        assert needed in bodies[1]["message"]
     assert prober.history.open_incident("login-a") is None
 
 
@@ -159,13 +196,13 @@ def test_two_rejections_pause_the_monitor_until_resumed(tmp_path, hook):
     notices = probe(prober, t0 + 60, cause="credentials_rejected").notices
     assert [(n.kind, n.paused) for n in notices] == [("alert", True)]
     body = hook.wait_for(lambda b: len(b) >= 1, timeout=10)[0]
-    assert "PAUSED login-a" in body["title"]
-    assert "paused to protect the account from lockout" in body["message"].lower()
-    assert "python -m monitors resume login-a" in body["message"]
+    assert body["title"] == "[eEspresso] EN PAUSE login-a\u00a0: Mot de passe refusé"
+    assert "en pause pour protéger le compte du verrouillage" in body["message"]
+    assert "« python -m monitors resume login-a »" in body["message"].replace("\u00a0", " ")
     outcome = prober.probe(prober.config.monitor("login-a"))  # no browser: it must not run
     assert outcome.record is None and "paused to protect the account" in outcome.skipped
-    labels = {"monitor": "login-a", "target": TARGET}
-    assert prober.metrics.registry.get_sample_value("eespresso_monitor_paused", labels) == 1
+    labels = prober.metrics.labels("login-a", TARGET)
+    assert prober.metrics.registry.get_sample_value("probe_account_paused", labels) == 1
     assert prober.history.resume("login-a")
     assert not prober.history.resume("login-a")
     assert prober.history.paused("login-a") is None

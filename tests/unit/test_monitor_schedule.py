@@ -51,7 +51,7 @@ def test_progress_lines_say_what_happened_without_secrets():
     )
     notice = Notice("alert", "login-a", "http://t", "code_rejected", 0.0)
     line = progress_line(Outcome("login-a", record=failed, notices=(notice,)))
-    assert "FAILED" in line and "the portal refused the authenticator code" in line
+    assert "FAILED" in line and "Authenticator code refused: the portal refused the code" in line
     assert line.endswith("[alert sent]")
 
     skipped = progress_line(Outcome("login-a", skipped="paused to protect the account"))

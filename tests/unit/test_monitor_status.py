@@ -6,11 +6,17 @@ import re
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from matplotlib import dates as mdates
+
 from monitors.config import load
-from monitors.history import History, ProbeRecord
-from monitors.status import summarise
+from monitors.history import History
+from monitors.status import STRIP_DAYS, expiry_text, summarise
+from monitors.status_page import BANDS, NO_DATA, cell_colour, durations_figure, uptime_strip
+from tests.fixtures.monitor_history import seeded_config
 from tests.fixtures.monitoring import probe_record, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,41 +33,8 @@ def write(tmp_path: Path) -> Path:
                          history="history.sqlite")  # fmt: skip
 
 
-def probe(at: float, status: str, cause: str | None = None, **measures) -> ProbeRecord:
-    return probe_record(
-        monitor_id="login-a",
-        target="http://127.0.0.1:9",
-        cip="PROBE0001",
-        started_at=at,
-        status=status,
-        cause=cause,
-        **{"duration_ms": 100.0, **measures},
-    )
-
-
-def seeded(tmp_path: Path) -> Path:
-    path = write(tmp_path)
-    config = load(path)
-    now = time.time()
-    with History(config.history) as history:
-        # 7 days: 10 probes a day for days 1..6 ago, all ok; the last 24 h: 8 ok, 2 failed.
-        for day in range(1, 7):
-            for i in range(10):
-                at = now - day * 86400 - i * 600
-                history.record(
-                    probe(
-                        at,
-                        "ok",
-                        duration_ms=100.0 + i,
-                        steps={"open": 10.0 * (i + 1), "login": 50.0},
-                    )
-                )
-        for i in range(10):
-            status = "failed" if i < 2 else "ok"
-            cause = "unreachable" if status == "failed" else None
-            history.record(probe(now - 3600 + i * 60, status, cause, steps={"open": 20.0}))
-        history.pause("login-a", "paused to protect the account from lockout")
-    return path
+def seeded(tmp_path: Path, language: str = "fr") -> Path:
+    return seeded_config(tmp_path, language)
 
 
 def test_summary_numbers(tmp_path):
@@ -69,25 +42,124 @@ def test_summary_numbers(tmp_path):
     status = summary.monitors[0]
     assert status.uptime_24h == 80.0
     assert status.uptime_7d == 100.0 * 68 / 70
+    assert status.uptime_90d == 100.0 * 73 / 80  # and a bad day, 20 days ago: 5 of 10 up
     assert status.probes_7d == 70
-    p50, p95 = status.steps["login"]
-    assert (p50, p95) == (50.0, 50.0)
     # 6 x (10, 20, ..., 100) and 10 x 20: the 35th and 36th of 70 sorted values are 50.
     assert status.steps["open"] == (50.0, 100.0)
-    assert status.paused == "paused to protect the account from lockout"
+    assert status.steps["login"][0] == 50.0
+    assert status.paused[1] == "paused to protect the account from lockout"
+    assert status.expiries["tls"] > summary.generated_at
+    assert [inc.cause for inc in summary.incidents] == ["unreachable"]
 
 
-def test_status_command_text_and_offline_html(tmp_path):
-    path = seeded(tmp_path)
+def test_ninety_days_one_cell_per_day_with_days_without_data(tmp_path):
+    now = time.time()
+    summary = summarise(load(seeded(tmp_path)), now=now)
+    days = summary.monitors[0].days
+    assert len(days) == STRIP_DAYS and days[-1][0] == int(now // 86400)
+    assert [d[0] for d in days] == list(range(days[0][0], days[0][0] + STRIP_DAYS))
+    by_age = {int(now // 86400) - day: (probes, up) for day, probes, up in days}
+    assert by_age[20] == (10, 5) and by_age[3] == (10, 10) and by_age[50] == (0, 0)
+    strip = uptime_strip(summary.monitors[0], "fr")
+    assert strip.count("<rect") == STRIP_DAYS
+    assert strip.count(f"fill='{NO_DATA}'") == sum(1 for d in days if d[1] == 0)
+    assert "aucune donnée" in strip and "50,0\u00a0% (10 sondes)" in strip
+
+
+@pytest.mark.parametrize(
+    ("probes", "up", "colour"),
+    [(0, 0, NO_DATA), (10, 10, BANDS[0][1]), (200, 199, BANDS[1][1]), (100, 96, BANDS[2][1]),
+     (10, 5, BANDS[3][1])],
+)  # fmt: skip
+def test_a_day_is_coloured_by_its_uptime(probes, up, colour):
+    assert cell_colour(probes, up) == colour
+
+
+def test_time_axis_fits_one_hour_of_data(tmp_path):
+    """One hour of probes spans about an hour, not years (matplotlib's default for dates)."""
+    summary = summarise(load(seeded(tmp_path)))
+    figure = durations_figure(summary.monitors[0], "fr")
+    low, high = (mdates.num2date(x) for x in figure.axes[0].get_xlim())
+    assert timedelta(minutes=50) < high - low < timedelta(hours=2)
+    figure.canvas.draw()  # tick labels exist once drawn
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels() if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d\d:\d\d", label) for label in labels), labels
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["Ouverture", "Connexion", "Code", "sonde en échec"]
+
+
+def test_time_axis_of_a_single_probe_and_of_no_probe(tmp_path):
+    path = write(tmp_path)
+    with History(load(path).history) as history:
+        history.record(probe_record(monitor_id="login-a", started_at=time.time() - 60,
+                                    steps={"open": 12.0}))  # fmt: skip
+    status = summarise(load(path)).monitors[0]
+    low, high = (mdates.num2date(x) for x in durations_figure(status, "en").axes[0].get_xlim())
+    assert timedelta(minutes=5) <= high - low <= timedelta(minutes=15)
+    status.recent = []
+    assert durations_figure(status, "en") is None
+
+
+def test_expiry_dates_in_words(tmp_path):
+    now = time.time()
+    config = load(seeded(tmp_path))
+    with History(config.history) as history:
+        history.set_expiry("login-a", "password", now + 10.5 * 86400, at=now)
+    status = summarise(config, now=now).monitors[0]
+    assert expiry_text(status, "password", now, "fr").endswith("(dans 10 jours)")
+    assert expiry_text(status, "tls", now, "en").endswith("(in 23 days)")
+    assert expiry_text(status, "tls", now + 30 * 86400, "fr").startswith("expiré depuis le ")
+    status.https = False
+    assert expiry_text(status, "tls", now, "en") == "n/a (http target)"
+
+
+TEXT = {
+    "fr": [r"login-a\s+80,0\u00a0%\s+97,1\u00a0%\s+91,2\u00a0%\s+70\s+en échec le ",
+           "EN PAUSE\u00a0: La sonde est en pause pour protéger le compte du verrouillage",
+           "«\u00a0python -m monitors resume login-a\u00a0»",
+           r"Ouverture\s+p50\s+50 ms\s+p95\s+100 ms",
+           "certificat TLS\u00a0: expire le .* \\(dans 23 jours\\)",
+           "mot de passe\u00a0: inconnue \\(pas encore relevée\\)", "incidents ouverts\u00a0:",
+           "login-a\u00a0: Portail injoignable depuis .* \\(\\d+ min\\), 2 sondes en échec",
+           "que faire\u00a0: Le portail ne répond pas à son adresse\u00a0: vérifiez",
+           "page d'état écrite dans .*status.html"],
+    "en": [r"login-a\s+80\.0%\s+97\.1%\s+91\.2%\s+70\s+failed at ",
+           "PAUSED: The monitor is paused to protect the account from lockout",
+           "'python -m monitors resume login-a'", r"Open\s+p50\s+50 ms\s+p95\s+100 ms",
+           r"TLS certificate: expires on .* \(in 23 days\)",
+           r"password: unknown \(not reported yet\)", "open incidents:",
+           r"login-a: Portal unreachable since .* \(\d+ min\), 2 failed probes",
+           "what to do: The portal does not answer at its address: check",
+           "status page written to .*status.html"],
+}  # fmt: skip
+PAGE = {
+    "fr": ["<html lang='fr-CA'>", "État des sondes eEspresso", "Incidents ouverts",
+           "Portail injoignable", "Comptes en pause", "Disponibilité par jour, 90 derniers jours",
+           "Durée par étape, dernières 24 h", "expire le", "inconnue (pas encore relevée)",
+           "Rapport détaillé"],
+    "en": ["<html lang='en'>", "eEspresso monitors status", "Open incidents", "Portal unreachable",
+           "Paused accounts", "Uptime per day, last 90 days", "Duration per step, last 24 h",
+           "expires on", "unknown (not reported yet)", "Detailed report"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_status_command_text_and_offline_html(tmp_path, language):
+    path = seeded(tmp_path, language)
     page = tmp_path / "status.html"
     done = cli("status", "--config", str(path), "--html", str(page))
     assert done.returncode == 0, done.stderr
-    assert re.search(r"login-a\s+80\.0%\s+97\.1%\s+70", done.stdout)
-    assert "PAUSED" in done.stdout and "python -m monitors resume login-a" in done.stdout
-    assert "p50" in done.stdout and "p95" in done.stdout
+    for pattern in TEXT[language]:
+        assert re.search(pattern, done.stdout), (pattern, done.stdout)
     html = page.read_text()
-    assert html.count("src='data:image/png;base64,") == 2
-    assert "http://" not in html.replace("http://127.0.0.1:9", "")  # nothing fetched online
+    for needed in PAGE[language]:
+        assert needed in html, needed
+    assert html.count("src='data:image/png;base64,") == 1
+    assert html.count("<svg") == 1 and "http-equiv='refresh'" not in html  # a file: no reload
+    assert "default-src 'none'; img-src data:" in html  # the browser may fetch nothing else
+    assert not re.search(
+        r"(src|href)=['\"]?(https?:|//)", html.replace("href='https://ci.example/report/'", "")
+    )  # only the report link points outside
 
 
 def test_resume_command(tmp_path):

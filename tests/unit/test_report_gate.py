@@ -13,8 +13,10 @@ import pytest
 from tests.fixtures.allure.support import FIXTURES, ROOT, cli
 
 
-def gate(capsys, folder: str, *extra: str) -> tuple[int, list[str], str]:
-    code, out, err = cli(capsys, "gate", "--results", str(FIXTURES / folder), *extra)
+def gate(capsys, folder: str, *extra: str, language="en") -> tuple[int, list[str], str]:
+    """The gate in English unless told (its default is French: see the test of it below)."""
+    argv = ["gate", "--results", str(FIXTURES / folder), *extra]
+    code, out, err = cli(capsys, *argv, *(["--language", language] if language else []))
     return code, out.splitlines(), err
 
 
@@ -58,7 +60,7 @@ def test_a_failed_critical_journey_fails_three_ways(capsys, tmp_path):
     code, lines, _ = gate(capsys, "failure", "--summary", str(summary), "--junit", str(junit))
     assert code == 1
     assert line_of(lines, "allure.maxFailures").startswith("FAIL")  # Allure's own verdict
-    assert "The number of failed tests 1 exceeds" in line_of(lines, "allure.maxFailures")
+    assert "1 failed or broken test, at most 0" in line_of(lines, "allure.maxFailures")
     assert line_of(lines, "allure.minTestsCount").startswith("PASS")
     later = line_of(lines, "journey[later login]")
     assert later.startswith("FAIL") and "Authenticator code refused (code_rejected)" in later
@@ -82,11 +84,10 @@ def test_broken_and_skipped_tests_count_as_allure_does(capsys):
     code, lines, _ = gate(capsys, "broken")
     assert code == 1
     assert line_of(lines, "allure.maxFailures") == (  # broken counts as failed
-        "FAIL  allure.maxFailures: The number of failed tests 1 exceeds the allowed threshold"
-        " value 0"
+        "FAIL  allure.maxFailures: 1 failed or broken test, at most 0"
     )
     assert line_of(lines, "allure.successRate") == (
-        "FAIL  allure.successRate: Success rate 0.5 is less, than expected 0.9"
+        "FAIL  allure.successRate: success rate 50.0%, at least 90.0%"
     )  # 2 passed of 4: the skipped test is not a success
     assert line_of(lines, "severity").startswith("PASS")  # normal and minor severities only
     assert [line for line in lines if line.startswith("FAIL")] == [
@@ -106,6 +107,46 @@ def test_flaky_passes_by_default_and_fails_when_the_policy_counts_it(capsys, tmp
     code, lines, _ = gate(capsys, "flaky", "--policy", str(policy))
     assert code == 1
     assert line_of(lines, "flaky").startswith("FAIL  flaky: passed only on retry, counted")
+
+
+NBSP = "\u00a0"
+
+
+def test_the_verdict_is_french_by_default(capsys, tmp_path):
+    summary, junit = tmp_path / "gate.md", tmp_path / "gate.xml"
+    code, lines, _ = gate(capsys, "failure", "--summary", str(summary), "--junit", str(junit),
+                          language=None)  # fmt: skip
+    assert code == 1
+    assert lines[0] == f"ÉCHEC   allure.maxFailures{NBSP}: 1 test en échec ou cassé, au plus 0"
+    assert lines[1] == f"RÉUSSI  allure.minTestsCount{NBSP}: 3 tests, au moins 2"
+    assert lines[2] == (
+        f"ÉCHEC   allure.successRate{NBSP}: taux de réussite 66,7{NBSP}%, au moins 90,0{NBSP}%"
+    )
+    later = next(line for line in lines if "journey[later login]" in line)
+    assert later.startswith(f"ÉCHEC   journey[later login]{NBSP}: non réussi{NBSP}: ")
+    assert f"(en échec{NBSP}: Code de l'authentificateur refusé (code_rejected))" in later
+    assert f"RÉUSSI  flaky{NBSP}: aucun test réussi seulement à la relance" in lines
+    assert lines[-1] == f"contrôle{NBSP}: ÉCHEC (4 sur 7 en échec)"
+    text = summary.read_text()
+    assert text.startswith(f"## Contrôle de mise en production{NBSP}: ❌ ÉCHEC (4 sur 7 règles)\n")
+    for needed in (f"**Tests{NBSP}:** 3 au total — réussis{NBSP}: 2, en échec{NBSP}: 1",
+                   "| règle | résultat | détail |", "| allure.maxFailures | **ÉCHEC** |",
+                   "### Tests en échec", "| test_journeys#test_later_login | en échec |"
+                   " Code de l'authentificateur refusé (code_rejected) |",
+                   f"Rapport{NBSP}: aucun rapport HTML lié"):  # fmt: skip
+        assert needed in text, needed
+    message = ET.parse(junit).getroot().find("./testsuite/testcase/failure").get("message")
+    assert message == "1 test en échec ou cassé, au plus 0"
+
+
+def test_english_and_french_say_the_same_verdict(capsys):
+    french = gate(capsys, "flaky", language="fr")
+    english = gate(capsys, "flaky", language="en")
+    assert english[0] == french[0] == 0
+    assert [line.split()[0] for line in english[1][:-1]] == ["PASS"] * 7
+    assert [line.split()[0] for line in french[1][:-1]] == ["RÉUSSI"] * 7
+    assert f"réussis seulement à la relance, tolérés par la politique{NBSP}: test_later_login" in (
+        french[1][-2])  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,8 @@ def policy(tmp_path: Path, **monitors: float) -> str:
     return str(path)
 
 
-def gate(capsys, *args: str) -> tuple[int, str, str]:
-    return cli(capsys, "gate", "--results", ALL_PASS, *args)
+def gate(capsys, *args: str, language: str = "en") -> tuple[int, str, str]:
+    return cli(capsys, "gate", "--results", ALL_PASS, "--language", language, *args)
 
 
 def test_uptime_and_p95_within_bounds_pass(capsys, tmp_path):
@@ -59,6 +59,23 @@ def test_uptime_and_p95_within_bounds_pass(capsys, tmp_path):
     assert "PASS  monitors.uptime: 100.00% of 20 probes up over the last 24 h" in out
     assert "PASS  monitors.login_p95: p95 later_login 1180 ms over 20 probes" in out
     assert "- uptime: 100.00% (20 of 20 probes up)" in summary.read_text()
+
+
+def test_slo_figures_in_french(capsys, tmp_path):
+    db = tmp_path / "monitors.sqlite"
+    write_history(db, [("later_login", "ok", 1000.0)] * 3 + [("later_login", "failed", 50.0)])
+    summary = tmp_path / "gate.md"
+    code, out, _ = gate(capsys, "--history", str(db), "--policy", policy(tmp_path),
+                        "--summary", str(summary), language="fr")  # fmt: skip
+    assert code == 1
+    nbsp = "\u00a0"
+    assert (f"ÉCHEC   monitors.uptime{nbsp}: 75,00{nbsp}% en service sur 4 sondes"
+            f" (dernières 24 h), cible 99,00{nbsp}%") in out  # fmt: skip
+    assert f"monitors.login_p95{nbsp}: p95 later_login 1000 ms sur 3 sondes (dernières 24 h)" in out
+    text = summary.read_text()
+    assert "### Sondes (dernières 24 h)" in text
+    assert f"- disponibilité{nbsp}: 75,00{nbsp}% (3 sur 4 sondes en service)" in text
+    assert f"- p95 du temps de connexion{nbsp}: 1000 ms (3 connexions réussies)" in text
 
 
 def test_downtime_and_slow_logins_fail(capsys, tmp_path):

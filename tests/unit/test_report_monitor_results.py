@@ -30,7 +30,7 @@ def probe(folder: Path, journey: str, status: str, cause: str | None = None) -> 
 def test_probes_that_succeeded_pass_the_journey_rules(capsys, tmp_path):
     probe(tmp_path, "first_access", "ok")
     probe(tmp_path, "later_login", "degraded")
-    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path))
+    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path), "--language", "en")
     assert code == 0
     assert "PASS  journey[first access]: 1 test passed" in out
     assert "PASS  journey[later login]: 1 test passed" in out
@@ -40,7 +40,8 @@ def test_a_failed_probe_fails_its_journey_with_the_cause_in_words(capsys, tmp_pa
     probe(tmp_path, "first_access", "ok")
     probe(tmp_path, "later_login", "failed", cause="clock_skew")
     summary = tmp_path.parent / f"{tmp_path.name}.md"
-    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path), "--summary", str(summary))
+    code, out, _ = cli(capsys, "gate", "--results", str(tmp_path), "--summary", str(summary),
+                        "--language", "en")  # fmt: skip
     assert code == 1
     assert "FAIL  journey[later login]: not passed: sandbox-later-login (later_login)" in out
     assert "(failed: Clock drift (clock_skew))" in out

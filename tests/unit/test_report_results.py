@@ -58,7 +58,9 @@ def test_cause_comes_from_the_label_then_the_message_prefix(test, cause):
 
 
 def test_describe_failure_uses_words_or_the_first_message_line():
-    assert describe_failure(outcome(cause="unreachable")) == "Portal down (unreachable)"
+    unreachable = outcome(cause="unreachable")
+    assert describe_failure(unreachable) == "Portail injoignable (unreachable)"  # French first
+    assert describe_failure(unreachable, "en") == "Portal unreachable (unreachable)"
     assert describe_failure(outcome("boom\nlong trace")) == "boom"
 
 

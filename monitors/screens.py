@@ -1,0 +1,74 @@
+"""The last successful screen of each step, kept per monitor to compare with a failure.
+
+An alert is read faster with a picture of what went wrong next to what that step looks like
+when it works (Datadog's browser tests show the same pair). The journey hands back one masked
+PNG per step (``JourneyResult.screens``, QR, password and code fields painted over by
+pages/masking.py); the store keeps the latest success of each step on disk, beside the
+history file (folder 0700, files 0600, replaced atomically), and pairs a failing screen with
+it. Only those masked images are ever written: never an unmasked page, never a typed value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from monitors.alerts import Screen
+from pages.result import JourneyResult
+from pages.steps import STEP_TITLES
+
+_STEP_OF_TITLE = {title: step for step, title in STEP_TITLES.items()}
+_SAFE = re.compile(r"[^a-z0-9_.-]")
+
+
+def failed_step_id(result: JourneyResult) -> str | None:
+    """The id of the step a failed result names (its ``failed_step`` is the step's title)."""
+    if result.ok or not result.failed_step:
+        return None
+    return _STEP_OF_TITLE.get(result.failed_step)
+
+
+class ScreenStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, monitor_id: str, step: str) -> Path:
+        return self.folder / _SAFE.sub("_", monitor_id) / f"{_SAFE.sub('_', step)}.png"
+
+    def last_success(self, monitor_id: str, step: str) -> bytes | None:
+        with contextlib.suppress(FileNotFoundError):
+            return self._path(monitor_id, step).read_bytes()
+        return None
+
+    def compare(self, monitor_id: str, result: JourneyResult | None) -> tuple[Screen, ...]:
+        """The failing screen of ``result`` and the last success of the same step, if any."""
+        step = failed_step_id(result) if result is not None else None
+        if step is None or step not in result.screens:
+            return ()
+        failing = Screen(step, result.screens[step], failed=True)
+        previous = self.last_success(monitor_id, step)
+        return (failing,) if previous is None else (failing, Screen(step, previous, failed=False))
+
+    def keep(self, monitor_id: str, result: JourneyResult) -> None:
+        """Store the screens of the steps that passed in ``result`` as their last success."""
+        failed = failed_step_id(result)
+        for step, png in result.screens.items():
+            if step != failed:
+                self._write(self._path(monitor_id, step), png)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        for folder in (self.folder, path.parent):
+            folder.mkdir(exist_ok=True, mode=0o700)
+            os.chmod(folder, 0o700)  # also when it was created looser earlier
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screen-")  # mode 0600
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise

@@ -1,0 +1,87 @@
+"""Where a finished probe goes: history, incident, pause, notices, metrics, Allure.
+
+One ``Sinks`` per thread that settles probes: the journey loop has one, the up-check loop
+another with its own SQLite connection (a connection belongs to the thread that opened it)
+and its own apprise object, sharing the metrics registry (thread-safe). Both write the same
+history file; each probe's writes are one ``BEGIN IMMEDIATE`` transaction, so the incident
+they both update is never read half-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from monitors import incidents, safety
+from monitors.alerts import Channels, Notice
+from monitors.config import Config, Monitor
+from monitors.history import History, ProbeRecord
+from monitors.metrics import ProbeMetrics
+from monitors.screens import ScreenStore
+from pages.result import JourneyResult
+
+
+@dataclass
+class Outcome:
+    """What the runner prints: the stored record, or why no probe ran."""
+
+    monitor_id: str
+    record: ProbeRecord | None = None
+    skipped: str = ""  # why the probe did not run (paused, budget, account busy)
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass
+class Sinks:
+    config: Config
+    history: History
+    metrics: ProbeMetrics
+    channels: Channels
+    allure: object | None = None  # monitors.results_allure.AllureWriter
+    screens: ScreenStore | None = None  # last successful screen per step, for alerts
+
+    def settle(
+        self,
+        monitor: Monitor,
+        record: ProbeRecord,
+        result: JourneyResult | None = None,
+        *,
+        confirmed: bool = False,
+    ) -> Outcome:
+        """Store, decide on pause and notices in one transaction, then deliver; a failure's
+        notices carry the failing screen of ``result`` and that step's last success.
+
+        ``confirmed``: the failure was already seen twice (an up-check and its confirmation),
+        so the incident opens now rather than after ``failures_before_alert`` probes.
+        """
+        record.probe = record.probe or self.config.probe.name
+        target = monitor.target.base_url
+        with self.history.transaction():
+            self.history.record(record)
+            paused_now = False
+            if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
+                self.history, record.target, record.cip
+            ):
+                self.history.pause(monitor.id, safety.PAUSE_REASON, at=record.started_at)
+                paused_now = True
+            notices = incidents.evaluate(
+                self.history, monitor, self.config.alerts, record, paused_now=paused_now,
+                confirmed=confirmed,
+            )  # fmt: skip
+        self.metrics.observe(record, target)
+        if paused_now:
+            self.metrics.set_paused(monitor.id, target, True)
+        if self.screens is not None:
+            shown = self.screens.compare(monitor.id, result)
+            if result is not None:
+                self.screens.keep(monitor.id, result)
+            notices = [
+                n if n.kind == "recovery" else dataclasses.replace(n, screens=shown)
+                for n in notices
+            ]
+        for notice in notices:
+            if not self.channels.send(notice) and notice.kind == "alert":
+                incidents.undelivered(self.history, monitor.id)
+        if self.allure is not None:
+            self.allure.write(monitor, record)
+        return Outcome(monitor.id, record=record, notices=tuple(notices))
