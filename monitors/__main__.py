@@ -1,4 +1,4 @@
-"""``python -m monitors run|status|resume|enroll|login``.
+"""``python -m monitors run|status|resume|k8s|enroll|login``.
 
 ``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``);
 they are imported only when asked for, so ``run`` and ``status`` start without them. Every
@@ -115,6 +115,16 @@ def _resume(args: argparse.Namespace) -> int:
     return 0
 
 
+def _k8s(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitors.k8s import Options, default_image, render
+
+    options = Options(image=args.image or default_image(), namespace=args.namespace)
+    sys.stdout.write(render(Path(args.config), options))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m monitors",
@@ -133,6 +143,10 @@ def parser() -> argparse.ArgumentParser:
     resume = sub.add_parser("resume", help="resume a monitor paused to protect its account")
     resume.add_argument("id", help="the monitor id")
     resume.add_argument("--config", required=True)
+    k8s = sub.add_parser("k8s", help="print Kubernetes manifests (a CronJob per monitor)")
+    k8s.add_argument("--config", required=True, help="monitors.toml")
+    k8s.add_argument("--image", help="container image (default eespresso-monitors:VERSION)")
+    k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")
     for name in ("enroll", "login"):
         sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
     return top
@@ -145,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return journey_cli.main(argv)
     args = parser().parse_args(argv)
-    handler = {"run": _run, "status": _status, "resume": _resume}[args.command]
+    handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}[args.command]
     try:
         return handler(args)
     except ConfigError as exc:
