@@ -1,4 +1,4 @@
-"""``python -m monitors run|status|resume|enroll|login``.
+"""``python -m monitors run|status|resume|k8s|enroll|login``.
 
 ``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``); they are
 imported only when asked for, so ``run`` and ``status`` start without them. Every error a
@@ -142,6 +142,16 @@ def _resume(args: argparse.Namespace) -> int:
     return 0
 
 
+def _k8s(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitors.k8s import Options, default_image, render
+
+    options = Options(image=args.image or default_image(), namespace=args.namespace)
+    sys.stdout.write(render(Path(args.config), options))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="python -m monitors",
@@ -164,6 +174,10 @@ def parser() -> argparse.ArgumentParser:
     resume.add_argument("--cip", help="the account's user name")
     resume.add_argument("--guard", help="the guard's store (default $EESPRESSO_GUARD)")
     resume.add_argument("--note", help="why it is safe to resume (kept in the journal)")
+    k8s = sub.add_parser("k8s", help="print Kubernetes manifests (a CronJob per monitor)")
+    k8s.add_argument("--config", required=True, help="monitors.toml")
+    k8s.add_argument("--image", help="container image (default eespresso-monitors:VERSION)")
+    k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")
     for name in ("enroll", "login"):
         sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
     return top
@@ -177,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return journey_cli.main(argv)
     try:
         args = parser().parse_args(argv)
-        handler = {"run": _run, "status": _status, "resume": _resume}[args.command]
+        handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}[args.command]
         return handler(args)
     except (UsageError, ConfigError, HistoryError, *USER_ERRORS) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -90,6 +90,7 @@ class Prober:
     history = property(lambda self: self.sinks.history)
     metrics = property(lambda self: self.sinks.metrics)
     allure = property(lambda self: self.sinks.allure)
+    screens = property(lambda self: self.sinks.screens)
 
     @property
     def channels(self) -> Channels:
