@@ -53,9 +53,14 @@ def settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def private_account_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test (and each process it starts) counts its submissions in its own guard store,
-    never in the machine's: tests share CIPs such as PROBE0001 and must not pause each other."""
+def private_account_guard(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path | None:
+    """On the embedded sandbox each test (and each process it starts) counts its submissions
+    in its own guard store: tests share CIPs such as PROBE0001 and must not pause each other.
+    A real portal's account is counted in the machine's store, with every other user of it."""
+    if not settings.is_sandbox:
+        return None
     path = tmp_path / "guard" / "guard.sqlite"
     monkeypatch.setenv("EESPRESSO_GUARD", str(path))
     return path

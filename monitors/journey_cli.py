@@ -2,7 +2,10 @@
 
 ``enroll`` runs the first access (steps 1–7) and keeps the scanned secret in the vault;
 ``login`` runs a later login with the vault's secret. Exit 0 when the journey succeeded, 1 when
-it failed (the cause says why), 2 for a usage or configuration error (one line on stderr).
+it failed (the cause says why), 2 for a usage or configuration error, 3 when the account guard
+refused (the account is paused, or another process is logging in as it); errors are one line
+on stderr. Every password and code goes through the account guard first
+(``authenticator.guard``), so no run of this command can lock the account out.
 
 The password comes from ``EESPRESSO_PASSWORD`` or ``--password-file``, never from argv: the
 command line of a process is readable by every user of the machine.
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GUARDED = 0, 1, 2, 3
 #: The keys of ``--json``, in this order.
 JSON_KEYS = ("journey", "target", "cip", "ok", "cause", "duration_ms", "steps", "started_at")
 PROG = "python -m monitors"
@@ -76,6 +79,15 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--json", action="store_true", help="print exactly one JSON line")
         command.add_argument("--timeout", type=float, default=30.0, help="seconds per page wait")
         command.add_argument(
+            "--guard",
+            help="the account guard's store (default $EESPRESSO_GUARD or beside the vault)",
+        )
+        command.add_argument(
+            "--force-attempt",
+            action="store_true",
+            help="log in although the account guard paused the account (logged)",
+        )
+        command.add_argument(
             "--compensate-clock",
             action="store_true",
             help="retry once with the portal's clock offset when a code is refused for clock drift",
@@ -98,8 +110,8 @@ def _prepare(args: argparse.Namespace):
 
     if not args.cip:
         raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if not 1 <= args.timeout <= 600:  # also refuses nan and inf
+        raise UsageError("--timeout must be a number of seconds from 1 to 600")
     if args.browser_ws:
         from pages.browser import check_ws_endpoint
 
@@ -128,7 +140,7 @@ def _prepare(args: argparse.Namespace):
     return account, vault
 
 
-def _run(args: argparse.Namespace, account, vault):
+def _run(args: argparse.Namespace, account, vault, attempt):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -160,6 +172,7 @@ def _run(args: argparse.Namespace, account, vault):
                 vault,
                 limits=Limits(timeout_ms=args.timeout * 1000),
                 compensate_clock=args.compensate_clock,
+                attempt=attempt,
             )
         finally:
             browser.close()
@@ -187,15 +200,23 @@ def summary(result) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; ``argv`` includes the subcommand (``["login", "--base-url", ...]``)."""
     from authenticator import AuthenticatorError
+    from authenticator.guard import AccountBusy, AccountGuard, AccountPaused
 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser().parse_args(argv)
         account, vault = _prepare(args)
-        result = _run(args, account, vault)
+        with AccountGuard(args.guard).attempt(account, force=args.force_attempt) as attempt:
+            result = _run(args, account, vault, attempt)
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except AccountPaused as error:  # refused before anything more reached the portal
+        print(f"{PROG}: {error}; --force-attempt overrides (logged)", file=sys.stderr)
+        return EXIT_GUARDED
+    except AccountBusy as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_GUARDED
     except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -46,17 +46,6 @@ class ProbeBroken(RuntimeError):
     """The probe itself failed (browser crash, hard timeout): cause ``probe_error``."""
 
 
-class _Held:
-    """The probe's attempt, already open, handed to ``run_journey`` as its guard: the journey
-    reports each submission to it while the probe holds the account."""
-
-    def __init__(self, attempt: Attempt) -> None:
-        self._attempt = attempt
-
-    def attempt(self, _account: object) -> contextlib.AbstractContextManager[Attempt]:
-        return contextlib.nullcontext(self._attempt)
-
-
 class Prober:
     def __init__(
         self,
@@ -141,7 +130,7 @@ class Prober:
                 self.history.set_expiry(monitor.id, "tls", not_after, at=started)
                 tls_left = not_after - time.time()
         try:
-            journey = functools.partial(self.binder.bind(monitor), guard=_Held(attempt))
+            journey = functools.partial(self.binder.bind(monitor), attempt=attempt)
             result = self._journey(monitor, journey)
         except NotEnrolled as exc:
             result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))

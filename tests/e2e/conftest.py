@@ -234,7 +234,9 @@ def _configured_account(settings: Settings) -> TestAccount:
         raise pytest.UsageError(
             f"--base-url {settings.base_url} needs EESPRESSO_CIP and EESPRESSO_PASSWORD"
         )
-    return TestAccount(settings.base_url or "", settings.cip, settings.password, DEVICE_NAME)
+    return TestAccount(
+        settings.base_url or "", settings.cip, settings.password, DEVICE_NAME, guarded=True
+    )
 
 
 @pytest.fixture

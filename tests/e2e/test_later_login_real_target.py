@@ -29,6 +29,7 @@ def _pytest(*args: str, account: TestAccount, vault: Path) -> subprocess.Complet
         "EESPRESSO_CIP": account.cip,
         "EESPRESSO_PASSWORD": account.password,
         "EESPRESSO_VAULT": str(vault),
+        "EESPRESSO_GUARD": str(vault.parent / "guard.sqlite"),  # the "machine's" store
     }
     return subprocess.run(
         [
@@ -89,3 +90,20 @@ def test_enrollment_on_a_real_target_is_refused_unless_allowed(sandbox, tmp_path
     assert allowed.returncode == 0, allowed.stdout[-1500:]
     assert sandbox.admin.account(account.cip)["enrolled"]
     assert Vault(tmp_path / "vault").get(sandbox.url, account.cip).state == "active"
+
+
+@allure.story(STORIES["later_login"])
+@pytest.mark.login
+def test_a_wrong_password_on_a_real_target_pauses_the_account_before_the_lockout(sandbox, tmp_path):
+    vault_path = tmp_path / "vault"
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    created = sandbox.admin.create_account(account.cip, account.password, enrolled=True)
+    seed_enrolled(Vault(vault_path), account, created)
+    wrong = TestAccount(sandbox.url, account.cip, new_password())  # the password expired, say
+    runs = [_pytest("-m", "smoke and login", account=wrong, vault=vault_path) for _ in range(4)]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert all("credentials_rejected" in run.stdout for run in runs[:3])
+    assert "account guard:" in runs[3].stdout and "paused" in runs[3].stdout
+    events = [e["event"] for e in sandbox.admin.audit(account.cip)]
+    assert events == ["password_rejected"] * 3  # the fourth run never reached the portal
+    assert not sandbox.admin.account(account.cip)["locked"]
