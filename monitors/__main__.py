@@ -13,11 +13,11 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from authenticator.errors import AuthenticatorError
 from monitors.config import ConfigError, load
 from monitors.history import HistoryError
+from wording.cli import OneLineParser
 
 EXIT_USAGE = 2
 # AuthenticatorError: the guard's store, a base URL, the vault; OSError and sqlite3.Error: a
@@ -29,11 +29,8 @@ class UsageError(ValueError):
     """A command line argparse refused: one line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse whose errors are one line (the usage is in ``--help``)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see --help)")
+class _Parser(OneLineParser):
+    failure = UsageError
 
 
 def _run(args: argparse.Namespace) -> int:

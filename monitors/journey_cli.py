@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+
+from wording.cli import OneLineParser
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GUARDED = 0, 1, 2, 3
 #: The keys of ``--json``, in this order.
@@ -30,38 +30,24 @@ PROG = "python -m monitors"
 COMMANDS = {"enroll": "first_access", "login": "later_login"}
 
 
-_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
-
-
 class UsageError(Exception):
     """A usage or configuration error: one line, exit 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that fails with one line and never echoes argument values (they may be secrets)."""
-
-    def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
-            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
-            shown = " ".join(w for w in words if _OPTION.fullmatch(w)) or "(values not shown)"
-            message = (
-                f"unknown option(s) {shown}; the password comes from EESPRESSO_PASSWORD "
-                "or --password-file"
-            )
-        raise UsageError(f"{message} (see --help)")
+class _Parser(OneLineParser):
+    failure = UsageError
+    hint = "; the password comes from EESPRESSO_PASSWORD or --password-file"
 
 
 def parser() -> argparse.ArgumentParser:
     # No abbreviations: "--password SECRET" must not be taken for "--password-file SECRET".
-    top = _Parser(
-        prog="python -m monitors", description="Run one eEspresso journey.", allow_abbrev=False
-    )
+    top = _Parser(prog="python -m monitors", description="Run one eEspresso journey.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in (
         ("enroll", "first access: log in, scan the QR, confirm a code, name the device"),
         ("login", "later login with the vault's authenticator secret"),
     ):
-        command = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+        command = sub.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--base-url", required=True, help="the portal's address")
         command.add_argument(
             "--cip", default=os.environ.get("EESPRESSO_CIP"), help="user name (or EESPRESSO_CIP)"

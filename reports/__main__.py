@@ -8,27 +8,16 @@ for, so ``html`` and ``gate`` never depend on it.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
 from wording import DEFAULT, LANGUAGES, say
+from wording.cli import OneLineParser
 
-_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
 
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors that never echo an argument's value (a value given by
-    mistake on the command line may be a secret)."""
-
-    def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
-            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
-            shown = " ".join(w for w in words if _OPTION.fullmatch(w)) or "(values not shown)"
-            message = f"unknown option(s) {shown}"
-        raise InputError(f"{message} (see --help)")
+class _Parser(OneLineParser):
+    failure = InputError
 
 
 def _parser() -> argparse.ArgumentParser:
