@@ -1,10 +1,13 @@
 """Root pytest configuration: shared by unit and browser tests (docs/design.md, "Fixtures").
 
-Only what every test may need lives here: the suite's settings (target, account, vault) and
-the report header. Browser fixtures live in ``tests/e2e/conftest.py``.
+Only what every test may need lives here: the suite's settings (target, account, vault), the
+report header and each test's own account guard store. Browser fixtures live in
+``tests/e2e/conftest.py``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +64,17 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def settings(pytestconfig: pytest.Config) -> Settings:
     return suite_settings(pytestconfig)
+
+
+@pytest.fixture(autouse=True)
+def private_account_guard(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path | None:
+    """On the embedded sandbox each test (and each process it starts) counts its submissions
+    in its own guard store: tests share CIPs such as PROBE0001 and must not pause each other.
+    A real portal's account is counted in the machine's store, with every other user of it."""
+    if not settings.is_sandbox:
+        return None
+    path = tmp_path / "guard" / "guard.sqlite"
+    monkeypatch.setenv("EESPRESSO_GUARD", str(path))
+    return path

@@ -9,6 +9,7 @@ portal's clock; the ``Vault`` keeps enrolled keys encrypted and crash-safe.
 from authenticator.clock import ClockOffset, estimate_offset
 from authenticator.errors import (
     AuthenticatorError,
+    BaseUrlError,
     ClockError,
     CodeWaitError,
     ScanError,
@@ -23,6 +24,7 @@ from authenticator.vault import Vault, VaultEntry, default_path, normalise_base_
 __all__ = [
     "Authenticator",
     "AuthenticatorError",
+    "BaseUrlError",
     "ClockError",
     "ClockOffset",
     "Code",

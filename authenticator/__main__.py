@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
 
 import segno
 
@@ -27,30 +25,18 @@ from authenticator import transfer
 from authenticator.errors import AuthenticatorError
 from authenticator.vault import PATH_ENV, Vault, default_path, normalise_base_url
 from authenticator.vault_file import KEY_ENV, key_path
+from wording.cli import OneLineParser
 
 NEW_KEY_ENV = "EESPRESSO_VAULT_NEW_KEY"
 MAX_INPUT_BYTES = 50_000_000  # a 12-megapixel phone photo is 3-8 MB
-_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
 
 
 class UsageError(AuthenticatorError):
     """A command line the CLI cannot run; one line, exit 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that fails with one line (its default prints the usage block too) and never
-    echoes an unknown argument's value: it may be a key typed where it does not belong.
-    No abbreviations either: "--new-key KEY" must not be taken for "--new-key-file KEY"."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **{"allow_abbrev": False, **kwargs})
-
-    def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
-            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
-            shown = " ".join(word for word in words if _OPTION.fullmatch(word))
-            message = f"unrecognized arguments: {shown or '(values not shown)'}"
-        raise UsageError(f"{message} (see {self.prog} --help)")
+class _Parser(OneLineParser):
+    failure = UsageError
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,5 +31,12 @@ class VaultError(AuthenticatorError):
     """The vault cannot be read or written (wrong key, corrupt or foreign file, lock timeout)."""
 
 
+class BaseUrlError(VaultError, ValueError):
+    """A base URL that names no portal: not http(s), no host, a bad port, or credentials inside.
+
+    A ``VaultError`` because the vault files its entries under the normalised URL.
+    """
+
+
 class TransferError(AuthenticatorError):
     """A key to bring into the vault that cannot be chosen or used (several, none, unusable)."""

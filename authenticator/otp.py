@@ -29,7 +29,7 @@ ALGORITHMS: dict[str, Any] = {
     "SHA256": hashlib.sha256,
     "SHA512": hashlib.sha512,
 }
-# Issue 3's floor. RFC 4226 §4 R6 asks 128 bits, but 80-bit keys (16 Base32 characters) are
+# The floor. RFC 4226 §4 R6 asks 128 bits, but 80-bit keys (16 Base32 characters) are
 # still issued and Google Authenticator takes them: refusing them would refuse the portal.
 MIN_SECRET_BITS = 80
 MIN_DIGITS, MAX_DIGITS = 6, 8  # Google Authenticator shows 6 or 8; RFC 4226 §5.3 allows 6-8

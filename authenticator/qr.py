@@ -81,6 +81,24 @@ def scan_key(png: bytes) -> str:
     raise ScanError(f"no QR code found in the {size} screenshot{gave_up}")
 
 
+def payloads(data: bytes, *, cpu_seconds: float = DEADLINE_SECONDS) -> list[str]:
+    """Every QR payload of an image, whatever it holds: the first form of the image that shows
+    any (same forms as ``scan``), or [] when none does within ``cpu_seconds`` of CPU.
+
+    For auditing artifacts (does a screenshot show an enrollment QR?), where a payload is
+    evidence, not a key to use. Raises ``ScanError`` for data that is not a usable image.
+    """
+    gray = _load_gray(data)
+    deadline = time.thread_time() + cpu_seconds
+    for candidate in _candidates(gray):
+        found = decode_qr(candidate)
+        if found:
+            return found
+        if time.thread_time() > deadline:
+            break
+    return []
+
+
 def _load_gray(data: bytes) -> Image.Image:
     """Open, check the size from the header, then decode to 8-bit gray on white."""
     if not isinstance(data, bytes | bytearray | memoryview):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from authenticator.errors import UriError, VaultError
+from authenticator.errors import BaseUrlError, UriError, VaultError
 from authenticator.otp import OtpAccount, parse_uri
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -23,25 +23,32 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def normalise_base_url(base_url: str) -> str:
     """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one name per portal.
 
-    The one normaliser of base URLs (vault, history, reports, the account guard). A URL that
-    carries a user name or password is refused without being echoed: secrets go in the
-    environment or a file, never in a URL that ends up in logs and reports.
+    The one normaliser of base URLs (vault, history, reports, the account guard). Scheme and
+    host are case-insensitive and the default port is implied (RFC 3986 §6.2.2.1, §6.2.3), so
+    every spelling of one portal gives one string; the path keeps its case. A URL carrying
+    ``user:password@`` is refused before anything echoes it, even one that does not parse:
+    the value would end up in histories, reports and alerts, and a password belongs in the
+    environment or a file. Raises ``BaseUrlError`` (one line).
     """
-    try:
-        parts = urlsplit(base_url.strip())
-        port = parts.port
-    except ValueError:  # "http://[::1", "http://host:99999"
-        raise VaultError(
-            f"the base URL {base_url[:80]!r} does not parse (bracket or port?)"
-        ) from None
-    if parts.username is not None or parts.password is not None:
-        raise VaultError(
-            "the base URL holds a user name or password: give the password through "
-            "EESPRESSO_PASSWORD, a password file or password_env, never in the URL"
+    text = base_url.strip()
+    authority = text.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in authority:
+        raise BaseUrlError(
+            "the base URL holds credentials (user:password@host): remove them; the CIP and "
+            "password are given separately (password_env or password_file in monitors.toml, "
+            "EESPRESSO_PASSWORD or --password-file on the command line)"
         )
+    shown = f"{text[:80]!r}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:  # "Invalid IPv6 URL", "Port out of range 0-65535"
+        raise BaseUrlError(f"the base URL {shown} does not parse ({error}); fix it") from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise VaultError(f"the base URL {base_url[:80]!r} is not an http(s) URL with a host")
+        raise BaseUrlError(f"the base URL {shown} is not an http(s) URL with a host")
+    if port == 0:
+        raise BaseUrlError(f"the base URL {shown} has port 0: use a port from 1 to 65535")
     host = parts.hostname
     if ":" in host:
         host = f"[{host}]"  # IPv6 literal

@@ -1,6 +1,6 @@
 """Time ``python -m reports html`` (Allure Report 3) and ``gate`` on a real smoke-run folder.
 
-Issue 6 asks how long rendering the report takes for the end-to-end results folder. This runs
+How long rendering the report takes for the end-to-end results folder. This runs
 the E2E smoke set once against the embedded sandbox (``pytest -m smoke --alluredir``), or takes
 ``--results DIR``, then renders it ``--runs`` times with the history file growing, as on CI.
 

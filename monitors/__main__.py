@@ -1,20 +1,36 @@
-"""``python -m monitors run|status|resume|enroll|login``.
+"""``python -m monitors run|status|resume|k8s|enroll|login``.
 
-``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``);
-they are imported only when asked for, so ``run`` and ``status`` start without them. Every
-error a person can make ends as one line on stderr and exit code 2, never a traceback.
+``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``); they are
+imported only when asked for, so ``run`` and ``status`` start without them. Every error a
+person can make (arguments, config, history or guard files) ends as one line on stderr and
+exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
+from authenticator.errors import AuthenticatorError
 from monitors.config import ConfigError, load
+from monitors.history import HistoryError
+from wording.cli import OneLineParser
 
 EXIT_USAGE = 2
+# AuthenticatorError: the guard's store, a base URL, the vault; OSError and sqlite3.Error: a
+# file or a port the command could not use. Each message is one line already.
+USER_ERRORS = (AuthenticatorError, sqlite3.Error, OSError)
+
+
+class UsageError(ValueError):
+    """A command line argparse refused: one line."""
+
+
+class _Parser(OneLineParser):
+    failure = UsageError
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -103,25 +119,43 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _resume(args: argparse.Namespace) -> int:
-    from monitors.history import History
+    """Reopen a paused account, by monitor id (its config) or by base URL and CIP; logged
+    in the guard's journal with who ran it and ``--note``."""
+    from authenticator.guard import AccountGuard, account_identity, current_user
 
-    config = load(args.config)
-    config.monitor(args.id)  # unknown id: one clear line
-    with History(config.history) as history:
-        if history.resume(args.id):
-            print(f"monitor {args.id} resumed; it probes again at its next slot")
-            return 0
-    print(f"monitor {args.id} was not paused; nothing to do")
+    if args.id is not None:
+        if not args.config or args.base_url or args.cip:
+            raise UsageError("resume ID takes --config FILE (and not --base-url/--cip)")
+        config = load(args.config)
+        guard, account = config.guard.open(), config.monitor(args.id).identity
+    elif args.base_url and args.cip:
+        guard, account = AccountGuard(args.guard), account_identity(args.base_url, args.cip)
+    else:
+        raise UsageError("resume takes a monitor ID and --config, or --base-url and --cip")
+    if guard.resume(account, by=current_user(), note=args.note or ""):
+        print(f"{account} resumed (logged in {guard.path}); it is tried again at the next probe")
+    else:
+        print(f"{account} was not paused; nothing to do")
+    return 0
+
+
+def _k8s(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from monitors.k8s import Options, default_image, render
+
+    options = Options(image=args.image or default_image(), namespace=args.namespace)
+    sys.stdout.write(render(Path(args.config), options))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="python -m monitors",
         description="Synthetic monitoring of eEspresso remote access: scheduled login probes "
         "that say why a login failed and never lock the account.",
     )
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run the monitors on their schedules (or --once)")
     run.add_argument("--config", required=True, help="monitors.toml")
     run.add_argument("--once", action="store_true", help="probe each monitor once; exit 0/1")
@@ -130,9 +164,17 @@ def parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="uptime, p50/p95 per step, open incidents, expiry dates")
     status.add_argument("--config", required=True)
     status.add_argument("--html", help="also write an offline HTML status page to this file")
-    resume = sub.add_parser("resume", help="resume a monitor paused to protect its account")
-    resume.add_argument("id", help="the monitor id")
-    resume.add_argument("--config", required=True)
+    resume = sub.add_parser("resume", help="reopen an account paused to protect it from lockout")
+    resume.add_argument("id", nargs="?", help="a monitor id (with --config)")
+    resume.add_argument("--config", help="monitors.toml")
+    resume.add_argument("--base-url", help="the portal's address (with --cip, no config)")
+    resume.add_argument("--cip", help="the account's user name")
+    resume.add_argument("--guard", help="the guard's store (default $EESPRESSO_GUARD)")
+    resume.add_argument("--note", help="why it is safe to resume (kept in the journal)")
+    k8s = sub.add_parser("k8s", help="print Kubernetes manifests (a CronJob per monitor)")
+    k8s.add_argument("--config", required=True, help="monitors.toml")
+    k8s.add_argument("--image", help="container image (default eespresso-monitors:VERSION)")
+    k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")
     for name in ("enroll", "login"):
         sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
     return top
@@ -144,12 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from monitors import journey_cli
 
         return journey_cli.main(argv)
-    args = parser().parse_args(argv)
-    handler = {"run": _run, "status": _status, "resume": _resume}[args.command]
     try:
+        args = parser().parse_args(argv)
+        handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}[args.command]
         return handler(args)
-    except ConfigError as exc:
-        print(f"monitors: {exc}", file=sys.stderr)
+    except (UsageError, ConfigError, HistoryError, *USER_ERRORS) as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"monitors: {text}", file=sys.stderr)
         return EXIT_USAGE
 
 

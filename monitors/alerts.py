@@ -13,6 +13,7 @@ hand-written clients.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -126,35 +127,51 @@ def _screens_line(screens: Sequence[Screen], language: Language) -> list[str]:
 
 
 class Channels:
-    """The configured apprise URLs; delivery failures are logged, never fatal to the runner."""
+    """The configured apprise URLs, each a channel of its own; delivery failures are logged,
+    never fatal to the runner. A channel is named by ``key(url)``: the outbox keeps one row per
+    channel, so a channel down gets the notice later without the others getting it twice."""
 
     def __init__(
         self, urls: Sequence[str], language: Language = DEFAULT, report_url: str = ""
     ) -> None:
-        self.apprise = apprise.Apprise()
         self.urls = tuple(urls)
         self.language, self.report_url = language, report_url
+        self._channels: dict[str, apprise.Apprise] = {}
         for url in self.urls:
-            if not self.apprise.add(url):
+            channel = apprise.Apprise()
+            if not channel.add(url):
                 raise ValueError(f"apprise does not understand channel URL {_redact(url)}")
+            self._channels[key(url)] = channel
 
-    def send(self, notice: Notice) -> bool:
-        if not self.urls:
-            return True
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._channels)
+
+    def send(self, notice: Notice, channel: str | None = None) -> bool:
+        """Deliver to one channel (by key) or to all; True when each of them accepted it."""
+        chosen = self._channels if channel is None else {channel: self._channels[channel]}
         attach = apprise.AppriseAttachment()
         for screen in notice.screens:  # in memory: the images never touch a temporary file
             name = screen_name(screen, self.language)
             attach.add(AttachMemory(content=screen.png, name=name, mimetype="image/png"))
-        sent = self.apprise.notify(
-            body=body(notice, self.language, self.report_url),
-            title=title(notice, self.language),
-            notify_type=notice.notify_type,
-            attach=attach if notice.screens else None,
-        )
-        delivered = bool(sent)
-        if not delivered:
-            log.warning("%s for %s not delivered to every channel", notice.kind, notice.monitor_id)
+        delivered = True
+        for name, target in chosen.items():
+            sent = target.notify(
+                body=body(notice, self.language, self.report_url),
+                title=title(notice, self.language),
+                notify_type=notice.notify_type,
+                attach=attach if notice.screens else None,
+            )
+            if not sent:
+                log.warning("%s for %s not delivered to channel %s", notice.kind,
+                            notice.monitor_id, name)  # fmt: skip
+                delivered = False
         return delivered
+
+
+def key(url: str) -> str:
+    """A channel's stable name that reveals nothing of the URL (which often holds a token)."""
+    return hashlib.sha256(url.encode()).hexdigest()[:12]
 
 
 def _redact(url: str) -> str:

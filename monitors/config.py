@@ -19,26 +19,36 @@ from urllib.parse import urlsplit
 
 from croniter import croniter
 
-from authenticator import VaultError, normalise_base_url
+from authenticator.errors import BaseUrlError
+from authenticator.guard import (
+    DEFAULT_MAX_UNPROVEN,
+    DEFAULT_WINDOW_S,
+    PORTAL_LOCKOUT,
+    AccountGuard,
+    account_identity,
+)
+from authenticator.vault import normalise_base_url
+from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 from pages.profile import Profile, ProfileError
 from pages.profile import load as load_profile
 from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
 STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
-PASSWORD_EXPIRY_WARN_MAX = 365
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # A probe location's name becomes a Prometheus label value, a history column and an Allure
 # label: letters, digits, '-', '_' and '.', like a host name (RFC 1123 §2.1) plus '_'.
 _PROBE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 UP_EVERY_S = 15.0  # credential-free up-check of the login page between journeys
 UP_EVERY_MIN_S = 5.0  # below this the up-check is a load on the portal, not a probe
-
-
-class ConfigError(ValueError):
-    """One line: file, key, what is wrong and how to fix it."""
+# Bounds of every duration, in seconds. A later login needs a fresh TOTP step (RFC 6238
+# §5.2: a code is accepted once), so probing more often than the step only queues probes.
+TOTP_STEP_S = 30.0
+EVERY = (TOTP_STEP_S, 7 * DAY)
+TIMEOUT = (1.0, 10 * MINUTE)
+REMINDER = (MINUTE, 7 * DAY)
+GUARD_WINDOW = (MINUTE, DAY)
+THRESHOLD_MS = (1.0, TIMEOUT[1] * 1000)
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,11 @@ class Monitor:
     steps: dict[str, Threshold] = field(default_factory=dict)
     up_every_s: float | None = UP_EVERY_S  # None: no up-check between journeys
 
+    @property
+    def identity(self) -> str:
+        """The account as the guard knows it: every config naming it shares one budget."""
+        return account_identity(self.target.base_url, self.account.cip)
+
 
 @dataclass(frozen=True)
 class AlertPolicy:
@@ -131,6 +146,18 @@ class ProbeLocation:
 
 
 @dataclass(frozen=True)
+class GuardPolicy:
+    """The account guard's settings (``authenticator.guard``); None: its default store."""
+
+    path: Path | None = None
+    max_unproven: int = DEFAULT_MAX_UNPROVEN
+    window_s: float = DEFAULT_WINDOW_S
+
+    def open(self) -> AccountGuard:
+        return AccountGuard(self.path, max_unproven=self.max_unproven, window_s=self.window_s)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     monitors: tuple[Monitor, ...]
@@ -141,6 +168,7 @@ class Config:
     probe: ProbeLocation = field(default_factory=ProbeLocation)
     language: Language = DEFAULT  # of alerts and the status page
     report_url: str = ""  # linked from alerts and the status page when set
+    guard: GuardPolicy = GuardPolicy()
 
     def monitor(self, monitor_id: str) -> Monitor:
         for monitor in self.monitors:
@@ -150,83 +178,30 @@ class Config:
         raise ConfigError(f"{self.path}: no monitor with id {monitor_id!r}; known ids: {known}")
 
 
-def parse_duration(value: object, *, where: str) -> float:
-    """Seconds from ``90``, ``"90s"``, ``"5m"``, ``"1h"``, ``"250ms"``."""
-    if isinstance(value, bool):
-        raise ConfigError(f'{where}: expected a duration like "5m", got {value!r}')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ConfigError(f'{where}: {value!r} is not a duration; write e.g. "90s", "5m"')
-        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    if seconds <= 0:
-        raise ConfigError(f"{where}: a duration must be positive, got {value!r}")
-    return seconds
-
-
-class _Reader:
-    """Typed access to one TOML table, with errors that carry the file and the key path."""
-
-    def __init__(self, path: Path, table: dict, prefix: str) -> None:
-        self.path, self.table, self.prefix = path, table, prefix
-
-    def err(self, key: str, message: str) -> ConfigError:
-        name = f"{self.prefix}.{key}" if self.prefix else key
-        return ConfigError(f"{self.path}: {name}: {message}")
-
-    def get(self, key: str, kind: type | tuple, default: object = None, *, required=False):
-        if key not in self.table:
-            if required:
-                raise self.err(key, "is missing; add it")
-            return default
-        value = self.table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            raise self.err(key, f"expected {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    def duration(self, key: str, default: object = None) -> float | None:
-        value = self.get(key, (str, int, float), default)
-        if value is None:
-            return None
-        return parse_duration(value, where=f"{self.path}: {self._name(key)}")
-
-    def sub(self, key: str, *, required: bool = False) -> _Reader:
-        return _Reader(self.path, self.get(key, dict, {}, required=required), self._name(key))
-
-    def _name(self, key: str) -> str:
-        return f"{self.prefix}.{key}" if self.prefix else key
-
-    def reject_unknown(self, allowed: set[str]) -> None:
-        for key in self.table:
-            if key not in allowed:
-                raise self.err(key, f"unknown key; expected one of {', '.join(sorted(allowed))}")
-
-    def resolve(self, value: str) -> Path:
-        """Relative paths are relative to the config file, so the file can move with its data."""
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else (self.path.parent / path)
-
-
-def _target(r: _Reader, name: str, browser_ws: str | None) -> Target:
-    r.reject_unknown({"base_url", "verify_tls", "up_every", "browser_ws", "profile"})
-    url = r.get("base_url", str, required=True)
+def _url(r: Reader, key: str, *, required: bool = False) -> str | None:
+    """The normalised http(s) URL of ``key``: one spelling per portal, no credentials."""
+    url = r.get(key, str, required=required)
+    if url is None:
+        return None
     try:
-        base_url = normalise_base_url(url)
-    except VaultError as error:
-        raise r.err("base_url", f'{error}; write e.g. "https://host/"') from None
+        return normalise_base_url(url)
+    except BaseUrlError as error:
+        raise r.err(key, f'{error}; write e.g. "https://host/"') from None
+
+
+def _target(r: Reader, name: str, browser_ws: str | None) -> Target:
+    r.reject_unknown({"base_url", "verify_tls", "up_every", "browser_ws", "profile"})
+    base_url = _url(r, "base_url", required=True)
+    assert base_url is not None
     verify_tls = r.get("verify_tls", bool, True)
     up_every = _up_every(r, UP_EVERY_S)
     return Target(name, base_url, verify_tls, up_every, _browser_ws(r) or browser_ws, _profile(r))
 
 
-def _profile(r: _Reader) -> Profile | None:
+def _profile(r: Reader) -> Profile | None:
     """The target's portal profile, loaded and checked now: a mistake in it is one line at
     start-up, not a failed probe later."""
-    path = r.get("profile", str)
+    path = r.text("profile", limit=4096)
     if path is None:
         return None
     try:
@@ -235,9 +210,9 @@ def _profile(r: _Reader) -> Profile | None:
         raise r.err("profile", str(error)) from None
 
 
-def _browser_ws(r: _Reader) -> str | None:
+def _browser_ws(r: Reader) -> str | None:
     """The ``browser_ws`` of a table, checked: a ws:// or wss:// URL."""
-    url = r.get("browser_ws", str)
+    url = r.text("browser_ws", limit=4096)
     if url is None:
         return None
     from pages.browser import check_ws_endpoint  # only then: it imports Playwright
@@ -248,12 +223,12 @@ def _browser_ws(r: _Reader) -> str | None:
         raise r.err("browser_ws", str(error)) from None
 
 
-def _up_every(r: _Reader, default: float | None) -> float | None:
+def _up_every(r: Reader, default: float | None) -> float | None:
     """``up_every``: a duration of at least 5 s, or ``false`` for no up-check (a login page
     that only a browser can render)."""
     if r.table.get("up_every") is False:
         return None
-    seconds = r.duration("up_every")
+    seconds = r.duration("up_every", (0.0, DAY))
     if seconds is None:
         return default
     if seconds < UP_EVERY_MIN_S:
@@ -261,7 +236,7 @@ def _up_every(r: _Reader, default: float | None) -> float | None:
     return seconds
 
 
-def _probe(r: _Reader) -> ProbeLocation:
+def _probe(r: Reader) -> ProbeLocation:
     r.reject_unknown({"name"})
     name = r.get("name", str)
     if name is None:
@@ -275,31 +250,35 @@ def _probe(r: _Reader) -> ProbeLocation:
     return ProbeLocation(name)
 
 
-def _account(r: _Reader, name: str) -> Account:
+def _account(r: Reader, name: str) -> Account:
     r.reject_unknown({"cip", "password_env", "password_file", "vault", "device_name"})
-    env, file = r.get("password_env", str), r.get("password_file", str)
+    env, file = r.text("password_env"), r.text("password_file", limit=4096)
     if bool(env) == bool(file):
         raise r.err("password_env", "set exactly one of password_env or password_file")
-    vault = r.get("vault", str)
+    cip = r.text("cip", required=True, limit=64)
+    if any(c.isspace() for c in cip):
+        raise r.err("cip", "holds spaces; write the CIP alone")
+    vault = r.text("vault", limit=4096)
     return Account(
         name=name,
-        cip=r.get("cip", str, required=True),
+        cip=cip,
         password_env=env,
         password_file=r.resolve(file) if file else None,
         vault=r.resolve(vault) if vault else None,
-        device_name=r.get("device_name", str, "Sonde eEspresso"),
+        device_name=r.text("device_name", "Sonde eEspresso", limit=64),
     )
 
 
-def _threshold(r: _Reader) -> Threshold:
+def _threshold(r: Reader) -> Threshold:
     r.reject_unknown({"degraded_ms", "max_ms", "steps"})
-    degraded, top = r.get("degraded_ms", (int, float)), r.get("max_ms", (int, float))
+    degraded = r.number("degraded_ms", float, THRESHOLD_MS)
+    top = r.number("max_ms", float, THRESHOLD_MS)
     if degraded is not None and top is not None and degraded > top:
         raise r.err("degraded_ms", f"{degraded} is above max_ms {top}; lower it")
     return Threshold(degraded, top)
 
 
-def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
+def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
     allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
     allowed.add("up_every")
     r.reject_unknown(allowed)
@@ -331,16 +310,16 @@ def _monitor(r: _Reader, targets: dict, accounts: dict) -> Monitor:
         target=targets[target],
         account=accounts[account],
         journey=journey,
-        every_s=r.duration("every"),
+        every_s=r.duration("every", EVERY, why=" (each login needs a fresh 30 s TOTP step)"),
         cron=cron,
-        timeout_s=r.duration("timeout", 120),
+        timeout_s=r.duration("timeout", TIMEOUT, 120),
         overall=_threshold(thresholds),
         steps=steps,
         up_every_s=_up_every(r, targets[target].up_every_s),
     )
 
 
-def _alerts(r: _Reader) -> AlertPolicy:
+def _alerts(r: Reader) -> AlertPolicy:
     r.reject_unknown(
         {
             "failures_before_alert",
@@ -350,41 +329,40 @@ def _alerts(r: _Reader) -> AlertPolicy:
             "password_expiry_warn_days",
         }
     )
-    failures = r.get("failures_before_alert", int, 2)
-    if failures < 1:
-        raise r.err("failures_before_alert", f"{failures} must be 1 or more")
-    warn_days = r.get("password_expiry_warn_days", int, 14)
-    if not 1 <= warn_days <= PASSWORD_EXPIRY_WARN_MAX:
-        raise r.err(
-            "password_expiry_warn_days",
-            f"{warn_days} must be a whole number of days from 1 to {PASSWORD_EXPIRY_WARN_MAX}",
-        )
+    failures = r.number("failures_before_alert", int, (1, 100), 2)
     channels = r.get("channels", list, [])
     for url in channels:
         if not isinstance(url, str) or "://" not in url:
             raise r.err("channels", f'{url!r} is not an apprise URL like "jsons://host/path"')
     return AlertPolicy(
         failures_before_alert=failures,
-        reminder_every_s=r.duration("reminder_every", "1h"),
+        reminder_every_s=r.duration("reminder_every", REMINDER, "1h"),
         recovery_notice=r.get("recovery_notice", bool, True),
         channels=tuple(channels),
-        password_expiry_warn_days=warn_days,
+        password_expiry_warn_days=r.number("password_expiry_warn_days", int, (1, 365), 14),
     )
 
 
-def _metrics(r: _Reader) -> Metrics:
+def _metrics(r: Reader) -> Metrics:
     r.reject_unknown({"port", "host", "pushgateway", "job"})
-    port = r.get("port", int)
-    if port is not None and not 0 <= port <= 65535:
-        raise r.err("port", f"{port} is not a TCP port")
     gateway = r.get("pushgateway", str)
-    if gateway is not None and urlsplit(gateway).scheme not in ("http", "https"):
-        raise r.err("pushgateway", f'{gateway!r} is not an http(s) URL like "http://host:9091"')
+    if gateway is not None:
+        _url(r, "pushgateway")  # checked, kept as written: its path may matter
     return Metrics(
-        port=port,
-        host=r.get("host", str, "127.0.0.1"),
+        port=r.number("port", int, (1, 65535)),
+        host=r.text("host", "127.0.0.1", limit=253),
         pushgateway=gateway,
-        job=r.get("job", str, "eespresso_monitors"),
+        job=r.text("job", "eespresso_monitors", limit=100),
+    )
+
+
+def _guard(r: Reader) -> GuardPolicy:
+    r.reject_unknown({"path", "max_unproven", "window"})
+    path = r.text("path", limit=4096)
+    return GuardPolicy(
+        path=r.resolve(path) if path else None,
+        max_unproven=r.number("max_unproven", int, (1, PORTAL_LOCKOUT - 1), DEFAULT_MAX_UNPROVEN),
+        window_s=r.duration("window", GUARD_WINDOW, DEFAULT_WINDOW_S),
     )
 
 
@@ -395,12 +373,18 @@ def load(path: str | os.PathLike) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file; copy monitors.example.toml and edit it") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:  # the message carries line and column
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    root = _Reader(path, data, "")
+    root = Reader(path, data, "")
     root.reject_unknown(
         {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
-        | {"probe", "browser_ws", "language", "report_url"}
+        | {"probe", "browser_ws", "language", "report_url", "guard"}
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     browser_ws = _browser_ws(root)
@@ -411,19 +395,19 @@ def load(path: str | os.PathLike) -> Config:
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise root.err(f"monitors[{index}]", "must be a table; write [[monitors]]")
-        monitors.append(_monitor(_Reader(path, entry, f"monitors[{index}]"), targets, accounts))
+        monitors.append(_monitor(Reader(path, entry, f"monitors[{index}]"), targets, accounts))
     ids = [m.id for m in monitors]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise root.err("monitors", f"duplicate id {duplicates[0]!r}; ids must be stable and unique")
     if not monitors:
         raise root.err("monitors", "is empty; add at least one [[monitors]] table")
-    allure = root.get("allure_results", str)
+    allure = root.text("allure_results", limit=4096)
     try:
         language = check_language(root.get("language", str, DEFAULT))
     except ValueError as exc:
         raise root.err("language", str(exc)) from None
-    report_url = root.get("report_url", str, "")
+    report_url = root.text("report_url", "", limit=4096)
     if report_url and urlsplit(report_url).scheme not in ("http", "https", "file"):
         raise root.err("report_url", f'{report_url!r} is not a link like "https://host/report/"')
     return Config(
@@ -431,9 +415,10 @@ def load(path: str | os.PathLike) -> Config:
         monitors=tuple(monitors),
         alerts=_alerts(root.sub("alerts")),
         metrics=_metrics(root.sub("metrics")),
-        history=root.resolve(root.get("history", str, "monitors-history.sqlite")),
+        history=root.resolve(root.text("history", "monitors-history.sqlite", limit=4096)),
         allure_results=root.resolve(allure) if allure else None,
         probe=_probe(root.sub("probe")),
         language=language,
         report_url=report_url,
+        guard=_guard(root.sub("guard")),
     )

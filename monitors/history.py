@@ -1,18 +1,21 @@
-"""Probe history, incidents and pauses in one SQLite file.
+"""Probe history, incidents and the alert outbox in one SQLite file.
 
 Write-ahead logging and one transaction per probe mean a ``kill -9`` of the runner loses at
 most the probe it was running: every earlier result is already in the WAL file and SQLite
-replays it on the next open (https://sqlite.org/wal.html). The same file carries what must
-survive a restart for safety: failed logins per account (the 3-per-15-minutes budget) and
-paused monitors, so restarting the runner never resets a protection.
+replays it on the next open (https://sqlite.org/wal.html). What protects the account from a
+lockout (its pause, its budget of unproven submissions) is not here but in the machine-wide
+account guard (``authenticator.guard``), shared by every config and process.
+
+Alerts go through an outbox (the transactional-outbox pattern): a notice is queued in the
+same transaction as the probe that caused it, and marked sent only once a channel accepted
+it, so a runner killed while sending loses nothing: the next start sends what is queued.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,7 +33,6 @@ CREATE TABLE IF NOT EXISTS probes (
     code_wait_ms REAL NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
-CREATE INDEX IF NOT EXISTS probes_by_account ON probes (target, cip, started_at);
 CREATE TABLE IF NOT EXISTS incidents (
     id INTEGER PRIMARY KEY,
     monitor_id TEXT NOT NULL, since REAL NOT NULL, cause TEXT NOT NULL,
@@ -38,9 +40,14 @@ CREATE TABLE IF NOT EXISTS incidents (
     failures INTEGER NOT NULL DEFAULT 0, notified_at REAL, resolved_at REAL
 );
 CREATE INDEX IF NOT EXISTS open_incidents ON incidents (monitor_id, resolved_at);
-CREATE TABLE IF NOT EXISTS pauses (
-    monitor_id TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL, channel TEXT NOT NULL,
+    notice TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',  -- queued, then sent (or dropped: resolved first)
+    queued_at REAL NOT NULL, sent_at REAL,
+    attempts INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS outbox_queued ON outbox (state, id);
 CREATE TABLE IF NOT EXISTS expiries (
     monitor_id TEXT NOT NULL, kind TEXT NOT NULL, expires_at REAL NOT NULL,
     checked_at REAL NOT NULL, PRIMARY KEY (monitor_id, kind)
@@ -114,19 +121,29 @@ class Incident:
     id: int = 0  # 0 until saved
 
 
+class HistoryError(ValueError):
+    """The history file cannot be opened: one line naming it."""
+
+
 class History:
-    """The runner's memory; safe to open from the CLI (`status`, `resume`) while it runs."""
+    """The runner's memory; safe to open from the CLI (`status`) while it runs."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we open transactions ourselves, one per probe.
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
-        self.db.executescript(SCHEMA)
-        self._migrate()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions ourselves, one per probe.
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL
+            self.db.executescript(SCHEMA)
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(
+                f"history {self.path} cannot be used ({exc}): fix 'history' in the config "
+                "or move the file aside"
+            ) from None
 
     def _migrate(self) -> None:
         """Add the columns an older history file lacks, in one transaction, so two processes
@@ -198,32 +215,6 @@ class History:
         )
         return {day: (probes, up) for day, probes, up in rows}
 
-    def account_causes(self, target: str, cip: str, limit: int) -> list[str | None]:
-        """Causes of the latest probes that used this account, newest first."""
-        rows = self.db.execute(
-            "SELECT cause FROM probes WHERE target = ? AND cip = ?"
-            " ORDER BY started_at DESC, id DESC LIMIT ?",
-            (target, cip, limit),
-        )
-        return [row[0] for row in rows]
-
-    def count_causes(self, target: str, cip: str, causes: Iterable[str], since: float) -> int:
-        return int(self._account_causes_since("count(*)", target, cip, causes, since))
-
-    def oldest_cause_since(self, target: str, cip: str, causes: Iterable[str], since: float):
-        return self._account_causes_since("min(started_at)", target, cip, causes, since)
-
-    def _account_causes_since(self, aggregate: str, target, cip, causes, since: float):
-        """``aggregate`` over the account's probes since ``since`` that ended in ``causes``."""
-        causes = tuple(causes)
-        marks = ",".join("?" * len(causes))
-        row = self.db.execute(
-            f"SELECT {aggregate} FROM probes WHERE target = ? AND cip = ? AND started_at >= ?"
-            f" AND cause IN ({marks})",
-            (target, cip, since, *causes),
-        ).fetchone()
-        return row[0]
-
     def previous_up_cause(self, monitor_id: str, before_id: int) -> str | None:
         """The cause of the monitor's last passed probe before row ``before_id`` (None when
         it had none, or there is no such probe): what a one-time warning compares with."""
@@ -282,23 +273,64 @@ class History:
             incident.id = int(cur.lastrowid)
         return incident
 
-    # -- pauses (account safety) -------------------------------------------------------------
+    # -- outbox (alerts that survive a crash) ---------------------------------------------------
 
-    def pause(self, monitor_id: str, reason: str, at: float | None = None) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO pauses (monitor_id, since, reason) VALUES (?,?,?)",
-            (monitor_id, time.time() if at is None else at, reason),
+    def queue(self, incident_id: int, channel: str, notice: dict, at: float) -> int:
+        """Queue a notice (its fields as a dict) of ``incident_id`` for one channel; call it
+        inside the probe's transaction so the notice and its cause are committed together."""
+        cur = self.db.execute(
+            "INSERT INTO outbox (incident_id, channel, notice, queued_at) VALUES (?,?,?,?)",
+            (incident_id, channel, json.dumps(notice), at),
         )
+        return int(cur.lastrowid)
 
-    def paused(self, monitor_id: str) -> tuple[float, str] | None:
+    def queued(self) -> list[tuple[int, str, dict]]:
+        """(id, channel, notice) of every notice not sent yet, oldest first."""
+        rows = self.db.execute(
+            "SELECT id, channel, notice FROM outbox WHERE state = 'queued' ORDER BY id"
+        )
+        return [(row[0], row[1], json.loads(row[2])) for row in rows]
+
+    def pending(self, incident_id: int) -> bool:
         row = self.db.execute(
-            "SELECT since, reason FROM pauses WHERE monitor_id = ?", (monitor_id,)
+            "SELECT 1 FROM outbox WHERE incident_id = ? AND state = 'queued' LIMIT 1",
+            (incident_id,),
         ).fetchone()
-        return (row[0], row[1]) if row else None
+        return row is not None
 
-    def resume(self, monitor_id: str) -> bool:
-        cur = self.db.execute("DELETE FROM pauses WHERE monitor_id = ?", (monitor_id,))
-        return cur.rowcount > 0
+    def sent(self, outbox_id: int, at: float, *, notified_at: float | None) -> None:
+        """A channel accepted the notice at ``at``; ``notified_at``: it told of the incident
+        (an alert, a reminder, a pause decided then), so the incident counts as notified."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND state = 'queued'",
+                (at, outbox_id),
+            )
+            if notified_at is not None:
+                self.db.execute(
+                    "UPDATE incidents SET notified_at = ?"
+                    " WHERE id = (SELECT incident_id FROM outbox WHERE id = ?)",
+                    (notified_at, outbox_id),
+                )
+
+    def not_sent(self, outbox_id: int) -> None:
+        self.db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (outbox_id,))
+
+    def drop(self, *, incident_id: int | None = None, outbox_id: int | None = None) -> int:
+        """Forget notices not sent yet: an incident's (it resolved before they got out) or one
+        row (its channel is gone from the config)."""
+        column, value = ("incident_id", incident_id) if outbox_id is None else ("id", outbox_id)
+        cur = self.db.execute(
+            f"UPDATE outbox SET state = 'dropped' WHERE {column} = ? AND state = 'queued'",
+            (value,),
+        )
+        return cur.rowcount
+
+    def outbox(self) -> list[tuple[str, str, int, dict]]:
+        """(state, channel, attempts, notice) of every notice ever queued, oldest first."""
+        rows = self.db.execute("SELECT state, channel, attempts, notice FROM outbox ORDER BY id")
+        return [(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
 
     # -- expiry dates the status page shows (certificate, password) ---------------------------
 

@@ -10,7 +10,9 @@ open incident nor forgets to announce its recovery:
 * a pause for the account's sake opens the incident at once (whatever N is) and says so;
 * so does an up-check failure confirmed by a second up-check (``confirmed``): the second
   check is the confirmation N asks for, and an outage must be heard of within a minute;
-* an alert no channel accepted is sent again with the next failed probe (``undelivered``).
+* every notice goes through the history's outbox: ``evaluate`` queues it in the probe's
+  transaction, ``deliver`` sends the queue and marks the incident notified only once a
+  channel accepted a notice, so an alert lost to a crash or a channel down is sent later, once.
 
 Apart from incidents, one ``warning`` when the portal starts saying that the monitoring
 account's password expires soon (``password_warning``): the probe still passes, degraded.
@@ -18,10 +20,17 @@ account's password expires soon (``password_warning``): the probe still passes, 
 
 from __future__ import annotations
 
-from monitors.alerts import Notice
+import dataclasses
+import time
+from collections.abc import Iterable
+
+from monitors.alerts import Channels, Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
 from pages.result import Cause
+
+#: The outbox's incident id of a notice that belongs to no incident (a warning).
+NO_INCIDENT = 0
 
 
 def _notice(
@@ -47,11 +56,13 @@ def evaluate(
     monitor: Monitor,
     policy: AlertPolicy,
     probe: ProbeRecord,
+    channels: Channels,
     *,
     paused_now: bool = False,
     confirmed: bool = False,
 ) -> list[Notice]:
-    """Update the monitor's incident after ``probe`` (already recorded); return what to send."""
+    """Update the monitor's incident after ``probe`` (already recorded) and queue what ops
+    must hear in the outbox; returns the notices queued. Call inside the probe's transaction."""
     now = probe.started_at
     incident = history.open_incident(monitor.id)
     if probe.up:
@@ -59,9 +70,11 @@ def evaluate(
             return []
         incident.resolved_at = now
         history.save_incident(incident)
+        history.drop(incident_id=incident.id)  # an alert still queued is moot now
         if not policy.recovery_notice or incident.notified_at is None:
             return []
-        return [_notice("recovery", monitor, incident, probe, paused=False)]
+        notice = _notice("recovery", monitor, incident, probe, paused=False)
+        return _queue(history, channels, incident.id, notice)
 
     failures, since = history.streak(monitor.id)
     if incident is None:
@@ -71,36 +84,31 @@ def evaluate(
             monitor_id=monitor.id, since=since or now, cause=probe.cause or "unknown"
         )
         kind = "alert"
-    elif incident.notified_at is None:
-        kind = "alert"  # opened earlier but its alert was not delivered: try again
     elif paused_now:
         kind = "paused"
-    elif incident.notified_at is not None and now - incident.notified_at >= policy.reminder_every_s:
+    elif history.pending(incident.id):
+        kind = None  # its notice is still in the outbox: it goes out before anything new
+    elif incident.notified_at is None:
+        kind = "alert"
+    elif now - incident.notified_at >= policy.reminder_every_s:
         kind = "reminder"
     else:
         kind = None
     incident.cause = probe.cause or incident.cause
     incident.last_error, incident.failed_step = probe.error, probe.failed_step
     incident.failures = failures
-    if kind:
-        incident.notified_at = now
     history.save_incident(incident)
-    return [_notice(kind, monitor, incident, probe, paused=paused_now)] if kind else []
-
-
-def undelivered(history: History, monitor_id: str) -> None:
-    """The incident's alert reached no channel: forget it was sent, so the next failed probe
-    sends it again instead of leaving ops unaware of an open incident."""
-    incident = history.open_incident(monitor_id)
-    if incident is not None:
-        incident.notified_at = None
-        history.save_incident(incident)
+    if kind is None:
+        return []
+    notice = _notice(kind, monitor, incident, probe, paused_now)
+    return _queue(history, channels, incident.id, notice)
 
 
 def password_warning(
-    history: History, monitor: Monitor, probe: ProbeRecord, row: int
+    history: History, monitor: Monitor, probe: ProbeRecord, row: int, channels: Channels
 ) -> list[Notice]:
-    """One ``warning`` when a probe first says the password expires soon (``row`` is its id).
+    """Queue one ``warning`` when a probe first says the password expires soon (``row`` is
+    its id). Call inside the probe's transaction.
 
     Once: the monitor's previous passed probe already carried the cause, so the warning was
     decided then (state in the history, so a restart does not repeat it); after the password
@@ -110,14 +118,56 @@ def password_warning(
         return []
     if history.previous_up_cause(monitor.id, row) == Cause.PASSWORD_EXPIRING:
         return []
-    return [
-        Notice(
-            kind="warning",
-            monitor_id=monitor.id,
-            target=monitor.target.base_url,
-            cause=probe.cause,
-            since=probe.started_at,
-            last_error=probe.error,
-            at=probe.started_at,
-        )
-    ]
+    notice = Notice(
+        kind="warning",
+        monitor_id=monitor.id,
+        target=monitor.target.base_url,
+        cause=probe.cause,
+        since=probe.started_at,
+        last_error=probe.error,
+        at=probe.started_at,
+        probe=probe.probe,
+    )
+    return _queue(history, channels, NO_INCIDENT, notice)
+
+
+def _queue(history: History, channels: Channels, incident_id: int, notice: Notice):
+    """One outbox row per channel ('' when none is configured: nobody to tell). The screens
+    stay out of the outbox: they go with a notice sent by the process that took them."""
+    fields = {f.name: getattr(notice, f.name) for f in dataclasses.fields(notice)}
+    fields.pop("screens")
+    for channel in channels.keys or ("",):
+        history.queue(incident_id, channel, fields, notice.at)
+    return [notice]
+
+
+def deliver(history: History, channels: Channels, fresh: Iterable[Notice] = ()) -> list[Notice]:
+    """Send the outbox, oldest first; returns the notices a channel accepted.
+
+    A row is marked sent only after its channel accepted it: a runner killed in between sends
+    it again at its next start (at least once; once, unless the kill falls between the
+    channel's answer and the commit). A channel that refuses is left alone until the next
+    round, so its notices keep their order; the others go on. ``fresh``: this process's
+    notices, sent with their screens.
+    """
+    screened = {(n.kind, n.monitor_id, n.at): n for n in fresh}
+    delivered: list[Notice] = []
+    down: set[str] = set()
+    for outbox_id, channel, fields in history.queued():
+        notice = Notice(**fields)
+        notice = screened.get((notice.kind, notice.monitor_id, notice.at), notice)
+        if channel in down:
+            continue
+        if channel and channel not in channels.keys:
+            history.drop(outbox_id=outbox_id)  # that channel left the config
+            continue
+        if channel and not channels.send(notice, channel):
+            history.not_sent(outbox_id)
+            down.add(channel)
+            continue
+        # Reminders count from an alert; a recovery or a warning tells of no open incident.
+        told = None if notice.kind in ("recovery", "warning") else notice.at
+        history.sent(outbox_id, time.time(), notified_at=told)
+        if notice not in delivered:
+            delivered.append(notice)
+    return delivered

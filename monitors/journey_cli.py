@@ -2,7 +2,10 @@
 
 ``enroll`` runs the first access (steps 1–7) and keeps the scanned secret in the vault;
 ``login`` runs a later login with the vault's secret. Exit 0 when the journey succeeded, 1 when
-it failed (the cause says why), 2 for a usage or configuration error (one line on stderr).
+it failed (the cause says why), 2 for a usage or configuration error, 3 when the account guard
+refused (the account is paused, or another process is logging in as it); errors are one line
+on stderr. Every password and code goes through the account guard first
+(``authenticator.guard``), so no run of this command can lock the account out.
 
 The password comes from ``EESPRESSO_PASSWORD`` or ``--password-file``, never from argv: the
 command line of a process is readable by every user of the machine.
@@ -13,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from wording.cli import OneLineParser
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GUARDED = 0, 1, 2, 3
 #: The keys of ``--json``, in this order.
 JSON_KEYS = (
     "journey",
@@ -38,38 +41,24 @@ PROG = "python -m monitors"
 COMMANDS = {"enroll": "first_access", "login": "later_login"}
 
 
-_OPTION = re.compile(r"--?[a-z][a-z-]{0,30}")
-
-
 class UsageError(Exception):
     """A usage or configuration error: one line, exit 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that fails with one line and never echoes argument values (they may be secrets)."""
-
-    def error(self, message: str) -> NoReturn:
-        if message.startswith("unrecognized arguments"):
-            words = (word.split("=", 1)[0] for word in message.split(":", 1)[1].split())
-            shown = " ".join(w for w in words if _OPTION.fullmatch(w)) or "(values not shown)"
-            message = (
-                f"unknown option(s) {shown}; the password comes from EESPRESSO_PASSWORD "
-                "or --password-file"
-            )
-        raise UsageError(f"{message} (see --help)")
+class _Parser(OneLineParser):
+    failure = UsageError
+    hint = "; the password comes from EESPRESSO_PASSWORD or --password-file"
 
 
 def parser() -> argparse.ArgumentParser:
     # No abbreviations: "--password SECRET" must not be taken for "--password-file SECRET".
-    top = _Parser(
-        prog="python -m monitors", description="Run one eEspresso journey.", allow_abbrev=False
-    )
+    top = _Parser(prog="python -m monitors", description="Run one eEspresso journey.")
     sub = top.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in (
         ("enroll", "first access: log in, scan the QR, confirm a code, name the device"),
         ("login", "later login with the vault's authenticator secret"),
     ):
-        command = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+        command = sub.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--base-url", required=True, help="the portal's address")
         command.add_argument(
             "--cip", default=os.environ.get("EESPRESSO_CIP"), help="user name (or EESPRESSO_CIP)"
@@ -86,6 +75,15 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--alluredir", help="write an Allure result of the journey here")
         command.add_argument("--json", action="store_true", help="print exactly one JSON line")
         command.add_argument("--timeout", type=float, default=30.0, help="seconds per page wait")
+        command.add_argument(
+            "--guard",
+            help="the account guard's store (default $EESPRESSO_GUARD or beside the vault)",
+        )
+        command.add_argument(
+            "--force-attempt",
+            action="store_true",
+            help="log in although the account guard paused the account (logged)",
+        )
         command.add_argument(
             "--compensate-clock",
             action="store_true",
@@ -115,8 +113,8 @@ def _prepare(args: argparse.Namespace):
 
     if not args.cip:
         raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if not 1 <= args.timeout <= 600:  # also refuses nan and inf
+        raise UsageError("--timeout must be a number of seconds from 1 to 600")
     if args.browser_ws:
         from pages.browser import check_ws_endpoint
 
@@ -146,7 +144,7 @@ def _prepare(args: argparse.Namespace):
     return account, vault
 
 
-def _run(args: argparse.Namespace, account, vault):
+def _run(args: argparse.Namespace, account, vault, attempt):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -178,6 +176,7 @@ def _run(args: argparse.Namespace, account, vault):
                 vault,
                 limits=Limits(timeout_ms=args.timeout * 1000),
                 compensate_clock=args.compensate_clock,
+                attempt=attempt,
             )
         finally:
             browser.close()
@@ -219,15 +218,23 @@ def summary(result) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; ``argv`` includes the subcommand (``["login", "--base-url", ...]``)."""
     from authenticator import AuthenticatorError
+    from authenticator.guard import AccountBusy, AccountGuard, AccountPaused
 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser().parse_args(argv)
         account, vault = _prepare(args)
-        result = _run(args, account, vault)
+        with AccountGuard(args.guard).attempt(account, force=args.force_attempt) as attempt:
+            result = _run(args, account, vault, attempt)
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except AccountPaused as error:  # refused before anything more reached the portal
+        print(f"{PROG}: {error}; --force-attempt overrides (logged)", file=sys.stderr)
+        return EXIT_GUARDED
+    except AccountBusy as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_GUARDED
     except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE

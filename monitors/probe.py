@@ -1,9 +1,11 @@
-"""One probe, from the safety checks to the alert.
+"""One probe, from the account guard to the alert.
 
-``Prober.probe(monitor)`` is the whole life of a probe: skip it if the monitor is paused or
-the account's failed-login budget is spent, take the account lock, check the TLS certificate,
-check the vault, run the journey in a fresh browser context under a hard timeout, grade the
-result against the thresholds, then store it, update the incident, send notices and metrics.
+``Prober.probe(monitor)`` is the whole life of a probe: open an attempt on the account guard
+(``authenticator.guard``: the account's lock, its pause and its budget of unproven
+submissions, shared by every process of the machine), check the TLS certificate, check the
+vault, run the journey in a fresh browser context under a hard timeout (the journey reports
+each password and code to the attempt before sending it), grade the result against the
+thresholds, then store it, queue its notices in the outbox, deliver them, update metrics.
 A failure's notice carries the masked screen of the failing step next to that step's last
 success (``ScreenStore``); certificate and password expiry are kept for the status page.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
@@ -13,13 +15,15 @@ The journey is one function of a Playwright page returning a ``JourneyResult``; 
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from monitors import safety, tls
-from monitors.alerts import Channels
+from authenticator.guard import AccountBusy, AccountGuard, AccountPaused, Attempt, GuardError
+from monitors import tls
+from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
 from monitors.grading import grade, password_expiring, probe_failure
@@ -52,6 +56,7 @@ class Prober:
         metrics: ProbeMetrics | None = None,
         channels: Channels | None = None,
         allure=None,
+        guard: AccountGuard | None = None,
     ) -> None:
         self.config, self.browser, self.binder = config, browser, binder
         self.sinks = Sinks(
@@ -62,18 +67,19 @@ class Prober:
             allure,
             ScreenStore(config.history.parent / (config.history.name + ".screens")),
         )
+        self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
-        self.lock_dir = config.history.parent / (config.history.name + ".locks")
         for monitor in config.monitors:
             self.metrics.seed(
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
-                history.paused(monitor.id) is not None,
+                self.guard.status(monitor.identity).paused,
             )  # fmt: skip
 
     # The sinks' parts, as attributes of the prober for the runner and the tests.
     history = property(lambda self: self.sinks.history)
     metrics = property(lambda self: self.sinks.metrics)
     allure = property(lambda self: self.sinks.allure)
+    screens = property(lambda self: self.sinks.screens)
 
     @property
     def channels(self) -> Channels:
@@ -84,36 +90,33 @@ class Prober:
         self.sinks.channels = channels
 
     def probe(self, monitor: Monitor) -> Outcome:
-        target, cip = monitor.target.base_url, monitor.account.cip
-        lock = safety.account_lock(self.lock_dir, target, cip)
+        paused_now, result = False, None
+        target = monitor.target.base_url
         try:
-            safety.acquire(lock, timeout_s=monitor.timeout_s)
-        except safety.AccountBusy as exc:
+            with self.guard.attempt(monitor.identity, wait_s=monitor.timeout_s) as attempt:
+                self.metrics.set_paused(monitor.id, target, False)
+                record, result = self._run(monitor, attempt)
+            paused_now = attempt.paused_now
+        except AccountBusy as exc:
             return Outcome(monitor.id, skipped=str(exc))
-        try:  # checked under the lock: another process may have just used the account
-            if why := self._must_skip(monitor):
-                return Outcome(monitor.id, skipped=why)
-            record, result = self._run(monitor)
-        finally:
-            lock.release()
-        if self.stop is not None and self.stop.is_set():
+        except AccountPaused as exc:  # `resume` may run in another process: asked each time
+            self.metrics.set_paused(monitor.id, target, True)
+            if not exc.caused_here:
+                return Outcome(monitor.id, skipped=str(exc))
+            # Paused just now (by this journey, or by unproven submissions of a process that
+            # died): this probe sends the one "paused" alert.
+            record, paused_now = self._not_run(monitor, Cause.ACCOUNT_PAUSED, str(exc)), True
+        except GuardError as exc:  # no login without the guard: ops must hear of it
+            record = self._not_run(monitor, Cause.PROBE_ERROR, f"account guard: {exc}")
+        if self.stop is not None and self.stop.is_set() and not paused_now:
             return Outcome(monitor.id, skipped="runner stopping: probe discarded")
-        return self.settle(monitor, record, result)
+        return self.settle(monitor, record, result, paused_now=paused_now)
 
-    def _must_skip(self, monitor: Monitor) -> str:
-        """Why this probe must not log in now ('' if it may)."""
-        target, cip = monitor.target.base_url, monitor.account.cip
-        pause = self.history.paused(monitor.id)  # `resume` may run in another process
-        self.metrics.set_paused(monitor.id, target, pause is not None)
-        if pause is not None:
-            return f"{pause[1]}; run 'python -m monitors resume {monitor.id}'"
-        retry_at = safety.budget_exhausted(self.history, target, cip, time.time())
-        if retry_at is not None:
-            when = time.strftime("%H:%M:%S", time.localtime(retry_at))
-            return f"3 failed logins on this account in 15 min; next try after {when}"
-        return ""
+    def _not_run(self, monitor: Monitor, cause: Cause, error: str) -> ProbeRecord:
+        started = time.time()
+        return grade(monitor, probe_failure(monitor, started, cause, error), started)
 
-    def _run(self, monitor: Monitor) -> tuple[ProbeRecord, JourneyResult]:
+    def _run(self, monitor: Monitor, attempt: Attempt) -> tuple[ProbeRecord, JourneyResult]:
         """The stored record, and the journey's result it was graded from."""
         started = time.time()
         tls_left = None
@@ -127,7 +130,8 @@ class Prober:
                 self.history.set_expiry(monitor.id, "tls", not_after, at=started)
                 tls_left = not_after - time.time()
         try:
-            result = self._journey(monitor, self.binder.bind(monitor))
+            journey = functools.partial(self.binder.bind(monitor), attempt=attempt)
+            result = self._journey(monitor, journey)
         except NotEnrolled as exc:
             result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
         except (SetupError, ProbeBroken) as exc:  # password file gone, browser crash...
@@ -184,7 +188,7 @@ class Prober:
             if self.stop is not None and self.stop.is_set() and not future.done():
                 raise ProbeBroken("runner stopping")
             return future.result()
-        except ProbeBroken:
+        except (ProbeBroken, AccountPaused):  # AccountPaused: the journey's next submission
             raise
         except RemoteBrowserError as exc:
             raise ProbeBroken(str(exc)) from None
@@ -217,5 +221,11 @@ class Prober:
         result: JourneyResult | None = None,
         *,
         confirmed: bool = False,
+        paused_now: bool = False,
     ) -> Outcome:
-        return self.sinks.settle(monitor, record, result, confirmed=confirmed)
+        return self.sinks.settle(monitor, record, result, confirmed=confirmed,
+                                 paused_now=paused_now)  # fmt: skip
+
+    def deliver(self) -> list[Notice]:
+        """Send what the outbox holds (notices a crash or a channel down left behind)."""
+        return self.sinks.deliver()

@@ -54,8 +54,11 @@ def progress_line(outcome: Outcome) -> str:
         line += f"  {cause_words(rec.cause)}"
         if rec.error:
             line += f": {rec.error}"
-    for notice in outcome.notices:
+    for notice in outcome.delivered:
         line += f"  [{notice.kind} sent]"
+    for notice in outcome.notices:
+        if notice not in outcome.delivered:
+            line += f"  [{notice.kind} queued]"
     return line
 
 
@@ -83,6 +86,14 @@ class Runner:
         signal.signal(signal.SIGTERM, handle)
         signal.signal(signal.SIGINT, handle)
 
+    def send_queued(self) -> None:
+        """At start: send the notices a previous run queued but could not deliver (killed
+        while sending, channel down)."""
+        for notice in self.prober.deliver():
+            clock = time.strftime("%H:%M:%S")
+            print(f"{clock}  {notice.monitor_id:<24} {notice.kind} from the outbox sent",
+                  file=self.out, flush=True)  # fmt: skip
+
     def journey_now(self, monitor_id: str) -> None:
         """Run this monitor's journey as soon as the current one ends (thread-safe)."""
         with self._now_lock:
@@ -95,6 +106,7 @@ class Runner:
 
     def run_forever(self, max_probes: int | None = None) -> int:
         """Probe every monitor on its schedule until stopped; returns the number of probes."""
+        self.send_queued()
         watch_stop = threading.Event()  # the up-check loop ends with the journeys' loop
         watch = UpWatch(self.config, self.prober.metrics, self.journey_now, watch_stop,
                         report=self._report).start()  # fmt: skip
@@ -128,6 +140,7 @@ class Runner:
 
     def run_once(self) -> bool:
         """Each monitor once, in config order; True when every probe passed."""
+        self.send_queued()
         passed = True
         for monitor in self.config.monitors:
             if self.stop.is_set():

@@ -1,4 +1,4 @@
-"""Where a finished probe goes: history, incident, pause, notices, metrics, Allure.
+"""Where a finished probe goes: history, incident, the alert outbox, metrics, Allure.
 
 One ``Sinks`` per thread that settles probes: the journey loop has one, the up-check loop
 another with its own SQLite connection (a connection belongs to the thread that opened it)
@@ -10,9 +10,10 @@ they both update is never read half-written.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monitors import incidents, safety
+from monitors import incidents
 from monitors.alerts import Channels, Notice
 from monitors.config import Config, Monitor
 from monitors.history import History, ProbeRecord
@@ -27,8 +28,9 @@ class Outcome:
 
     monitor_id: str
     record: ProbeRecord | None = None
-    skipped: str = ""  # why the probe did not run (paused, budget, account busy)
-    notices: tuple[Notice, ...] = ()
+    skipped: str = ""  # why the probe did not run (account paused or busy)
+    notices: tuple[Notice, ...] = ()  # queued by this probe
+    delivered: tuple[Notice, ...] = ()  # accepted by a channel meanwhile (older ones too)
 
 
 @dataclass
@@ -47,28 +49,25 @@ class Sinks:
         result: JourneyResult | None = None,
         *,
         confirmed: bool = False,
+        paused_now: bool = False,
     ) -> Outcome:
-        """Store, decide on pause and notices in one transaction, then deliver; a failure's
-        notices carry the failing screen of ``result`` and that step's last success.
+        """Store the record and queue its notices in one transaction, then deliver the outbox;
+        a failure's notices carry the failing screen of ``result`` and that step's last success.
 
         ``confirmed``: the failure was already seen twice (an up-check and its confirmation),
         so the incident opens now rather than after ``failures_before_alert`` probes.
+        ``paused_now``: this probe paused the account (the guard said so): the one "paused"
+        alert.
         """
         record.probe = record.probe or self.config.probe.name
         target = monitor.target.base_url
         with self.history.transaction():
             row = self.history.record(record)
-            paused_now = False
-            if record.cause in safety.PAUSE_CAUSES and safety.should_pause(
-                self.history, record.target, record.cip
-            ):
-                self.history.pause(monitor.id, safety.PAUSE_REASON, at=record.started_at)
-                paused_now = True
             notices = incidents.evaluate(
-                self.history, monitor, self.config.alerts, record, paused_now=paused_now,
-                confirmed=confirmed,
+                self.history, monitor, self.config.alerts, record, self.channels,
+                paused_now=paused_now, confirmed=confirmed,
             )  # fmt: skip
-            notices += incidents.password_warning(self.history, monitor, record, row)
+            notices += incidents.password_warning(self.history, monitor, record, row, self.channels)
         self.metrics.observe(record, target)
         if paused_now:
             self.metrics.set_paused(monitor.id, target, True)
@@ -80,9 +79,12 @@ class Sinks:
                 n if n.kind == "recovery" else dataclasses.replace(n, screens=shown)
                 for n in notices
             ]
-        for notice in notices:
-            if not self.channels.send(notice) and notice.kind == "alert":
-                incidents.undelivered(self.history, monitor.id)
+        delivered = self.deliver(notices)
         if self.allure is not None:
             self.allure.write(monitor, record)
-        return Outcome(monitor.id, record=record, notices=tuple(notices))
+        return Outcome(monitor.id, record, notices=tuple(notices), delivered=tuple(delivered))
+
+    def deliver(self, fresh: Sequence[Notice] = ()) -> list[Notice]:
+        """Send what the outbox holds: ``fresh`` (this probe's, with their screens) and any
+        notice a crash or a channel down left behind."""
+        return incidents.deliver(self.history, self.channels, fresh)

@@ -82,6 +82,7 @@ def strip_days(history: History, monitor_id: str, now: float) -> list[tuple[int,
 def summarise(config: Config, now: float | None = None) -> Summary:
     now = time.time() if now is None else now
     statuses = []
+    guard = config.guard.open()
     with History(config.history) as history:
         for monitor in config.monitors:
             week = history.probes(monitor.id, since=now - 7 * DAY)
@@ -89,6 +90,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
             for probe in week:
                 for step, ms in probe.steps.items():
                     per_step.setdefault(step, []).append(ms)
+            account = guard.status(monitor.identity)  # the machine's account guard
             days = strip_days(history, monitor.id, now)
             probes_90d, up_90d = sum(d[1] for d in days), sum(d[2] for d in days)
             recent = [p for p in week if p.started_at >= now - DAY]
@@ -103,7 +105,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
                     uptime_90d=100.0 * up_90d / probes_90d if probes_90d else None,
                     probes_7d=len(week),
                     last=week[-1] if week else None,
-                    paused=history.paused(monitor.id),
+                    paused=(account.since or now, account.reason) if account.paused else None,
                     steps={s: _percentiles(v) for s, v in per_step.items()},
                     recent=recent,
                     days=days,

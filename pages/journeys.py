@@ -12,10 +12,8 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import allure
 from playwright.sync_api import Page
@@ -60,12 +58,6 @@ class NotEnrolled(LookupError):
 
 Journey = Callable[..., JourneyResult]
 S = TypeVar("S", bound=BaseScreen)
-
-
-class Guard(Protocol):
-    """An account guard: one attempt per journey, refused while the account is paused."""
-
-    def attempt(self, account: Account) -> AbstractContextManager[Attempt]: ...
 
 
 def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
@@ -244,29 +236,26 @@ def run_journey(
     authenticator: Authenticator | None = None,
     limits: Limits | None = None,
     compensate_clock: bool = False,
-    guard: Guard | None = None,
+    attempt: Attempt | None = None,
     journeys: dict[str, Journey] | None = None,
 ) -> JourneyResult:
     """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
 
-    ``guard`` counts the journey's submissions against the account's lockout budget (every
-    target but the embedded sandbox). ``journeys`` replaces the registry for a caller that
-    brings journeys of its own (the runner's own tests drive it with a journey that needs no
-    portal).
+    ``attempt`` is an open attempt of the account guard (``authenticator.guard``): the journey
+    tells it of every password and code before sending it, so the account's lockout budget
+    counts them; every target but the embedded sandbox has one. ``journeys`` replaces the
+    registry for a caller that brings journeys of its own (the runner's own tests drive it
+    with a journey that needs no portal).
     """
     registry = JOURNEYS if journeys is None else journeys
     if name not in registry:
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
-    journey = functools.partial(
-        registry[name],
+    return registry[name](
         page,
         account,
         vault,
         authenticator=authenticator,
         limits=limits,
         compensate_clock=compensate_clock,
+        attempt=attempt,
     )
-    if guard is None:
-        return journey()
-    with guard.attempt(account) as attempt:
-        return journey(attempt=attempt)

@@ -37,6 +37,7 @@ class Cause(StrEnum):
     PROBE_ERROR = "probe_error"
     TLS_EXPIRED = "tls_expired"
     TLS_INVALID = "tls_invalid"
+    ACCOUNT_PAUSED = "account_paused"
 
     @property
     def words(self) -> str:
@@ -63,6 +64,7 @@ CAUSE_WORDS: dict[Cause, str] = {
     ),
     Cause.TLS_EXPIRED: "the portal's TLS certificate has expired",
     Cause.TLS_INVALID: "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
+    Cause.ACCOUNT_PAUSED: "the account is paused to protect it from lockout",
 }
 
 

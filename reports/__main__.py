@@ -1,4 +1,4 @@
-"""``python -m reports html|gate|demo``.
+"""``python -m reports html|gate|scan-secrets|demo``.
 
 Every user error is one line on stderr and exit code 2 (``InputError``); the gate's verdict is
 exit 0 (pass) or 1 (fail). ``demo`` (``reports/demo.py``) is imported only when asked
@@ -13,11 +13,16 @@ from pathlib import Path
 
 from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
 from wording import DEFAULT, LANGUAGES, say
+from wording.cli import OneLineParser
+
+
+class _Parser(OneLineParser):
+    failure = InputError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m reports", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m reports", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     html = commands.add_parser("html", help="render the Allure Report 3 HTML report")
     html.add_argument("--results", type=Path, required=True, help="allure-pytest results folder")
@@ -43,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
         choices=LANGUAGES,
         default=DEFAULT,
         help=f"language of the verdict lines and the summary (default: {DEFAULT})",
+    )
+
+    scan = commands.add_parser(
+        "scan-secrets",
+        help="find passwords, TOTP secrets, otpauth URIs and codes in artifacts: exit 0 clean,"
+        " 1 found, 2 unusable input",
+        description="Values come from EESPRESSO_SCAN_SECRETS (one a line), EESPRESSO_PASSWORD,"
+        " EESPRESSO_SECRET_LEDGER or --values-file, never from the command line.",
+    )
+    scan.add_argument("folder", type=Path, help="artifacts folder (traces, screenshots, results)")
+    scan.add_argument(
+        "--values-file", type=Path, help="values to look for: one a line, or ledger JSON lines"
     )
 
     commands.add_parser("demo", help="the full main job against the sandbox (make demo)")
@@ -85,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
         from reports import demo  # imported only when asked for
 
         return demo.main(argv[1:])
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
+        if args.command == "scan-secrets":
+            from reports import scan_secrets
+
+            return scan_secrets.main(args.folder, args.values_file)
         return _html(args) if args.command == "html" else _gate(args)
     except InputError as exc:
-        print(f"reports {args.command}: error: {exc}", file=sys.stderr)
+        command = argv[0] if argv and argv[0] in ("html", "gate", "scan-secrets") else ""
+        print(f"reports {command}: error: {exc}".replace("  ", " "), file=sys.stderr)
         return EXIT_UNUSABLE
 
 

@@ -1,6 +1,6 @@
 """The one error type of the reports CLI: unusable input, said in one line (exit code 2).
 
-Issue 6: an unreadable, empty or partial results folder, an unknown policy key or a missing
+An unreadable, empty or partial results folder, an unknown policy key or a missing
 history must give a clear error and never a pass, so every reader raises ``InputError`` with a
 message that names the file and says what to do; ``reports.__main__`` prints it, no traceback.
 """

@@ -3,7 +3,9 @@
 Allure itself skips a corrupt file with a console message and renders what is left, which
 would let a half-copied CI artifact pass the gate. So before Allure sees a folder we check it:
 it exists, holds at least one ``*-result.json``, every JSON file parses, every result has a name
-and a status, and every file a result or container points to is there. Any breach is an
+and a status, every field the gate reads has the type allure-python writes (a ``statusDetails``
+string or a ``historyId`` list is refused, not tripped over), steps nest at most ``MAX_DEPTH``
+deep, and every file a result or container points to is there. Any breach is an
 ``InputError`` naming the file.
 
 Retries follow Allure's own rule: results sharing a ``historyId`` are attempts of one test; the
@@ -14,8 +16,8 @@ after a failed or broken attempt, or when the writer marked it ``statusDetails.f
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,11 @@ from reports.errors import InputError
 STATUSES = ("passed", "failed", "broken", "skipped", "unknown")
 UNSUCCESSFUL = ("failed", "broken", "unknown")  # Allure 3 counts these as failures
 ENVIRONMENT_FILE = "environment.properties"
+# Steps nested deeper than this are not a test's: allure-pytest nests one level per
+# ``allure.step`` inside another, and no journey comes near it.
+MAX_DEPTH = 64
+_TEXT_FIELDS = ("fullName", "historyId", "testCaseId", "description")
+_TIME_FIELDS = ("start", "stop")
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,8 @@ def _read_json(path: Path) -> dict:
         raise InputError(
             f"{path} is not valid JSON ({exc}): re-run the tests or remove the file"
         ) from exc
+    except RecursionError:
+        raise InputError(f"{path} nests JSON too deeply to be a result: remove the file") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} is not an Allure result (a JSON object): remove the file")
     return data
@@ -118,21 +127,56 @@ def _read_result(path: Path) -> dict:
             )
     if data["status"] not in STATUSES:
         raise InputError(f"{path} has an unknown status {data['status']!r}: re-run the tests")
+    for key in _TEXT_FIELDS:
+        _expect(path, data, key, str)
+    for key in _TIME_FIELDS:
+        value = _expect(path, data, key, int | float)
+        if value is not None and not math.isfinite(value):
+            raise _malformed(path, key, value, "a finite number of milliseconds")
+    details = _expect(path, data, "statusDetails", dict) or {}
+    for key in ("message", "trace"):
+        _expect(path, details, key, str, where="statusDetails.")
+    _expect(path, details, "flaky", bool, where="statusDetails.")
+    for label in _expect(path, data, "labels", list) or []:
+        if not isinstance(label, dict) or not isinstance(label.get("name", ""), str):
+            raise _malformed(path, "labels", label, "a list of {name, value} objects")
+        _expect(path, label, "value", str, where="labels[].")
     return data
+
+
+def _expect(path: Path, node: dict, key: str, kind, where: str = ""):
+    """``node[key]`` when it is absent, null or of ``kind`` (never a bool for a number)."""
+    value = node.get(key)
+    wrong = not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)
+    if value is not None and wrong:
+        raise _malformed(path, where + key, value, getattr(kind, "__name__", "a number"))
+    return value
+
+
+def _malformed(path: Path, key: str, value: object, expected: str) -> InputError:
+    return InputError(
+        f"{path} is not an allure-pytest result: {key} is a {type(value).__name__}, not"
+        f" {expected}; re-run the tests or remove the file"
+    )
 
 
 def _check_container(path: Path, data: dict, uuids: set[str], names: set[str]) -> None:
     """A container lists the uuids of its tests: a missing one means a partial copy."""
-    for child in data.get("children") or []:
+    children = _expect(path, data, "children", list) or []
+    for child in children:
+        if not isinstance(child, str):
+            raise _malformed(path, "children[]", child, "a uuid string")
         if child not in uuids:
             raise _partial(path, f"test result {child}")
-    for fixture in [*(data.get("befores") or []), *(data.get("afters") or [])]:
-        if isinstance(fixture, dict):
+    for key in ("befores", "afters"):
+        for fixture in _expect(path, data, key, list) or []:
+            if not isinstance(fixture, dict):
+                raise _malformed(path, f"{key}[]", fixture, "a fixture object")
             _check_attachments(path, fixture, names)
 
 
 def _check_attachments(path: Path, node: dict, names: set[str]) -> None:
-    for source in _attachment_sources(node):
+    for source in _attachment_sources(path, node):
         if source not in names:
             raise _partial(path, f"attachment {source}")
 
@@ -144,13 +188,27 @@ def _partial(path: Path, missing: str) -> InputError:
     )
 
 
-def _attachment_sources(node: dict) -> Iterable[str]:
-    for attachment in node.get("attachments") or []:
-        if isinstance(attachment, dict) and attachment.get("source"):
-            yield attachment["source"]
-    for step in node.get("steps") or []:
-        if isinstance(step, dict):
-            yield from _attachment_sources(step)
+def _attachment_sources(path: Path, root: dict) -> list[str]:
+    """Every attachment file of ``root`` and its steps, walked without recursion: a crafted
+    file must not exhaust the interpreter's stack."""
+    sources: list[str] = []
+    pending = [(root, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"{path} nests steps more than {MAX_DEPTH} deep: not a test's result; remove it"
+            )
+        for attachment in _expect(path, node, "attachments", list) or []:
+            if not isinstance(attachment, dict):
+                raise _malformed(path, "attachments[]", attachment, "an attachment object")
+            if source := _expect(path, attachment, "source", str, where="attachments[]."):
+                sources.append(source)
+        for step in _expect(path, node, "steps", list) or []:
+            if not isinstance(step, dict):
+                raise _malformed(path, "steps[]", step, "a step object")
+            pending.append((step, depth + 1))
+    return sources
 
 
 def _fold_retries(raw: list[dict]) -> list[Outcome]:

@@ -47,7 +47,10 @@ def _authenticate():
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # silent=True covers malformed JSON, not JSON nested too deeply
+        raise BadRequest("the JSON body is nested too deeply; send a flat JSON object") from None
     if not isinstance(body, dict):
         raise BadRequest("send a JSON object with Content-Type: application/json")
     return body

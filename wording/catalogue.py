@@ -131,6 +131,15 @@ CAUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
          "The probe itself failed (browser crash or timeout), not necessarily the portal: read "
          "the runner's log."),
     ),
+    "account_paused": (
+        ("Compte en pause",
+         "Des mots de passe ou des codes envoyés sans preuve d'acceptation ont mis le compte en "
+         "pause pour le protéger du verrouillage : corrigez la cause, puis lancez "
+         "« python -m monitors resume {monitor} »."),
+        ("Account paused",
+         "Passwords or codes sent without proof of acceptance paused the account to protect it "
+         "from lockout: fix the cause, then run 'python -m monitors resume {monitor}'."),
+    ),
     "paused": (
         ("Sonde en pause",
          "La sonde est en pause pour protéger le compte du verrouillage : corrigez le mot de "

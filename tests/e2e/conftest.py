@@ -46,11 +46,31 @@ def _needs_sandbox(item: pytest.Item) -> bool:
     return any(item.get_closest_marker(name) for name in SANDBOX_MARKERS)
 
 
+#: pytest-playwright's own recordings: a trace keeps every typed value and request body, and
+#: videos and screenshots show the enrollment QR, which *is* the TOTP secret.
+RECORDINGS = ("tracing", "video", "screenshot")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Traces record typed values: keep them on failure for sandbox runs only."""
-    asked = any(arg.startswith("--tracing") for arg in config.invocation_params.args)
-    if not asked and hasattr(config.option, "tracing"):
-        sandbox = not (config.getoption("--base-url", default=None))
+    """Traces record typed values: keep them on failure for sandbox runs only. On a real
+    portal pytest-playwright's recordings are refused; a failure still gets the suite's own
+    screenshot, with the QR and the fields masked (docs/design.md, "Secrets")."""
+    if not hasattr(config.option, "tracing"):
+        return
+    sandbox = not config.getoption("--base-url", default=None)
+    asked = [
+        f"--{name}={config.getoption(name)}"
+        for name in RECORDINGS
+        if any(arg.startswith(f"--{name}") for arg in config.invocation_params.args)
+        and config.getoption(name) != "off"
+    ]
+    if asked and not sandbox:
+        raise pytest.UsageError(
+            f"{' '.join(asked)}: on a real portal Playwright's traces, videos and screenshots "
+            "would keep the password, the codes and the QR (the TOTP secret); leave them off, "
+            "failures attach a masked screenshot to the Allure results"
+        )
+    if not any(arg.startswith("--tracing") for arg in config.invocation_params.args):
         config.option.tracing = "retain-on-failure" if sandbox else "off"
 
 
@@ -237,7 +257,12 @@ def _configured_account(settings: Settings) -> TestAccount:
             f"--base-url {settings.base_url} needs EESPRESSO_CIP and EESPRESSO_PASSWORD"
         )
     return TestAccount(
-        settings.base_url or "", settings.cip, settings.password, DEVICE_NAME, settings.profile
+        settings.base_url or "",
+        settings.cip,
+        settings.password,
+        DEVICE_NAME,
+        settings.profile,
+        guarded=True,
     )
 
 

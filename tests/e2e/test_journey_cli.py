@@ -238,6 +238,29 @@ def test_password_file_is_read_and_monitors_dispatches_to_the_cli(make_account, 
     assert result.stdout.startswith("first access OK on ")
 
 
+@allure.story(STORIES["later_login"])
+@pytest.mark.negative
+def test_the_account_guard_stops_a_wrong_password_before_the_lockout(
+    sandbox, enrolled_factory, vault
+):
+    account = enrolled_factory()
+    argv = ("login", "--base-url", account.base_url, "--cip", account.cip)
+    runs = [cli(*argv, password="Wrong-Password-123", vault=vault.path) for _ in range(4)]
+    assert [run.returncode for run in runs] == [1, 1, 1, 3]
+    assert "credentials_rejected" in runs[0].stdout
+    refused = runs[3].stderr.strip()
+    assert len(refused.splitlines()) == 1 and "paused" in refused and "--force-attempt" in refused
+    assert "monitors resume --base-url" in refused
+    forced = cli(*argv, "--force-attempt", password="Wrong-Password-123", vault=vault.path)
+    assert forced.returncode == 1  # went through: a person took the risk, and it is logged
+    events = [event["event"] for event in sandbox.admin.audit(account.cip)]
+    assert events == ["password_rejected"] * 4  # four, never the portal's five: not locked
+    assert cli(*argv, password=account.password, vault=vault.path).returncode == 3
+    resume = ("resume", "--base-url", account.base_url, "--cip", account.cip, "--note", "fixed")
+    assert run_cli(*resume, password=None, vault=vault.path, module="monitors").returncode == 0
+    assert cli(*argv, password=account.password, vault=vault.path).returncode == 0
+
+
 @allure.story(STORIES["first_access"])
 @pytest.mark.enrollment
 def test_enroll_and_login_with_a_profile_file(tmp_path):

@@ -29,6 +29,7 @@ def _pytest(*args: str, account: TestAccount, vault: Path) -> subprocess.Complet
         "EESPRESSO_CIP": account.cip,
         "EESPRESSO_PASSWORD": account.password,
         "EESPRESSO_VAULT": str(vault),
+        "EESPRESSO_GUARD": str(vault.parent / "guard.sqlite"),  # the "machine's" store
     }
     return subprocess.run(
         [
@@ -89,3 +90,67 @@ def test_enrollment_on_a_real_target_is_refused_unless_allowed(sandbox, tmp_path
     assert allowed.returncode == 0, allowed.stdout[-1500:]
     assert sandbox.admin.account(account.cip)["enrolled"]
     assert Vault(tmp_path / "vault").get(sandbox.url, account.cip).state == "active"
+
+
+@allure.story(STORIES["later_login"])
+@pytest.mark.login
+def test_a_wrong_password_on_a_real_target_pauses_the_account_before_the_lockout(sandbox, tmp_path):
+    vault_path = tmp_path / "vault"
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    created = sandbox.admin.create_account(account.cip, account.password, enrolled=True)
+    seed_enrolled(Vault(vault_path), account, created)
+    wrong = TestAccount(sandbox.url, account.cip, new_password())  # the password expired, say
+    runs = [_pytest("-m", "smoke and login", account=wrong, vault=vault_path) for _ in range(4)]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert all("credentials_rejected" in run.stdout for run in runs[:3])
+    assert "account guard:" in runs[3].stdout and "paused" in runs[3].stdout
+    events = [e["event"] for e in sandbox.admin.audit(account.cip)]
+    assert events == ["password_rejected"] * 3  # the fourth run never reached the portal
+    assert not sandbox.admin.account(account.cip)["locked"]
+
+
+@pytest.mark.parametrize(
+    "recording", ["--tracing=on", "--video=retain-on-failure", "--screenshot=on"]
+)
+def test_playwrights_recordings_are_refused_on_a_real_target(sandbox, tmp_path, recording):
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    refused = _pytest("-m", "smoke and login", recording, account=account, vault=tmp_path / "v")
+    assert refused.returncode == 4  # pytest's usage error, before any test ran
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "masked screenshot" in lines[0]
+    assert sandbox.admin.audit(account.cip) == []
+
+
+@allure.story(STORIES["later_login"])
+@pytest.mark.login
+def test_a_real_targets_failure_artifacts_hold_no_secret(sandbox, tmp_path):
+    """A failed login on a real target leaves Allure results and a masked screenshot; the
+    project's scanner (``python -m reports scan-secrets``) finds none of the run's secrets."""
+    vault_path = tmp_path / "vault"
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    created = sandbox.admin.create_account(account.cip, account.password, enrolled=True)
+    seed_enrolled(Vault(vault_path), account, created)
+    wrong = TestAccount(sandbox.url, account.cip, new_password())
+    results = tmp_path / "artifacts" / "allure"
+    failed = _pytest(
+        "-m",
+        "smoke and login",
+        f"--alluredir={results}",
+        f"--output={tmp_path / 'artifacts' / 'test-results'}",
+        account=wrong,
+        vault=vault_path,
+    )
+    assert failed.returncode == 1 and "credentials_rejected" in failed.stdout
+    attachments = list(results.glob("*-attachment.png"))
+    assert attachments, "the failure's masked screenshot is missing"
+    values = tmp_path / "values.txt"
+    values.write_text(f"{wrong.password}\n{account.password}\n{created['secret']}\n")
+    scan = subprocess.run(
+        [sys.executable, "-m", "reports", "scan-secrets", str(tmp_path / "artifacts")]
+        + ["--values-file", str(values)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert scan.returncode == 0, scan.stdout + scan.stderr

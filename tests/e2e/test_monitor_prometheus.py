@@ -24,7 +24,7 @@ from monitors.journeys import Binder
 from monitors.probe import Prober
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import receiver, write_config
+from tests.fixtures.monitoring import free_port, receiver, write_config
 from tests.fixtures.prometheus import alertmanager, prometheus, pushgateway, query, wait_until
 
 pytestmark = pytest.mark.integration
@@ -59,7 +59,7 @@ def enrolled_config(tmp_path: Path, portal, **metrics) -> Path:
                 "id": "sandbox-login",
                 "target": "sandbox",
                 "account": "probe",
-                "every": "2s",
+                "every": "30s",
                 "timeout": "60s",
             }
         ],  # fmt: skip
@@ -151,7 +151,7 @@ def _alive(pid: int) -> bool:
 
 def test_sigterm_stops_the_cli_runner_without_orphan_chromium(tmp_path, portal):
     env = {**os.environ, "EESPRESSO_PROM_PASSWORD": PASSWORD}
-    config = enrolled_config(tmp_path, portal, port=0)
+    config = enrolled_config(tmp_path, portal, port=free_port())
     runner = cli(config, env=env)
     try:
         assert runner.stdout is not None

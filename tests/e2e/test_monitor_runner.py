@@ -25,7 +25,7 @@ from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
 from pages.result import Cause, JourneyResult
-from tests.fixtures.monitoring import simple_config
+from tests.fixtures.monitoring import every, simple_config
 
 UP = b"""<html><body><h1>Bienvenue dans eEspresso</h1>
 <form method="post"><label>Mot de passe <input type="password"></label>
@@ -91,14 +91,14 @@ def make_runner(tmp_path, monkeypatch):
     monkeypatch.setenv("EESPRESSO_RUNNER_TEST_PASSWORD", "Not-Used-By-This-Journey-1")
     made = []
 
-    def make(url: str, every: str = "1s", timeout: str = "30s", journey=open_home,
+    def make(url: str, every_s: float = 1.0, timeout: str = "30s", journey=open_home,
              up_every: str = "15s") -> Runner:  # fmt: skip
-        monitor = {"id": "home", "journey": "first_access", "every": every, "timeout": timeout,
+        monitor = {"id": "home", "journey": "first_access", "every": "30s", "timeout": timeout,
                    "up_every": up_every}  # fmt: skip
         path = simple_config(tmp_path / "monitors.toml", [monitor], base_url=url,
                              password_env="EESPRESSO_RUNNER_TEST_PASSWORD",
                              history="history.sqlite")  # fmt: skip
-        config = load(path)
+        config = every(load(path), every_s)
         browser = WarmBrowser()
         binder = Binder(journeys={"first_access": journey}, open_vault=lambda _path: None)
         prober = Prober(config, History(config.history), browser, binder)
@@ -147,7 +147,7 @@ def test_crashed_browser_is_relaunched(portal, make_runner):
 
 
 def test_sigterm_stops_cleanly_without_orphan_chromium(portal, make_runner):
-    runner = make_runner(portal, every="1s")
+    runner = make_runner(portal, every_s=1.0)
     previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     runner.install_signal_handlers()
     cancelled = threading.Event()
@@ -177,7 +177,7 @@ def test_upcheck_alerts_between_journeys_and_its_recovery_runs_the_journey_at_on
     portal, make_runner
 ):
     Portal.mode = "down"
-    runner = make_runner(portal, every="1h", up_every="5s")  # one journey an hour, at start
+    runner = make_runner(portal, every_s=3600.0, up_every="5s")  # one journey an hour, at start
     finished = threading.Event()
 
     def portal_back_once_the_outage_is_confirmed() -> None:

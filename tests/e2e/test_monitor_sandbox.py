@@ -7,6 +7,7 @@ per account, so reusing one would make a probe wait for the next step).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
@@ -61,18 +62,22 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
 
     def build(target, *, enrolled=True, password_env="EESPRESSO_E2E_PASSWORD", thresholds=None,
               journey="later_login", verify_tls=True, allure=False, n=2, base_url=None,
-              profile=None, **variants):  # fmt: skip
-        cip = new_cip("MON")
+              account_of=None, profile=None, **variants):  # fmt: skip
+        """``account_of``: another config for the account of that monitor (nothing created);
+        ``profile``: the target's portal profile file."""
+        cip = account_of.account.cip if account_of else new_cip("MON")
         vault = Vault(tmp_path / "vault")
-        created = target.admin.create_account(cip, PASSWORD, enrolled=enrolled, **variants)
+        if account_of is None:
+            created = target.admin.create_account(cip, PASSWORD, enrolled=enrolled, **variants)
         if enrolled:  # what `python -m monitors enroll` does once, without the browser
             seed_enrolled(vault, TestAccount(base_url or target.url, cip, PASSWORD), created)
         monitor = {"id": f"m-{cip.lower()}", "target": "portal", "account": "probe",
                    "journey": journey, "every": "1m", "timeout": "60s"}  # fmt: skip
         if thresholds:
             monitor["thresholds"] = thresholds
+        name = f"{cip}-{len(probers)}"
         path = write_config(
-            tmp_path / f"{cip}.toml",
+            tmp_path / f"{name}.toml",
             {
                 "targets.portal": {
                     "base_url": base_url or target.url,
@@ -87,7 +92,7 @@ def make(tmp_path, monkeypatch, warm_browser, hook):
                 },
             },  # fmt: skip
             [monitor],
-            history=f"{cip}.sqlite",
+            history=f"{name}.sqlite",
             language="en",  # the French alerts are tested in test_monitor_alert_screens.py
             **({"allure_results": "allure"} if allure else {}),
         )
@@ -148,20 +153,63 @@ def test_one_transient_failure_raises_no_alert(portal, make, hook):
     assert hook.wait_for(lambda b: len(b) > 0, timeout=2) == []
 
 
-def test_wrong_password_pauses_the_monitor_before_any_lockout(portal, make, hook, monkeypatch):
-    monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", "Wrong-Horse-Battery9")
+WRONG = "Wrong-Horse-Battery9"
+
+
+def failed_logins(portal, cip: str) -> list[str]:
+    return [e["event"] for e in portal.admin.audit(cip) if e["event"].endswith("_rejected")]
+
+
+def test_wrong_password_pauses_the_account_before_any_lockout(portal, make, hook, monkeypatch):
+    monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
     prober, monitor = make(portal, password_env="EESPRESSO_WRONG_PASSWORD")
-    outcomes = [prober.probe(monitor) for _ in range(4)]
+    outcomes = [prober.probe(monitor) for _ in range(5)]
     assert [o.record.cause if o.record else "skipped" for o in outcomes] == [
-        "credentials_rejected", "credentials_rejected", "skipped", "skipped"]  # fmt: skip
-    assert "paused to protect the account from lockout" in outcomes[2].skipped
-    events = [e["event"] for e in portal.admin.audit(monitor.account.cip)]
-    assert events == ["password_rejected", "password_rejected"]  # < 5: never locked
+        "credentials_rejected"] * 3 + ["skipped"] * 2  # fmt: skip
+    assert "paused to protect the account from lockout" in outcomes[3].skipped
+    assert failed_logins(portal, monitor.account.cip) == ["password_rejected"] * 3  # < 5
     assert not portal.admin.account(monitor.account.cip)["locked"]
-    bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=15)
-    assert_no_secret(prober, bodies, "Wrong-Horse-Battery9", PASSWORD)
-    assert len(bodies) == 1 and "paused to protect the account from lockout" in bodies[0][
-        "message"].lower()  # fmt: skip
+    bodies = hook.wait_for(lambda b: len(b) >= 3, timeout=5)
+    assert_no_secret(prober, bodies, WRONG, PASSWORD)
+    titles = [body["title"] for body in bodies]
+    assert len(titles) == 2 and "DOWN" in titles[0]  # the incident (2 failures), then...
+    assert "PAUSED" in titles[1] and "lockout" in bodies[1]["message"].lower()  # ...one pause
+
+
+def test_a_refusal_answered_after_the_timeout_counts_too(portal, make, monkeypatch):
+    """The portal refuses the password, but too late: cause slow, the refusal still counts."""
+    monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
+    prober, monitor = make(portal, password_env="EESPRESSO_WRONG_PASSWORD")
+    monitor = dataclasses.replace(monitor, timeout_s=8.0)  # 4 s per page wait
+    portal.admin.set_faults(latency={"/connexion": 6})
+    try:
+        outcomes = [prober.probe(monitor) for _ in range(5)]
+    finally:
+        portal.admin.clear_faults()
+    assert [o.record.cause if o.record else "skipped" for o in outcomes] == [
+        "slow"] * 3 + ["skipped"] * 2  # fmt: skip
+    time.sleep(3)  # the last refusal lands once its latency is over
+    assert failed_logins(portal, monitor.account.cip) == ["password_rejected"] * 3
+    assert not portal.admin.account(monitor.account.cip)["locked"]
+
+
+def test_one_account_under_four_spellings_and_configs_has_one_budget(portal, make, monkeypatch):
+    """Each config has its own history; the machine's guard knows they are one account."""
+    monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
+    first, monitor = make(portal, password_env="EESPRESSO_WRONG_PASSWORD")
+    port = portal.url.rsplit(":", 1)[1]
+    probers = [(first, monitor)] + [
+        make(portal, password_env="EESPRESSO_WRONG_PASSWORD", base_url=spelling,
+             account_of=monitor, enrolled=False)
+        for spelling in (f"HTTP://127.0.0.1:{port}/", f"http://127.0.0.1:{port}//",
+                         portal.url + "/")
+    ]  # fmt: skip
+    assert len({m.identity for _, m in probers}) == 1
+    assert len({prober.config.history for prober, _ in probers}) == 4
+    outcomes = [prober.probe(m) for _ in range(2) for prober, m in probers]
+    assert [o.record.cause for o in outcomes if o.record] == ["credentials_rejected"] * 3
+    assert failed_logins(portal, monitor.account.cip) == ["password_rejected"] * 3
+    assert not portal.admin.account(monitor.account.cip)["locked"]
 
 
 def test_missing_enrollment_is_reported_not_performed(portal, make):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import ConfigError, load, parse_duration
+from monitors.config import ConfigError, load
+from monitors.toml_reader import parse_duration
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +89,7 @@ def test_cron_schedule(tmp_path):
         ('cip = "PROBE0001"', "cip = 12", "accounts.probe.cip: expected str"),
         ('history = "data/history.sqlite"', "histroy = 'x'", "histroy: unknown key"),
         ('channels = ["json://127.0.0.1:9/hook"]', 'channels = ["slack"]', "not an apprise URL"),
-        ("[alerts]", "[alerts]\nfailures_before_alert = 0", "must be 1 or more"),
+        ("[alerts]", "[alerts]\nfailures_before_alert = 0", "0 is out of range; use 1 to 100"),
         ("[alerts]", "[metrics]\npushgateway = 'gw:9091'\n[alerts]", "metrics.pushgateway"),
         ("history =", 'language = "de"\nhistory =', "language: 'de' is not a language"),
         ("history =", "language = 1\nhistory =", "language: expected str"),
@@ -162,6 +163,105 @@ def test_durations(value, seconds):
 def test_bad_durations(value):
     with pytest.raises(ConfigError):
         parse_duration(value, where="x")
+
+
+EVERY = 'every = "2m"'
+URL = 'base_url = "http://127.0.0.1:8080/"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (EVERY, "every = nan", "monitors[0].every: a duration must be positive and finite"),
+        (EVERY, "every = inf", "monitors[0].every: a duration must be positive and finite"),
+        (EVERY, 'every = "1ms"', 'out of range; use "30s" to "7d" (each login needs a fresh'),
+        (EVERY, "every = 0", "a duration must be positive"),
+        (EVERY, "every = -60", "a duration must be positive"),
+        (EVERY, 'every = "29s"', 'use "30s" to "7d"'),
+        (EVERY, 'every = "30d"', 'use "30s" to "7d"'),
+        (EVERY, f"{EVERY}\ntimeout = inf", "monitors[0].timeout: a duration must be positive"),
+        (EVERY, f"{EVERY}\ntimeout = nan", "monitors[0].timeout: a duration must be positive"),
+        (EVERY, f'{EVERY}\ntimeout = "500ms"', "timeout: '500ms' is out of range; use \"1s\""),
+        (EVERY, f'{EVERY}\ntimeout = "1h"', 'use "1s" to "10m"'),
+        ("max_ms = 5000", "max_ms = nan", "thresholds.max_ms: nan is out of range"),
+        ("degraded_ms = 1000", "degraded_ms = -inf", "thresholds.degraded_ms: -inf is out of"),
+        ("[alerts]", "[alerts]\nreminder_every = nan", "alerts.reminder_every: a duration must"),
+        ("[alerts]", "[metrics]\nport = 99999\n[alerts]", "metrics.port: 99999 is out of range"),
+        ("[alerts]", "[metrics]\nport = 0\n[alerts]", "use 1 to 65535"),
+        ("[alerts]", "[metrics]\nport = -1\n[alerts]", "use 1 to 65535"),
+        ("[alerts]", "[metrics]\nport = 9464.0\n[alerts]", "metrics.port: expected int"),
+        (URL, 'base_url = "http://[::1"', "base_url: the base URL 'http://[::1' does not parse"),
+        (URL, 'base_url = "http://127.0.0.1:99999"', "does not parse (Port out of range"),
+        (URL, 'base_url = "http://127.0.0.1:0/"', "port 0: use a port from 1 to 65535"),
+        ('cip = "PROBE0001"', 'cip = "PROBE 0001"', "accounts.probe.cip: holds spaces"),
+        ('cip = "PROBE0001"', 'cip = ""', "accounts.probe.cip: must be a non-empty line"),
+        ('cip = "PROBE0001"', 'cip = "P"\ndevice_name = "a\\nb"', "device_name: must be a non"),
+        ("[alerts]", "[guard]\nmax_unproven = 5\n[alerts]", "guard.max_unproven: 5 is out of"),
+        ("[alerts]", '[guard]\nwindow = "10s"\n[alerts]', "guard.window: '10s' is out of"),
+        ("[alerts]", "[guard]\nbudget = 3\n[alerts]", "guard.budget: unknown key"),
+        ("[alerts]", "[metrics]\npushgateway = 'http://u:p@gw:9091'\n[alerts]", "credentials"),
+    ],
+)
+def test_every_value_is_bounded(tmp_path, old, new, expected):
+    assert old in BASE
+    path = write(tmp_path, BASE.replace(old, new, 1))
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    assert expected in message
+
+
+def test_credentials_in_a_base_url_are_refused_without_echo(tmp_path):
+    path = write(tmp_path, BASE.replace(URL, 'base_url = "https://probe:Hunter2-Secret@h.example"'))
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    message = str(info.value)
+    assert "targets.sandbox.base_url: the base URL holds credentials" in message
+    assert "password_env or password_file" in message
+    assert "Hunter2" not in message and "probe:" not in message
+
+
+def test_a_base_url_is_one_spelling_of_its_portal(tmp_path):
+    path = write(tmp_path, BASE.replace(URL, 'base_url = "HTTPS://Portal.Example:443/"'))
+    monitor = load(path).monitors[0]
+    assert monitor.target.base_url == "https://portal.example"
+    assert monitor.identity == "https://portal.example PROBE0001"
+
+
+def test_guard_settings(tmp_path):
+    text = BASE.replace("[alerts]", '[guard]\npath = "g/guard.sqlite"\nmax_unproven = 2\n'
+                        'window = "30m"\n[alerts]')  # fmt: skip
+    guard = load(write(tmp_path, text)).guard
+    assert (guard.path, guard.max_unproven, guard.window_s) == (
+        tmp_path / "g/guard.sqlite",
+        2,
+        1800,
+    )
+    assert guard.open().max_unproven == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            "history = 'caf\xe9'\n".encode("latin-1"),
+            "not UTF-8 text (byte 14); save the file as UTF-8",
+        ),
+        (b"\xff\xfe[targets]\n", "not UTF-8 text (byte 0)"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path, data, expected):
+    path = tmp_path / "monitors.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    assert "\n" not in str(info.value) and expected in str(info.value)
+
+
+def test_a_folder_given_as_config_is_one_line(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read it"):
+        load(tmp_path)
 
 
 def test_browser_ws_global_and_per_target(tmp_path):

@@ -1,4 +1,4 @@
-"""Incidents, alerts and account safety, with real apprise delivery to a local receiver.
+"""Incidents, alerts and the account guard in the runner, with real apprise delivery.
 
 Probe records are fed to ``Prober.settle`` (what the runner does after each journey); the
 notices travel through apprise's ``json://`` channel to a real HTTP server on loopback.
@@ -6,6 +6,7 @@ notices travel through apprise's ``json://`` channel to a real HTTP server on lo
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -14,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from monitors import safety
+from authenticator.guard import AccountGuard, account_identity
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from tests.fixtures.monitoring import receiver
+from tests.fixtures.monitoring import probe_record, receiver, refuse
 
 TARGET = "http://127.0.0.1:9"
+ACCOUNT = account_identity(TARGET, "PROBE0001")
 CONFIG = """
 history = "history.sqlite"
 language = "{language}"
@@ -189,80 +191,62 @@ def test_degraded_is_up(tmp_path, hook):
         "recovery"]  # fmt: skip
 
 
-def test_two_rejections_pause_the_monitor_until_resumed(tmp_path, hook):
+def test_a_pause_opens_the_incident_at_once_and_says_how_to_resume(tmp_path, hook):
     prober = make_prober(tmp_path, hook, n=5)  # the pause alerts even below N
-    t0 = time.time() - 600
-    assert probe(prober, t0, cause="credentials_rejected").notices == ()
-    notices = probe(prober, t0 + 60, cause="credentials_rejected").notices
+    record = probe_record(monitor_id="login-a", target=TARGET, cip="PROBE0001",
+                          started_at=time.time(), status="failed", cause="credentials_rejected",
+                          error="refused", failed_step="Étape 2", duration_ms=10.0)  # fmt: skip
+    notices = prober.settle(prober.config.monitor("login-a"), record, paused_now=True).notices
     assert [(n.kind, n.paused) for n in notices] == [("alert", True)]
     body = hook.wait_for(lambda b: len(b) >= 1, timeout=10)[0]
     assert body["title"] == "[eEspresso] EN PAUSE login-a\u00a0: Mot de passe refusé"
     assert "en pause pour protéger le compte du verrouillage" in body["message"]
     assert "« python -m monitors resume login-a »" in body["message"].replace("\u00a0", " ")
-    outcome = prober.probe(prober.config.monitor("login-a"))  # no browser: it must not run
-    assert outcome.record is None and "paused to protect the account" in outcome.skipped
     labels = prober.metrics.labels("login-a", TARGET)
     assert prober.metrics.registry.get_sample_value("probe_account_paused", labels) == 1
-    assert prober.history.resume("login-a")
-    assert not prober.history.resume("login-a")
-    assert prober.history.paused("login-a") is None
 
 
-def test_a_success_between_rejections_does_not_pause(tmp_path, hook):
-    prober = make_prober(tmp_path, hook)
-    t0 = time.time() - 600
-    probe(prober, t0, cause="code_rejected")
-    probe(prober, t0 + 60, status="ok")
-    probe(prober, t0 + 120, cause="code_rejected")
-    assert prober.history.paused("login-a") is None
-
-
-def test_login_budget_is_shared_by_the_account_and_survives_restart(tmp_path, hook):
-    """3 failed logins per account per 15 minutes, whoever made them, whatever the config."""
-    prober = make_prober(tmp_path, hook, n=10)
-    now = time.time()
-    # locked_out counts against the budget but does not pause: only the budget protects here.
-    probe(prober, now - 800, cause="locked_out", monitor="login-a")
-    probe(prober, now - 400, cause="locked_out", monitor="login-b")
-    assert safety.budget_exhausted(prober.history, TARGET, "PROBE0001", now) is None
-    probe(prober, now - 10, cause="locked_out", monitor="login-a")
-    retry_at = safety.budget_exhausted(prober.history, TARGET, "PROBE0001", now)
-    assert retry_at == pytest.approx(now - 800 + 900)
-    prober.history.close()
-    again = make_prober(tmp_path, hook, n=10)
-    outcome = again.probe(again.config.monitor("login-b"))
-    assert outcome.record is None and "3 failed logins" in outcome.skipped
-    assert safety.budget_exhausted(again.history, TARGET, "PROBE0001", now + 120) is None
+def test_leftover_submissions_pause_once_then_every_monitor_skips(tmp_path, hook):
+    """Another config (its own history, a laxer budget) left 3 unproven submissions on the
+    account: the next probe of any monitor pauses it, alerts once, and nobody logs in."""
+    prober = make_prober(tmp_path, hook, n=5)
+    monitor = prober.config.monitor("login-a")
+    other_config = AccountGuard(prober.guard.path, max_unproven=4)
+    refuse(other_config, account_identity("HTTP://127.0.0.1:9/", "probe0001"), times=3)
+    first = prober.probe(monitor)  # no browser: a paused account is never attempted
+    assert first.record is not None and first.record.cause == "account_paused"
+    assert [(n.kind, n.paused) for n in first.notices] == [("alert", True)]
+    later = [prober.probe(prober.config.monitor(m)) for m in ("login-b", "login-a")]
+    assert [o.record for o in later] == [None, None]
+    assert all("3 unproven submissions in 15 min" in o.skipped for o in later)
+    assert "python -m monitors resume --base-url http://127.0.0.1:9 --cip PROBE0001" in (
+        later[0].skipped)  # fmt: skip
+    bodies = hook.wait_for(lambda b: len(b) >= 2, timeout=3)
+    assert len(bodies) == 1 and bodies[0]["title"].startswith("[eEspresso] EN PAUSE login-a")
 
 
 HOLDER = """
 import sys, time
-sys.path.insert(0, {root!r})
-from monitors import safety
-from pathlib import Path
-lock = safety.account_lock(Path(sys.argv[1]), {target!r}, "PROBE0001")
-lock.acquire()
-print("held", flush=True)
-time.sleep(60)
+from authenticator.guard import AccountGuard
+with AccountGuard(sys.argv[1]).attempt(sys.argv[2]):
+    print("held", flush=True)
+    time.sleep(60)
 """
 
 
-def test_account_lock_is_shared_across_processes(tmp_path, hook):
+def test_an_account_in_use_by_another_process_is_skipped(tmp_path, hook):
     prober = make_prober(tmp_path, hook)
-    root = str(Path(__file__).resolve().parents[2])
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER.format(root=root, target=TARGET), str(prober.lock_dir)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    monitor = prober.config.monitor("login-a")
+    argv = [sys.executable, "-c", HOLDER, str(prober.guard.path), monitor.identity]
+    holder = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        lock = safety.account_lock(prober.lock_dir, TARGET, "PROBE0001")
-        with pytest.raises(safety.AccountBusy):
-            safety.acquire(lock, timeout_s=0.3)
+        monitor = dataclasses.replace(monitor, timeout_s=1.0)
+        outcome = prober.probe(monitor)
     finally:
         holder.kill()
         holder.wait(timeout=10)
-    safety.acquire(lock, timeout_s=5).release()  # free again once the holder is gone
+    assert outcome.record is None and "another process is logging in as" in outcome.skipped
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
@@ -282,9 +266,42 @@ def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook)
     prober.channels = Channels([f"json://127.0.0.1:{port}/hook"])  # nobody listens yet
     t0 = time.time() - 600
     probe(prober, t0)
-    assert [n.kind for n in probe(prober, t0 + 60).notices] == ["alert"]  # not delivered
+    second = probe(prober, t0 + 60)
+    assert ([n.kind for n in second.notices], second.delivered) == (["alert"], ())  # queued
+    assert probe(prober, t0 + 90).notices == ()  # still queued: not queued twice
     with receiver(port) as late:
-        assert [n.kind for n in probe(prober, t0 + 120).notices] == ["alert"]  # again
-        assert probe(prober, t0 + 180).notices == ()  # delivered once: no storm
+        third = probe(prober, t0 + 120)
+        assert (third.notices, [n.kind for n in third.delivered]) == ((), ["alert"])
+        assert probe(prober, t0 + 180).delivered == ()  # delivered once: no storm
         bodies = late.wait_for(lambda b: len(b) >= 1, timeout=10)
     assert [b["type"] for b in bodies] == ["failure"]
+    assert [(state, attempts) for state, _, attempts, _ in prober.history.outbox()] == [("sent", 3)]
+
+
+def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
+    from tests.fixtures.monitoring import free_port
+
+    prober = make_prober(tmp_path, hook)
+    prober.channels = Channels([f"json://127.0.0.1:{free_port()}/hook"])  # nobody listens
+    t0 = time.time() - 600
+    probe(prober, t0)
+    probe(prober, t0 + 60)  # alert queued, not delivered
+    assert probe(prober, t0 + 120, status="ok").notices == ()  # no recovery of an unknown alert
+    assert [state for state, *_ in prober.history.outbox()] == ["dropped"]
+
+
+def test_a_channel_down_gets_the_alert_later_and_the_others_only_once(tmp_path, hook):
+    from tests.fixtures.monitoring import free_port
+
+    port = free_port()
+    prober = make_prober(tmp_path, hook)
+    prober.channels = Channels([f"json://127.0.0.1:{hook.port}/hook",
+                                f"json://127.0.0.1:{port}/late"])  # fmt: skip
+    t0 = time.time() - 600
+    probe(prober, t0)
+    assert [n.kind for n in probe(prober, t0 + 60).delivered] == ["alert"]  # by the first
+    with receiver(port) as late:
+        probe(prober, t0 + 120)
+        assert [b["_path"] for b in late.wait_for(lambda b: len(b) >= 1, timeout=10)] == ["/late"]
+    assert [b["_path"] for b in hook.wait_for(lambda b: len(b) >= 2, timeout=2)] == ["/hook"]
+    assert {state for state, *_ in prober.history.outbox()} == {"sent"}

@@ -50,9 +50,10 @@ def test_progress_lines_say_what_happened_without_secrets():
         duration_ms=900.0,
     )
     notice = Notice("alert", "login-a", "http://t", "code_rejected", 0.0)
-    line = progress_line(Outcome("login-a", record=failed, notices=(notice,)))
+    line = progress_line(Outcome("login-a", failed, notices=(notice,), delivered=(notice,)))
     assert "FAILED" in line and "Authenticator code refused: the portal refused the code" in line
     assert line.endswith("[alert sent]")
+    assert progress_line(Outcome("login-a", failed, notices=(notice,))).endswith("[alert queued]")
 
     skipped = progress_line(Outcome("login-a", skipped="paused to protect the account"))
     assert "SKIPPED" in skipped and "paused to protect the account" in skipped

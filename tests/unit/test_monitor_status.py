@@ -47,7 +47,7 @@ def test_summary_numbers(tmp_path):
     # 6 x (10, 20, ..., 100) and 10 x 20: the 35th and 36th of 70 sorted values are 50.
     assert status.steps["open"] == (50.0, 100.0)
     assert status.steps["login"][0] == 50.0
-    assert status.paused[1] == "paused to protect the account from lockout"
+    assert status.paused[1] == "3 unproven submissions in 15 min; last: credentials_rejected"
     assert status.expiries["tls"] > summary.generated_at
     assert [inc.cause for inc in summary.incidents] == ["unreachable"]
 
@@ -162,16 +162,28 @@ def test_status_command_text_and_offline_html(tmp_path, language):
     )  # only the report link points outside
 
 
-def test_resume_command(tmp_path):
+def test_resume_command_goes_through_the_guard_and_is_logged(tmp_path):
     path = seeded(tmp_path)
-    done = cli("resume", "login-a", "--config", str(path))
-    assert done.returncode == 0 and "resumed" in done.stdout
-    with History(load(path).history) as history:
-        assert history.paused("login-a") is None
+    config = load(path)
+    done = cli("resume", "login-a", "--config", str(path), "--note", "password rotated")
+    assert done.returncode == 0 and "https://127.0.0.1:9 PROBE0001 resumed" in done.stdout
+    assert "resumed by" in done.stderr  # the guard's log line
+    guard = config.guard.open()
+    assert not guard.status(config.monitors[0].identity).paused
+    ((_, event, by, detail),) = guard.journal(config.monitors[0].identity)[-1:]
+    assert event == "resumed" and by and detail.startswith("password rotated (was: 3 unproven")
     again = cli("resume", "login-a", "--config", str(path))
     assert again.returncode == 0 and "was not paused" in again.stdout
     unknown = cli("resume", "nope", "--config", str(path))
     assert unknown.returncode == 2 and "known ids: login-a" in unknown.stderr
+
+
+def test_resume_by_account_without_a_config(tmp_path):
+    """Another spelling of the URL and CIP reaches the same account (the journey CLI's hint)."""
+    config = load(seeded(tmp_path))
+    done = cli("resume", "--base-url", "HTTPS://127.0.0.1:9/", "--cip", "probe0001")
+    assert done.returncode == 0, done.stderr
+    assert not config.guard.open().status(config.monitors[0].identity).paused
 
 
 def test_user_errors_are_one_line_without_traceback(tmp_path):
@@ -186,3 +198,64 @@ def test_user_errors_are_one_line_without_traceback(tmp_path):
         assert done.returncode == 2
         assert expected in done.stderr
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+BAD_CONFIGS = {
+    "every nan": ('every = "1m"', "every = nan", "every: a duration must be positive"),
+    "every 1ms": ('every = "1m"', 'every = "1ms"', "every: '1ms' is out of range"),
+    "timeout inf": ('every = "1m"', 'every = "1m"\ntimeout = inf', "timeout: a duration"),
+    "ipv6": ("http://127.0.0.1:9", "http://[::1", "does not parse (Invalid IPv6 URL)"),
+    "port": ("http://127.0.0.1:9", "http://127.0.0.1:99999", "Port out of range"),
+    "credentials": ("http://127.0.0.1:9", "http://ops:Hunter2-Pass@h", "holds credentials"),
+    "unknown key": ("[[monitors]]", "[metrics]\nprot = 1\n[[monitors]]", "metrics.prot: unknown"),
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "case"),
+    [("run", case) for case in BAD_CONFIGS]
+    + [(command, case) for command in ("status", "resume") for case in ("every nan", "ipv6",
+                                                                          "credentials")],
+)  # fmt: skip
+def test_bad_configs_are_one_line_and_exit_2(tmp_path, command, case):
+    old, new, expected = BAD_CONFIGS[case]
+    path = write(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    argv = [command, "--config", str(path)] + (["login-a"] if command == "resume" else [])
+    done = cli(*argv)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert expected in done.stderr
+    assert "Hunter2" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["run"], "the following arguments are required: --config (see --help)"),
+        (["status", "--config"], "expected one argument"),
+        (["resume"], "resume takes a monitor ID and --config, or --base-url and --cip"),
+        (["resume", "--base-url", "http://[::1", "--cip", "C1"], "does not parse"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_command_lines_are_one_line_and_exit_2(argv, expected):
+    done = cli(*argv)
+    assert done.returncode == 2 and expected in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_bad_files_are_one_line_and_exit_2(tmp_path):
+    path = write(tmp_path)
+    (tmp_path / "history.sqlite").write_bytes(b"garbage, not SQLite" * 200)
+    done = cli("status", "--config", str(path))
+    assert done.returncode == 2 and "history" in done.stderr and "Traceback" not in done.stderr
+    (tmp_path / "history.sqlite").unlink()
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(path.read_bytes() + "# café\n".encode("latin-1"))
+    for command in ("run", "status"):
+        done = cli(command, "--config", str(latin))
+        assert done.returncode == 2 and "not UTF-8 text" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -96,6 +96,28 @@ def test_body_must_be_a_json_object(portal):
     assert response.status_code == 400 and "JSON object" in response.get_json()["error"]
 
 
+DEEP = 20_000  # far beyond the JSON parser's recursion, well under the 64 KiB body limit
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/accounts", "[" * DEEP + "]" * DEEP),
+        ("PUT", "/faults", '{"latency": ' + "[" * DEEP + "]" * DEEP + "}"),
+        ("PATCH", f"/accounts/{CIP}", '{"a":' * (DEEP // 2) + "1" + "}" * (DEEP // 2)),
+        ("POST", "/accounts", '{"cip": ' + '{"x": ' * 500 + "1" + "}" * 501),
+        ("PUT", "/faults", '{"error_500": ' + "[" * 500 + "]" * 501),
+    ],
+)
+def test_deeply_nested_json_is_a_400(portal, method, path, body):
+    create(portal)
+    headers = {"Authorization": f"Bearer {portal.app.config['ADMIN_TOKEN']}"}
+    response = portal.client.open(f"/_sandbox{path}", method=method, data=body, headers=headers,
+                                  content_type="application/json")  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_json()["error"]
+
+
 def test_enrolled_account_with_a_given_secret_logs_in_with_its_codes(portal, clock):
     secret = pyotp.random_base32()
     created = create(portal, enrolled=True, secret=secret, device_name="Galaxy").get_json()

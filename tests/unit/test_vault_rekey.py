@@ -257,5 +257,5 @@ def test_the_cli_never_takes_a_key_from_argv(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
-    assert "unrecognized arguments: --new-key (see" in done.stderr and key not in done.stderr
+    assert "unknown option(s) --new-key (see" in done.stderr and key not in done.stderr
     assert "Traceback" not in done.stderr
