@@ -1,9 +1,9 @@
-"""``python -m monitors run|status|resume|k8s|enroll|login``.
+"""``python -m monitors run|status|resume|k8s|enroll|login|inspect``.
 
-``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``); they are
-imported only when asked for, so ``run`` and ``status`` start without them. Every error a
-person can make (arguments, config, history or guard files) ends as one line on stderr and
-exit code 2, never a traceback.
+``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``), ``inspect``
+to ``monitors/inspect_cli.py``; they are imported only when asked for, so ``run`` and
+``status`` start without them. Every error a person can make (arguments, config, history or
+guard files) ends as one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -177,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")
     for name in ("enroll", "login"):
         sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
+    sub.add_parser(
+        "inspect", help="see a portal without submitting anything: 'inspect --help'", add_help=False
+    )
     return top
 
 
@@ -186,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from monitors import journey_cli
 
         return journey_cli.main(argv)
+    if argv and argv[0] == "inspect":
+        from monitors import inspect_cli
+
+        return inspect_cli.main(argv)
     try:
         args = parser().parse_args(argv)
         handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}[args.command]

@@ -140,6 +140,26 @@ def _find(page: Page) -> BaseScreen | None:
     return None
 
 
+def recognise(page: Page, wait_ms: float = RENDER_MS) -> BaseScreen | None:
+    """The page object of the screen on display, or None when no screen matches.
+
+    Server-rendered pages are complete at DOMContentLoaded: look once, cheaply. Only when
+    nothing matches (and no HTTP error explains it) wait up to ``wait_ms`` for a script to
+    render one.
+    """
+    import pages.screens  # noqa: F401  (registers every screen before the first lookup)
+
+    found = _find(page)
+    if found is None and not Navigation.of(page).http_error:
+        anything = _SCREENS[0].signature(page)
+        for screen in _SCREENS[1:]:
+            anything = anything.or_(screen.signature(page))
+        with contextlib.suppress(AssertionError):
+            expect(anything.first).to_be_visible(timeout=wait_ms)
+        found = _find(page)
+    return found
+
+
 def identify(
     page: Page,
     timeout_ms: float = DEFAULT_TIMEOUT_MS,
@@ -154,20 +174,9 @@ def identify(
     and the message lists what it shows (headings, buttons, field labels; never a value) and,
     when a screen was ``expected``, which of its elements the profile found no name for.
     """
-    import pages.screens  # noqa: F401  (registers every screen before the first lookup)
-
     nav = Navigation.of(page)
     where = after or "the portal"
-    # Server-rendered pages are complete at DOMContentLoaded: look once, cheaply. Only when
-    # nothing matches (and no HTTP error explains it) wait a little for a script to render.
-    found = _find(page)
-    if found is None and not nav.http_error:
-        anything = _SCREENS[0].signature(page)
-        for screen in _SCREENS[1:]:
-            anything = anything.or_(screen.signature(page))
-        with contextlib.suppress(AssertionError):
-            expect(anything.first).to_be_visible(timeout=min(timeout_ms, RENDER_MS))
-        found = _find(page)
+    found = recognise(page, min(timeout_ms, RENDER_MS))
     if found is not None:
         found.timeout_ms = timeout_ms
         return found

@@ -29,6 +29,7 @@ class EnrollmentPage(BaseScreen):
 
     priority: ClassVar[int] = 20
     label: ClassVar[str] = "the enrollment page"
+    needs: ClassVar[tuple[str, ...]] = ("qr", "code")
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
@@ -78,6 +79,7 @@ class DevicePage(BaseScreen):
 
     priority: ClassVar[int] = 30
     label: ClassVar[str] = "the device name page"
+    needs: ClassVar[tuple[str, ...]] = ("device_name", "save_button")
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)

@@ -15,6 +15,7 @@ class LockoutPage(BaseScreen):
 
     priority: ClassVar[int] = 10
     label: ClassVar[str] = "the lockout page"
+    needs: ClassVar[tuple[str, ...]] = ("locked",)
 
     @classmethod
     def _alert(cls, page: Page) -> Locator:

@@ -67,6 +67,7 @@ class SuccessPage(BaseScreen):
 
     priority: ClassVar[int] = 55  # after the home page, which may show the same text
     label: ClassVar[str] = "the confirmation page"
+    needs: ClassVar[tuple[str, ...]] = ("success",)
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -85,6 +86,7 @@ class NoticePage(BaseScreen):
 
     priority: ClassVar[int] = 80  # after every known screen, before the login page
     label: ClassVar[str] = "a notice"
+    needs: ClassVar[tuple[str, ...]] = ("continue",)
 
     @classmethod
     def signature(cls, page: Page) -> Locator:

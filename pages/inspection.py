@@ -1,0 +1,149 @@
+"""What the suite sees on one screen: the screen recognised, each profile element found or
+missing, the accessibility tree, and a masked screenshot with the elements found boxed.
+
+``python -m monitors inspect`` records the portal's first screen this way, and a journey run
+with a capture folder records every screen it passes (``pages.capture``). Nothing here types
+or clicks. Fields keep their roles and names, never their values (``pages.tree``); the
+screenshot is masked before it is taken (``pages.masking``: the QR, every image, the password
+and code fields, a key shown as text), and the boxes are drawn on the masked image.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFont
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from pages import tree
+from pages.base import RENDER_MS, recognise
+from pages.elements import KINDS, ROLES, locate, profile_of
+from pages.masking import masked_screenshot
+from pages.profile import ELEMENTS, Profile
+from pages.screens import LoginPage
+
+BOX_COLOR = "#00A050"
+_CANDIDATES_MAX = 5
+# Kinds whose missing element can be suggested from the tree's names (a text can be anything).
+_SUGGESTED_KINDS = ("field", "placeholder", "button", "image", "heading")
+_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One profile element on the screen: found or not, as what role and accessible name."""
+
+    key: str
+    found: bool
+    role: str = ""
+    name: str = ""
+    box: tuple[float, float, float, float] | None = None  # x, y, width, height on the page
+
+    @property
+    def description(self) -> str:
+        return ELEMENTS[self.key]
+
+
+@dataclass(frozen=True)
+class ScreenRecord:
+    """One screen as the suite saw it; nothing in it is a value typed or a secret."""
+
+    path: str  # the URL's path (never its query)
+    screen: str  # the screen recognised (« the login page »), or "" when none
+    login: bool  # the login screen was recognised
+    profile: str  # the profile's name and where it came from
+    findings: tuple[Finding, ...]
+    nodes: tuple[tree.Node, ...]
+    candidates: dict[str, list[str]]  # missing key → names seen on the page, in profile syntax
+    png: bytes  # masked screenshot with the elements found boxed
+
+
+def _find(page: Page, key: str, profile: Profile, scroll: tuple[float, float]) -> Finding:
+    try:
+        element = locate(page, key, profile).filter(visible=True).first
+        if not element.count():
+            return Finding(key, False)
+        nodes = tree.parse(element.aria_snapshot(timeout=2_000))
+        box = element.bounding_box(timeout=2_000)
+    except PlaywrightError:
+        return Finding(key, False)
+    node = nodes[0] if nodes else tree.Node(0, "")
+    where = None
+    if box:  # the viewport's coordinates, moved to the full page's
+        where = (box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"])
+    return Finding(key, True, node.role, node.name or node.text, where)
+
+
+def literal(name: str) -> str:
+    """``name`` as a regular expression that matches it as written (both engines)."""
+    return _SPECIAL.sub(r"\\\g<0>", name)
+
+
+def _candidates(
+    findings: list[Finding], nodes: list[tree.Node], keys: tuple[str, ...]
+) -> dict[str, list[str]]:
+    """For each missing element of ``keys``, the names the page shows in the roles a person
+    would find it by that no element found already owns: what to add to a profile."""
+    owned = {f.name for f in findings if f.found}
+    suggestions: dict[str, list[str]] = {}
+    for finding in findings:
+        kind = KINDS[finding.key]
+        if finding.found or finding.key not in keys or kind not in _SUGGESTED_KINDS:
+            continue
+        seen = [n for n in tree.names(nodes, ROLES[kind]) if n not in owned and "***" not in n]
+        if seen:
+            suggestions[finding.key] = [literal(name) for name in seen[:_CANDIDATES_MAX]]
+    return suggestions
+
+
+def annotate(png: bytes, findings: list[Finding]) -> bytes:
+    """``png`` with a box around every element found, its keys written above its right end
+    (one label for keys that found the same element)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=14)
+    boxes: dict[tuple[float, float, float, float], list[str]] = {}
+    for finding in findings:
+        if finding.box is not None:
+            boxes.setdefault(finding.box, []).append(finding.key)
+    for (x, y, width, height), keys in boxes.items():
+        draw.rectangle((x - 2, y - 2, x + width + 2, y + height + 2), outline=BOX_COLOR, width=3)
+        label = ", ".join(keys)
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+        at = (max(0, x + width - (right - left)), max(0, y - (bottom - top) - 6))
+        backdrop = (at[0] - 3, at[1] - 2, at[0] + right + 3, at[1] + bottom + 2)
+        draw.rectangle(backdrop, fill=BOX_COLOR)
+        draw.text(at, label, fill="white", font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def record(page: Page, wait_ms: float = RENDER_MS) -> ScreenRecord:
+    """The screen on display, as the page's profile (``pages.elements``) sees it."""
+    profile = profile_of(page)
+    screen = recognise(page, wait_ms)
+    scroll = tuple(page.evaluate("() => [window.scrollX, window.scrollY]"))
+    findings = [_find(page, key, profile, scroll) for key in ELEMENTS]  # type: ignore[arg-type]
+    nodes = tree.snapshot(page)
+    path = re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].partition("/")[2])
+    return ScreenRecord(
+        path="/" + path,
+        screen=screen.label if screen else "",
+        login=isinstance(screen, LoginPage),
+        profile=f"{profile.name} ({profile.source})",
+        findings=tuple(findings),
+        nodes=tuple(nodes),
+        # The screen's own elements, or the login screen's when none was recognised.
+        candidates=_candidates(findings, nodes, (screen or LoginPage).needs),
+        png=annotate(masked_screenshot(page), findings),
+    )
+
+
+def toml_names(names: list[str]) -> str:
+    """``names`` as a TOML array of basic strings (JSON's escapes are TOML's)."""
+    return "[" + ", ".join(json.dumps(name, ensure_ascii=False) for name in names) + "]"

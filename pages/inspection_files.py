@@ -1,0 +1,117 @@
+"""Screen records on disk: Markdown and self-contained HTML, readable by the owner only.
+
+A record holds no value and no secret (``pages.inspection``), but it shows a portal behind a
+password: the folder is made 0700 and every file 0600 (created so, never widened after), like
+the vault's files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+from pages import tree
+from pages.inspection import ScreenRecord, toml_names
+
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
+
+
+def private_folder(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a folder only its owner can read (created when missing)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    folder.chmod(FOLDER_MODE)
+    return folder
+
+
+def write_private(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path``, a file only its owner can read, from its creation on."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(handle.fileno(), FILE_MODE)
+        handle.write(raw)
+    return path
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def candidates_toml(record: ScreenRecord) -> str:
+    """The candidate names in profile syntax, ready to paste into a profile file."""
+    lines = ["# names seen on the page in the element's role: keep each element's own"]
+    for key, names in record.candidates.items():
+        lines += [f"[elements.{key}]", f"names = {toml_names(names)}"]
+    return "\n".join(lines)
+
+
+def markdown(record: ScreenRecord, title: str, image: str) -> str:
+    """One screen in Markdown: screen, elements, candidate names, tree, screenshot."""
+    lines = [
+        f"# {title}",
+        "",
+        f"- page: `{record.path}`",
+        f"- screen recognised: {record.screen or 'none (no screen of the profile matches)'}",
+        f"- profile: {record.profile}",
+        "",
+        "## Elements of the profile",
+        "",
+        "| key | element | found | role | accessible name |",
+        "|---|---|---|---|---|",
+    ]
+    for f in record.findings:
+        found = "yes" if f.found else "no"
+        lines.append(
+            f"| `{f.key}` | {_cell(f.description)} | {found} | {f.role} | {_cell(f.name)} |"
+        )
+    if record.candidates:
+        lines += ["", "## Candidate names for the missing elements", "", "```toml"]
+        lines.append(candidates_toml(record))
+        lines.append("```")
+    lines += ["", "## Accessibility tree (roles and names, no values)", "", "```"]
+    lines += [tree.as_text(list(record.nodes)) or "(empty)", "```", ""]
+    lines += [f"![Screenshot, secrets masked, elements found boxed]({image})", ""]
+    return "\n".join(lines)
+
+
+def html_page(records: list[tuple[str, ScreenRecord]], title: str) -> str:
+    """Screens in one self-contained HTML page (screenshots inline), every text escaped."""
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        f"<title>{html.escape(title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}"
+        ".no{color:#a00}pre{background:#f4f4f4;padding:1rem;overflow:auto}"
+        "img{max-width:100%;border:1px solid #ccc}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    for heading, record in records:
+        parts += [
+            f"<section><h2>{html.escape(heading)}</h2>",
+            f"<p>page <code>{html.escape(record.path)}</code>; screen recognised: "
+            f"{html.escape(record.screen or 'none')}; profile: {html.escape(record.profile)}</p>",
+            "<table><tr><th>key</th><th>element</th><th>found</th><th>role</th>"
+            "<th>accessible name</th></tr>",
+        ]
+        for f in record.findings:
+            found = "yes" if f.found else "<span class=no>no</span>"
+            parts.append(
+                f"<tr><td><code>{f.key}</code></td><td>{html.escape(f.description)}</td>"
+                f"<td>{found}</td><td>{html.escape(f.role)}</td><td>{html.escape(f.name)}</td></tr>"
+            )
+        parts.append("</table>")
+        if record.candidates:
+            toml = html.escape(candidates_toml(record))
+            parts.append(f"<h3>Candidate names for the missing elements</h3><pre>{toml}</pre>")
+        picture = base64.b64encode(record.png).decode()
+        parts += [
+            "<h3>Accessibility tree (roles and names, no values)</h3>",
+            f"<pre>{html.escape(tree.as_text(list(record.nodes)))}</pre>",
+            f"<img alt='Screenshot, secrets masked, elements found boxed' "
+            f"src='data:image/png;base64,{picture}'></section>",
+        ]
+    parts.append("</body></html>")
+    return "\n".join(parts)
