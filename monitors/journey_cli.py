@@ -18,6 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from wording.cli import OneLineParser
@@ -91,6 +92,11 @@ def parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--headed", action="store_true", help="show the browser")
         command.add_argument(
+            "--capture",
+            metavar="DIR",
+            help="record every screen the journey passes here (tree, masked screenshot)",
+        )
+        command.add_argument(
             "--profile",
             help="portal profile (TOML) naming the portal's fields and buttons "
             "(default: the built-in eEspresso wording)",
@@ -131,6 +137,13 @@ def _prepare(args: argparse.Namespace):
         entry = vault.get(account.base_url, account.cip)  # also proves the vault is readable
     except (SettingsError, VaultError, ProfileError) as error:
         raise UsageError(str(error)) from None
+    if args.capture:
+        from pages.inspection_files import private_folder
+
+        try:
+            private_folder(args.capture)
+        except OSError as error:
+            raise UsageError(f"cannot write the folder {args.capture}: {error.strerror}") from None
     if args.command == "login" and entry is None:
         raise UsageError(
             f"the vault {vault.path} has no secret for {account.cip} at {account.base_url}: "
@@ -149,6 +162,7 @@ def _run(args: argparse.Namespace, account, vault, attempt):
     from playwright.sync_api import sync_playwright
 
     from pages import browser as chromium
+    from pages.capture import capturing
     from pages.journeys import run_journey
     from pages.result import Cause, JourneyResult, Limits
 
@@ -169,15 +183,16 @@ def _run(args: argparse.Namespace, account, vault, attempt):
             raise UsageError(f"could not start Chromium: {first_line}") from None
         try:
             page = chromium.new_context(browser).new_page()
-            return run_journey(
-                journey,
-                page,
-                account,
-                vault,
-                limits=Limits(timeout_ms=args.timeout * 1000),
-                compensate_clock=args.compensate_clock,
-                attempt=attempt,
-            )
+            with capturing(args.capture) if args.capture else nullcontext():
+                return run_journey(
+                    journey,
+                    page,
+                    account,
+                    vault,
+                    limits=Limits(timeout_ms=args.timeout * 1000),
+                    compensate_clock=args.compensate_clock,
+                    attempt=attempt,
+                )
         finally:
             browser.close()
 
@@ -250,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({key: data[key] for key in JSON_KEYS}, ensure_ascii=False))
     else:
         print(summary(result))
+        if args.capture:
+            print(f"  screens recorded in {Path(args.capture) / 'capture.md'}")
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

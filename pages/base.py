@@ -14,7 +14,7 @@ from typing import ClassVar, Self
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pages import tree
+from pages import capture, tree
 from pages.elements import locate, profile_of
 from pages.failures import JourneyFailure, unexpected
 from pages.navigation import Navigation
@@ -177,6 +177,7 @@ def identify(
     nav = Navigation.of(page)
     where = after or "the portal"
     found = recognise(page, min(timeout_ms, RENDER_MS))
+    capture.observe(page, found)
     if found is not None:
         found.timeout_ms = timeout_ms
         return found

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from pages import tree
-from pages.base import RENDER_MS, recognise
+from pages.base import RENDER_MS, BaseScreen, recognise
 from pages.elements import KINDS, ROLES, locate, profile_of
 from pages.masking import masked_screenshot
 from pages.profile import ELEMENTS, Profile
@@ -125,8 +125,12 @@ def annotate(png: bytes, findings: list[Finding]) -> bytes:
 
 def record(page: Page, wait_ms: float = RENDER_MS) -> ScreenRecord:
     """The screen on display, as the page's profile (``pages.elements``) sees it."""
+    return record_screen(page, recognise(page, wait_ms))
+
+
+def record_screen(page: Page, screen: BaseScreen | None) -> ScreenRecord:
+    """The record of ``page``, whose screen was recognised as ``screen`` (None: unknown)."""
     profile = profile_of(page)
-    screen = recognise(page, wait_ms)
     scroll = tuple(page.evaluate("() => [window.scrollX, window.scrollY]"))
     findings = [_find(page, key, profile, scroll) for key in ELEMENTS]  # type: ignore[arg-type]
     nodes = tree.snapshot(page)

@@ -10,31 +10,23 @@ enrollment page, where the masked image no longer decodes as a QR code.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import allure
 import pytest
 from PIL import Image
 
-from authenticator import ScanError, Vault, parse_uri, scan
+from authenticator import ScanError, Vault, scan
 from pages.masking import masked_screenshot
 from pages.screens import EnrollmentPage, LoginPage
 from tests.fixtures.accounts import LEDGER_ENV, read_ledger, record_account, run_cli
+from tests.fixtures.leaks import codes_between, leaks
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Secrets")]
-
-
-def _codes(uri: str, started: float, ended: float) -> set[str]:
-    """Every code the key could have produced while the run lasted (± two steps)."""
-    account = parse_uri(uri)
-    first, last = account.step(started) - 2, account.step(ended) + 2
-    return {account.code_for_step(step) for step in range(first, last + 1)}
 
 
 @allure.story("no secret in artifacts")
@@ -89,7 +81,7 @@ def test_no_password_secret_uri_or_code_in_any_artifact_of_a_run(tmp_path, make_
     entries = read_ledger(ledger)
     assert {"password", "secret", "uri"} <= {item["kind"] for item in entries}
     codes = set().union(
-        *(_codes(i["value"], started, ended) for i in entries if i["kind"] == "uri")
+        *(codes_between(i["value"], started, ended) for i in entries if i["kind"] == "uri")
     )
     files = [p for p in results.rglob("*") if p.is_file()] + [p for p in (log, junit) if p.exists()]
     assert any(p.name.endswith("-result.json") for p in files) and log.exists()
@@ -98,24 +90,8 @@ def test_no_password_secret_uri_or_code_in_any_artifact_of_a_run(tmp_path, make_
     blobs["cli console"] = cli.stdout + cli.stderr
     # The scan can fail: a planted password and a planted code are both found.
     planted = {"planted": f"x {entries[0]['value']} y {sorted(codes)[0]} z"}
-    assert len(_leaks(planted, entries, codes)) == 2
-    assert _leaks(blobs, entries, codes) == []
-
-
-def _leaks(blobs: dict[str, str], entries: list[dict[str, str]], codes: set[str]) -> list[str]:
-    """``"<kind> in <artifact>"`` for every secret (in any usual encoding) found in a blob."""
-    forms = [
-        (item["kind"], form)
-        for item in entries
-        for form in {item["value"], quote(item["value"], safe=""), item["value"].lower()}
-    ]
-    code = re.compile(r"(?<![0-9A-Za-z])(" + "|".join(sorted(codes)) + r")(?![0-9A-Za-z])")
-    found = set()
-    for name, blob in blobs.items():
-        found |= {f"{kind} in {name}" for kind, form in forms if form in blob}
-        if code.search(blob):
-            found.add(f"code in {name}")
-    return sorted(found)
+    assert len(leaks(planted, entries, codes)) == 2
+    assert leaks(blobs, entries, codes) == []
 
 
 @allure.story("masked screenshots")
