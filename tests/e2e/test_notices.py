@@ -11,6 +11,7 @@ from __future__ import annotations
 import allure
 import pytest
 
+from authenticator import Authenticator
 from pages.screens import HomePage, SuccessPage
 from pages.steps import STORIES
 from tests.fixtures.accounts import enroll, expect_ok, log_in
@@ -33,13 +34,16 @@ def _events(sandbox, cip: str) -> list[str]:
 @pytest.mark.enrollment
 @pytest.mark.parametrize("layout", ["one-page", "two-page"])
 def test_first_access_goes_on_from_a_confirmation_page_to_eespresso(
-    page, make_account, vault, sandbox, layout
+    page, fresh_page, make_account, vault, sandbox, layout
 ):
     account = make_account(success="page", layout=layout)
     result = expect_ok(enroll(page, account, vault))
     assert result.success_text_seen and result.warnings == []
     HomePage(page).expect_loaded().expect_device(account.device_name)
     assert vault.get(account.base_url, account.cip).state == "active"
+    # A phone one step ahead (within ±1) shows the next unused step now: no wait.
+    later = expect_ok(log_in(fresh_page(), account, vault, authenticator=Authenticator(offset=30)))
+    assert not later.success_text_seen
 
 
 @allure.story(STORIES["first_access"])
