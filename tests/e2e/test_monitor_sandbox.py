@@ -193,6 +193,18 @@ def test_a_refusal_answered_after_the_timeout_counts_too(portal, make, monkeypat
     assert not portal.admin.account(monitor.account.cip)["locked"]
 
 
+def test_a_refusal_without_role_alert_counts_too(portal, make, monkeypatch):
+    """The portal refuses the password without announcing it (no ``role="alert"``): whatever
+    the journey makes of that page, the submission was not proven, so it counts."""
+    monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
+    prober, monitor = make(portal, password_env="EESPRESSO_WRONG_PASSWORD", a11y="faulty")
+    outcomes = [prober.probe(monitor) for _ in range(5)]
+    assert [o.record is None for o in outcomes] == [False] * 3 + [True] * 2  # then paused
+    assert all(o.record.cause != "ok" for o in outcomes[:3])
+    assert failed_logins(portal, monitor.account.cip) == ["password_rejected"] * 3
+    assert not portal.admin.account(monitor.account.cip)["locked"]
+
+
 def test_one_account_under_four_spellings_and_configs_has_one_budget(portal, make, monkeypatch):
     """Each config has its own history; the machine's guard knows they are one account."""
     monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
