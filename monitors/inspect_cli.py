@@ -104,9 +104,11 @@ def _inspect(args: argparse.Namespace, base_url: str, profile):
             bind(page, profile)
             try:
                 Navigation.of(page).goto(base_url, args.timeout * 1000)
+                return record(page), refused, ""
             except JourneyFailure as failure:
                 return None, refused, failure.message
-            return record(page), refused, ""
+            except PlaywrightError as error:  # the page crashed or went away while read
+                return None, refused, f"the page could not be read ({type(error).__name__})"
         finally:
             browser.close()
 
@@ -143,7 +145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if screen is None:
         print(f"{PROG}: could not open {base_url}: {failure}", file=sys.stderr)
         return EXIT_NOT_RECOGNISED
-    report = _write(folder, base_url, screen, refused)
+    try:
+        report = _write(folder, base_url, screen, refused)
+    except OSError as error:
+        print(f"{PROG}: cannot write the report in {folder}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     found = [f.key for f in screen.findings if f.found]
     if screen.login:
         print(f"login screen recognised on {base_url} ({len(found)} elements found): {report}")

@@ -80,7 +80,8 @@ def capturing(folder: str | Path) -> Iterator[Capture]:
         yield capture
     finally:
         _CAPTURE.reset(token)
-        capture.finish()
+        with suppress(OSError):  # the screens are written; the index is a convenience
+            capture.finish()
 
 
 def observe(page: Page, screen: BaseScreen | None) -> None:

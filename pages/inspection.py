@@ -22,6 +22,7 @@ from playwright.sync_api import Page
 from pages import tree
 from pages.base import RENDER_MS, BaseScreen, recognise
 from pages.elements import KINDS, ROLES, locate, profile_of
+from pages.js_regex import literal
 from pages.masking import masked_screenshot
 from pages.profile import ELEMENTS, Profile
 from pages.screens import LoginPage
@@ -30,7 +31,6 @@ BOX_COLOR = "#00A050"
 _CANDIDATES_MAX = 5
 # Kinds whose missing element can be suggested from the tree's names (a text can be anything).
 _SUGGESTED_KINDS = ("field", "placeholder", "button", "image", "heading")
-_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -76,11 +76,6 @@ def _find(page: Page, key: str, profile: Profile, scroll: tuple[float, float]) -
     if box:  # the viewport's coordinates, moved to the full page's
         where = (box["x"] + scroll[0], box["y"] + scroll[1], box["width"], box["height"])
     return Finding(key, True, node.role, node.name or node.text, where)
-
-
-def literal(name: str) -> str:
-    """``name`` as a regular expression that matches it as written (both engines)."""
-    return _SPECIAL.sub(r"\\\g<0>", name)
 
 
 def _candidates(

@@ -41,6 +41,13 @@ _NODE_SCRIPT = (
     "try{new RegExp(p,'i');return null}catch(e){return String(e.message)}})))})"
 )
 _NODE_TIMEOUT_S = 30
+_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
+
+
+def literal(text: str) -> str:
+    """A pattern that matches ``text`` as written, in both engines (only the characters
+    special to both are escaped: ``re.escape`` also escapes spaces and ``#``)."""
+    return _SPECIAL.sub(r"\\\g<0>", text)
 
 
 def python_only(source: str) -> str | None:

@@ -24,6 +24,7 @@ from pages import tree
 from pages.base import BaseScreen, visible
 from pages.elements import locate, profile_of
 from pages.failures import unexpected
+from pages.js_regex import literal
 from pages.result import JourneyResult
 from pages.steps import warn
 
@@ -46,7 +47,7 @@ def way_on(page: Page) -> Locator | None:
         for name in tree.names(nodes, {role}):
             refused = profile["decline"].search(name) or profile["logout"].search(name)
             if profile["continue"].search(name) and not refused:
-                control = page.get_by_role(role, name=re.compile("^" + re.escape(name))).first
+                control = page.get_by_role(role, name=re.compile("^" + literal(name))).first
                 if visible(control):
                     return control
     return None

@@ -6,6 +6,7 @@ to the browser's engine (compiled with the Node.js Playwright ships).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -168,3 +169,10 @@ def test_a_monitor_targets_profile_is_read_relative_to_the_config_file(tmp_path)
         load_config(path)
     assert str(caught.value).startswith(f"{path}: targets.portal.profile: ")
     assert "absent.toml: no such profile file" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["Code (CIP) ?", "a.b*c+d", "[x]{1}|^$\\", "Accès « eEspresso »"])
+def test_a_literal_name_matches_its_text_in_both_engines(text):
+    pattern = js_regex.literal(text)
+    assert re.fullmatch(pattern, text) and js_regex.python_only(pattern) is None
+    assert js_regex.javascript_errors([pattern]) == [None]
