@@ -3,26 +3,7 @@
 from __future__ import annotations
 
 from pages import tree
-
-SNAPSHOT = """\
-- banner:
-  - paragraph: CIUSSS de l'Estrie – CHUS
-- main:
-  - heading "Configuration de la double authentification" [level=1]
-  - paragraph: "Clé : JBSW Y3DP EHPK 3PXP JBSW Y3DP"
-  - img "Code QR à scanner avec Google Authenticator"
-  - text: Code sur votre appareil mobile
-  - textbox "Code sur votre appareil mobile": "123456"
-  - textbox "Mot de passe": Qa-secret-password
-  - textbox "Dit \\"bonjour\\"": value
-  - combobox "Langue":
-    - option "Français" [selected]
-  - checkbox "Se souvenir" [checked]
-  - button "Enregistrer"
-  - link "Accéder à eEspresso":
-    - /url: /accueil?token=abc
-  - paragraph: otpauth://totp/X:Y?secret=JBSWY3DPEHPK3PXP
-"""
+from tests.fixtures.tree_snapshot import SNAPSHOT
 
 
 def test_values_urls_and_secrets_never_survive_the_parse():
