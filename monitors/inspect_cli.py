@@ -92,12 +92,9 @@ def _inspect(args: argparse.Namespace, base_url: str, profile):
 
     with sync_playwright() as playwright:
         try:
-            browser = chromium.launch(playwright, headless=not args.headed)
+            browser = chromium.open_browser(playwright, headless=not args.headed)
         except chromium.BrowserNotFound as error:
             raise UsageError(str(error)) from None
-        except PlaywrightError as error:  # no display for --headed, a broken Chromium...
-            first_line = str(error).strip().splitlines()[0][:200]
-            raise UsageError(f"could not start Chromium: {first_line}") from None
         try:
             page = chromium.new_context(browser).new_page()
             page.route("**/*", reads_only)

@@ -158,7 +158,6 @@ def _prepare(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace, account, vault, attempt):
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     from pages import browser as chromium
@@ -178,9 +177,6 @@ def _run(args: argparse.Namespace, account, vault, attempt):
             )
         except chromium.BrowserNotFound as error:
             raise UsageError(str(error)) from None
-        except PlaywrightError as error:  # no display for --headed, a broken Chromium...
-            first_line = str(error).strip().splitlines()[0][:200]
-            raise UsageError(f"could not start Chromium: {first_line}") from None
         try:
             page = chromium.new_context(browser).new_page()
             with capturing(args.capture) if args.capture else nullcontext():

@@ -26,7 +26,7 @@ QUIET_FLAGS = ("--disable-background-networking", "--disable-component-update", 
 
 
 class BrowserNotFound(RuntimeError):
-    """No usable Chromium: the message says how to get one."""
+    """No usable Chromium (missing, or it would not start): one line that says what to do."""
 
 
 def _playwright_chromium() -> str | None:
@@ -140,7 +140,12 @@ def open_browser(
     ws_endpoint: str | None = None,
     extra: dict | None = None,
 ) -> Browser:
-    """The remote browser at ``ws_endpoint`` when given, else the local Chromium."""
+    """The remote browser at ``ws_endpoint`` when given, else the local Chromium; a local
+    Chromium that does not start is ``BrowserNotFound`` with one line."""
     if ws_endpoint:
         return connect(playwright, ws_endpoint)
-    return launch(playwright, headless=headless, extra=extra)
+    try:
+        return launch(playwright, headless=headless, extra=extra)
+    except PlaywrightError as error:  # no display for --headed, a broken Chromium...
+        first_line = str(error).strip().splitlines()[0][:200]
+        raise BrowserNotFound(f"could not start Chromium: {first_line}") from None
