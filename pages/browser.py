@@ -93,8 +93,12 @@ def new_context(browser: Browser, *, ignore_https_errors: bool = False) -> Brows
 
 
 def launch(playwright: Playwright, *, headless: bool = True, extra: dict | None = None) -> Browser:
-    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments."""
-    return playwright.chromium.launch(**launch_args(headless, extra))
+    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments;
+    one that does not start is ``BrowserNotFound`` with one line (``start_failure``)."""
+    try:
+        return playwright.chromium.launch(**launch_args(headless, extra))
+    except PlaywrightError as error:  # no display for --headed, a refused sandbox...
+        raise BrowserNotFound(start_failure(str(error))) from None
 
 
 class RemoteBrowserError(RuntimeError):
@@ -158,10 +162,7 @@ def open_browser(
     Chromium that does not start is ``BrowserNotFound`` with one line."""
     if ws_endpoint:
         return connect(playwright, ws_endpoint)
-    try:
-        return launch(playwright, headless=headless, extra=extra)
-    except PlaywrightError as error:  # no display for --headed, a broken Chromium...
-        raise BrowserNotFound(start_failure(str(error))) from None
+    return launch(playwright, headless=headless, extra=extra)
 
 
 # Chromium's own words when the platform refuses its Linux sandbox: no user namespace
@@ -175,9 +176,8 @@ def start_failure(message: str) -> str:
     refused = _SANDBOX_REFUSED.search(message)
     if refused:
         return (
-            f"could not start Chromium with its sandbox ({refused.group(0)}): allow user "
-            "namespaces and chroot, e.g. with the seccomp profile "
-            'deploy/seccomp/eespresso-chromium.json (docs/reliability.md, "Chromium\'s sandbox")'
+            f"could not start Chromium's sandbox ({refused.group(0)}): allow user namespaces "
+            "and chroot, see deploy/seccomp/eespresso-chromium.json"
         )
     first_line = (message.strip().splitlines() or ["unknown error"])[0][:200]
     return f"could not start Chromium: {first_line}"

@@ -87,8 +87,19 @@ def test_with_no_capability_podmans_default_profile_denies_chromiums_chroot(imag
     page = sandbox_page("--cap-drop", "ALL", "--security-opt", "no-new-privileges", image=image)
     assert page.returncode != 0 and page.stdout == ""
     (line,) = page.stderr.strip().splitlines()
-    assert "could not start Chromium with its sandbox (Check failed: sys_chroot(" in line
+    assert "could not start Chromium's sandbox (Check failed: sys_chroot(" in line
     assert "deploy/seccomp/eespresso-chromium.json" in line
+
+
+def test_a_probe_whose_chromium_is_refused_its_sandbox_says_so(image, tmp_path):
+    """The runner's record (history, alerts) names the cause, not "browser closed"."""
+    with running_sandbox() as portal:
+        prepare(tmp_path, portal, PASSWORD, "container-no-chroot")
+        probe = probe_in_container(tmp_path, PASSWORD, image, confinement=("--cap-drop", "ALL"))
+    assert probe.returncode == 1, probe.output[-3000:]
+    (record,) = probe.records
+    assert (record.status, record.cause) == ("failed", "probe_error"), record
+    assert "Chromium's sandbox (Check failed: sys_chroot(" in record.error
 
 
 def test_as_root_chromium_runs_without_its_sandbox(image):
