@@ -18,8 +18,7 @@ from flask import Flask
 from sandbox.app import create_app
 from sandbox.client import AdminClient
 from sandbox.config import ConfigError
-from sandbox.keycloak.application import create_client_app, urllib_fetch
-from sandbox.keycloak.idp import allow_redirect, create_idp_app
+from sandbox.keycloak.servers import bind_keycloak
 from sandbox.server import SandboxServer
 
 
@@ -80,15 +79,13 @@ def running_sandbox(
 def running_keycloak(
     config: Mapping[str, Any] | None = None, *, tls_days: int | None = None
 ) -> Iterator[RunningSandbox]:
-    """The identity server first (its URL is the application's setting), then the
-    application, whose callback the realm's client then accepts as redirect URI."""
-    idp = create_idp_app(config)
-    idp_server = SandboxServer(idp, "127.0.0.1", 0, tls_days=tls_days).start()
+    """Both servers of the Keycloak variant, each on its own port (``bind_keycloak``)."""
+    app_server, idp_server = bind_keycloak(config, tls_days=tls_days)
+    idp_server.start()
     try:
-        client = create_client_app(idp, idp_server.url, urllib_fetch(idp_server.cert_file))
-        app_server = SandboxServer(client, "127.0.0.1", 0, tls_days=tls_days).start()
+        app_server.start()
         try:
-            allow_redirect(idp, f"{app_server.url}/callback")
+            idp = idp_server.app
             token = idp.config["ADMIN_TOKEN"]
             yield RunningSandbox(
                 url=app_server.url,

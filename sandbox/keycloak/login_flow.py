@@ -88,6 +88,13 @@ def authenticate():
     return _password() if stage == "login" else _otp()
 
 
+def _find_user(username: str) -> Account | None:
+    """Keycloak stores user names in lower case and finds them whatever the case typed."""
+    accounts = current().store.accounts
+    wanted = username.lower()
+    return next((a for a in accounts.values() if a.cip.lower() == wanted), None)
+
+
 def _password():
     sandbox = current()
     invalid = messages(locale())["invalidUserMessage"]
@@ -95,7 +102,7 @@ def _password():
     password = request.form.get("password", "")
     with sandbox.store.lock:
         now = sandbox.now()
-        account = sandbox.store.accounts.get(username)
+        account = _find_user(username)
         if account is None:
             return login_page(username, invalid)
         if rules.is_locked(account, now):

@@ -184,3 +184,10 @@ def test_the_authorization_endpoint_refuses_an_unregistered_redirect_uri(kc):
     )
     assert answer.status_code == 400
     assert "L&#39;URI de redirection est invalide" in answer.get_data(as_text=True)
+
+
+def test_user_names_are_found_whatever_their_case(kc):
+    html = kc.open_app().get_data(as_text=True)
+    action = form_action(html, "kc-form-login")
+    answer = kc.post(action, {"username": CIP.upper(), "password": PASSWORD})
+    assert 'id="kc-otp-login-form"' in answer.get_data(as_text=True)
