@@ -5,11 +5,13 @@ The monitors then run on a scheduler ops already operates: one CronJob per monit
 cluster spreads the browsers over its nodes. Printed, in order:
 
 - a ConfigMap: the config with its paths moved to the pod's volumes (``monitors.toml``) and one
-  file per monitor holding only that monitor, its target and its account;
+  file per monitor holding only that monitor, its target and its account (its CIP: ``cip_env``);
 - a PersistentVolumeClaim for the state every run must see: the vault, the history (open
   incidents, pauses) and the account guard's budget of failed logins beside the vault;
 - a CronJob per monitor, secrets only by reference (``secretKeyRef`` or a Secret volume: the
-  Secret itself is created by hand, see the header), non-root, read-only root filesystem;
+  Secret itself is created by hand, see the header; the vault key is required there, never
+  generated beside the vault it protects), non-root, read-only root filesystem, a seccomp
+  profile that lets Chromium keep its sandbox;
 - a PrometheusRule (prometheus-operator's CRD) carrying the alert rules of
   ``deploy/prometheus/rules.yml``.
 """
@@ -38,6 +40,10 @@ CONFIG_DIR = "/etc/eespresso"
 SECRET_DIR = "/run/secrets/eespresso"
 SECRET = APP  # created by hand: kubectl create secret generic eespresso-monitors ...
 VAULT_KEY = "vault-key"
+# deploy/seccomp/eespresso-chromium.json, copied on each node under the kubelet's seccomp
+# folder (/var/lib/kubelet/seccomp): Chromium's sandbox needs user namespaces and chroot with
+# no capability, which RuntimeDefault profiles refuse (docs/reliability.md, "Chromium's sandbox").
+SECCOMP_PROFILE = "eespresso-chromium.json"
 USER_ID = 10001  # deploy/Containerfile's USER
 # docs/scale.md: a probe pod (Python, Playwright's driver, Chromium, one context) is ~530 MiB.
 RESOURCES = {"requests": {"cpu": "500m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}}
@@ -88,6 +94,25 @@ def job_name(monitor: Monitor) -> str:
 def secret_key(account_name: str) -> str:
     """The Secret's key holding an account's password (Secret keys: ``[-._a-zA-Z0-9]+``)."""
     return "password-" + _KEY.sub("-", account_name)
+
+
+def cip_key(account_name: str) -> str:
+    """The Secret's key holding an account's CIP; the pod reads it as ``cip_env(name)``."""
+    return "cip-" + _KEY.sub("-", account_name)
+
+
+def cip_env(account_name: str) -> str:
+    return "EESPRESSO_CIP_" + re.sub(r"[^A-Z0-9]", "_", account_name.upper())
+
+
+def _check_account_names(config: Config) -> None:
+    """Two accounts whose names differ only in punctuation would share a Secret key."""
+    seen: dict[str, str] = {}
+    for name in sorted({m.account.name for m in config.monitors}):
+        for key in (secret_key(name), cip_key(name), cip_env(name)):
+            if seen.setdefault(key, name) != name:
+                raise ConfigError(f"accounts {seen[key]!r} and {name!r} both become {key}: "
+                                  "rename one (letters, digits, '-')")  # fmt: skip
 
 
 def _offset(monitor: Monitor) -> int:
@@ -149,6 +174,8 @@ def cluster_config(raw: dict, only: Monitor | None = None) -> str:
         data["guard"]["path"] = f"{STATE_DIR}/guard.sqlite"
     for name, account in data.get("accounts", {}).items():
         account["vault"] = f"{STATE_DIR}/vault"
+        account.pop("cip", None)  # the CIP comes from the Secret, by the pod's environment
+        account["cip_env"] = cip_env(name)
         if "password_file" in account:
             account["password_file"] = f"{SECRET_DIR}/{secret_key(name)}"
     if only is not None:
@@ -195,19 +222,18 @@ def state_claim(options: Options) -> dict:
     }
 
 
-def _secret_env(name: str, key: str, *, optional: bool = False) -> dict:
-    ref: dict = {"name": SECRET, "key": key}
-    if optional:
-        ref["optional"] = True
-    return {"name": name, "valueFrom": {"secretKeyRef": ref}}
+def _secret_env(name: str, key: str) -> dict:
+    """A variable from the Secret; a missing key keeps the pod from starting (never
+    ``optional``: a probe without its key or CIP must not run)."""
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": SECRET, "key": key}}}
 
 
 def _pod(monitor: Monitor, options: Options) -> dict:
     account = monitor.account
     env = [
         {"name": "EESPRESSO_VAULT", "value": f"{STATE_DIR}/vault"},
-        # optional: without it the key file beside the vault (on the volume) is used
-        _secret_env("EESPRESSO_VAULT_KEY", VAULT_KEY, optional=True),
+        _secret_env("EESPRESSO_VAULT_KEY", VAULT_KEY),
+        _secret_env(cip_env(account.name), cip_key(account.name)),
     ]
     mounts = [
         {"name": "config", "mountPath": CONFIG_DIR, "readOnly": True},
@@ -260,6 +286,7 @@ def _pod(monitor: Monitor, options: Options) -> dict:
             "runAsGroup": USER_ID,
             "fsGroup": USER_ID,
             "fsGroupChangePolicy": "OnRootMismatch",
+            "seccompProfile": {"type": "Localhost", "localhostProfile": SECCOMP_PROFILE},
         },
         "containers": [container],
         "volumes": volumes,
@@ -319,6 +346,7 @@ def prometheus_rule(options: Options) -> dict:
 def manifests(path: Path, options: Options, config: Config | None = None) -> list[dict]:
     """Every object, in the order ``kubectl apply`` needs them; ``ConfigError`` on a bad file."""
     config = config or load(path)
+    _check_account_names(config)
     jobs = [cron_job(monitor, options) for monitor in config.monitors]
     return [
         config_map(path, config, options),
@@ -342,13 +370,14 @@ _Dumper.add_representer(str, _text)
 
 def header(path: Path, config: Config) -> list[str]:
     accounts = sorted({m.account.name for m in config.monitors})
-    files = " ".join(f"--from-file={secret_key(a)}=FILE" for a in accounts)
+    keys = [VAULT_KEY, *(key(a) for a in accounts for key in (cip_key, secret_key))]
+    files = " ".join(f"--from-file={key}=FILE" for key in keys)
     return [
         f"# Generated by `python -m monitors k8s --config {path.name}`; do not edit, regenerate.",
-        "# Secrets are referenced, never included: create them first, from files (mode 0600),",
-        f"#   kubectl create secret generic {SECRET} {files} [--from-file={VAULT_KEY}=FILE]",
-        "# and enroll each account once into the state volume's vault (EESPRESSO_VAULT="
-        f"{STATE_DIR}/vault).",
+        "# The Secret (vault key, each account's CIP and password) is referenced, never included:",
+        f"#   kubectl create secret generic {SECRET} {files}",
+        f"# (files of mode 0600); enroll each account once into {STATE_DIR}/vault with that key;",
+        f"# copy deploy/seccomp/{SECCOMP_PROFILE} to /var/lib/kubelet/seccomp/ on every node.",
     ]
 
 

@@ -37,6 +37,9 @@ class Account:
     # heading, text, and the name of its button that changes nothing. Any text, so tests can
     # show what a hostile page would (control characters, HTML, Markdown links).
     notice_words: dict[str, str] = field(default_factory=dict)
+    # Identity-server required actions still to do at the next login (Keycloak variant):
+    # "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD".
+    required_actions: list[str] = field(default_factory=list)
 
     def state(self, now: float) -> dict[str, Any]:
         """What the admin API shows (``AdminClient.account``)."""
