@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pages import tree
 from pages.inspection import ScreenRecord, toml_names
+from wording.portal_text import for_markdown, markdown_block, markdown_code
 
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 
@@ -49,11 +50,13 @@ def candidates_toml(record: ScreenRecord) -> str:
 
 
 def markdown(record: ScreenRecord, title: str, image: str) -> str:
-    """One screen in Markdown: screen, elements, candidate names, tree, screenshot."""
+    """One screen in Markdown: screen, elements, candidate names, tree, screenshot. What the
+    page chose (names, path, tree) is escaped or fenced as code: the file shows it, never runs
+    or links it (``wording.portal_text``)."""
     lines = [
         f"# {title}",
         "",
-        f"- page: `{record.path}`",
+        f"- page: {markdown_code(record.path)}",
         f"- screen recognised: {record.screen or 'none (no screen of the profile matches)'}",
         f"- profile: {record.profile}",
         "",
@@ -65,14 +68,14 @@ def markdown(record: ScreenRecord, title: str, image: str) -> str:
     for f in record.findings:
         found = "yes" if f.found else "no"
         lines.append(
-            f"| `{f.key}` | {_cell(f.description)} | {found} | {f.role} | {_cell(f.name)} |"
+            f"| `{f.key}` | {_cell(f.description)} | {found} | {for_markdown(f.role)} "
+            f"| {for_markdown(f.name)} |"
         )
     if record.candidates:
-        lines += ["", "## Candidate names for the missing elements", "", "```toml"]
-        lines.append(candidates_toml(record))
-        lines.append("```")
-    lines += ["", "## Accessibility tree (roles and names, no values)", "", "```"]
-    lines += [tree.as_text(list(record.nodes)) or "(empty)", "```", ""]
+        lines += ["", "## Candidate names for the missing elements", ""]
+        lines.append(markdown_block(candidates_toml(record), "toml"))
+    lines += ["", "## Accessibility tree (roles and names, no values)", ""]
+    lines += [markdown_block(tree.as_text(list(record.nodes)) or "(empty)"), ""]
     lines += [f"![Screenshot, secrets masked, elements found boxed]({image})", ""]
     return "\n".join(lines)
 
