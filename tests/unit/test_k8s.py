@@ -20,7 +20,9 @@ import yaml
 from croniter import croniter
 
 from monitors.config import ConfigError, load
-from monitors.k8s import (
+from monitors.k8s import manifests, render
+from monitors.k8s_cronjobs import job_name, schedule
+from monitors.k8s_pod import (
     SECCOMP_PROFILE,
     SECRET,
     SECRET_DIR,
@@ -28,10 +30,6 @@ from monitors.k8s import (
     Options,
     cluster_config,
     default_image,
-    job_name,
-    manifests,
-    render,
-    schedule,
 )
 from tests.fixtures.monitoring import simple_config, write_config
 
