@@ -52,6 +52,10 @@ def by_kind(docs: list[dict], kind: str) -> list[dict]:
 
 @pytest.fixture
 def two_accounts(tmp_path, monkeypatch):
+    return write_two_accounts(tmp_path, monkeypatch)
+
+
+def write_two_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two monitors: one password in an environment variable, one in a file."""
     monkeypatch.setenv("EESPRESSO_K8S_PASSWORD", "Env-Secret-Value-1")
     secret_file = tmp_path / "probe-b.password"
