@@ -87,8 +87,8 @@ def cip_env(account_name: str) -> str:
 
 def accounts_of(monitors: Iterable[Monitor]) -> list[Account]:
     """The accounts the monitors log in with, once each, by name."""
-    return list({m.account.name: m.account for m in sorted(monitors, key=lambda m: m.account.name)}
-                .values())  # fmt: skip
+    by_name = {monitor.account.name: monitor.account for monitor in monitors}
+    return [by_name[name] for name in sorted(by_name)]
 
 
 def check_account_names(config: Config) -> None:

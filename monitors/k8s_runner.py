@@ -23,8 +23,8 @@ SELECTOR = {"app.kubernetes.io/name": APP, **COMPONENT}
 RESOURCES = {"requests": {"cpu": "1", "memory": "768Mi"}, "limits": {"memory": "1536Mi"}}
 # SIGTERM cuts the probe in flight short and closes Chromium within seconds (monitors.runner).
 GRACE_S = 30
-# The port answers as soon as the process started (before the first probe); each probe holds
-# the runner's one probing thread, never the HTTP threads, so a scrape answers within a second.
+# The port answers once the config is loaded, before the first probe; probes run on their own
+# thread, the HTTP server on others, so a long probe does not make the pod look dead.
 LIVENESS = {"periodSeconds": 30, "timeoutSeconds": 5, "failureThreshold": 4}
 READINESS = {"periodSeconds": 10, "timeoutSeconds": 5, "failureThreshold": 3}
 STARTUP = {"periodSeconds": 5, "timeoutSeconds": 5, "failureThreshold": 24}  # 2 min to start
