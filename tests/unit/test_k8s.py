@@ -20,7 +20,9 @@ import yaml
 from croniter import croniter
 
 from monitors.config import ConfigError, load
-from monitors.k8s import (
+from monitors.k8s import manifests, render
+from monitors.k8s_cronjobs import job_name, schedule
+from monitors.k8s_pod import (
     SECCOMP_PROFILE,
     SECRET,
     SECRET_DIR,
@@ -28,10 +30,6 @@ from monitors.k8s import (
     Options,
     cluster_config,
     default_image,
-    job_name,
-    manifests,
-    render,
-    schedule,
 )
 from tests.fixtures.monitoring import simple_config, write_config
 
@@ -54,6 +52,10 @@ def by_kind(docs: list[dict], kind: str) -> list[dict]:
 
 @pytest.fixture
 def two_accounts(tmp_path, monkeypatch):
+    return write_two_accounts(tmp_path, monkeypatch)
+
+
+def write_two_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two monitors: one password in an environment variable, one in a file."""
     monkeypatch.setenv("EESPRESSO_K8S_PASSWORD", "Env-Secret-Value-1")
     secret_file = tmp_path / "probe-b.password"
