@@ -74,6 +74,8 @@ class Prober:
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
                 self.guard.status(monitor.identity).paused,
             )  # fmt: skip
+            in_window = functools.partial(self._in_window, monitor)
+            self.metrics.watch_maintenance(monitor.id, monitor.target.base_url, in_window)
 
     # The sinks' parts, as attributes of the prober for the runner and the tests.
     history = property(lambda self: self.sinks.history)
@@ -88,6 +90,9 @@ class Prober:
     @channels.setter
     def channels(self, channels: Channels) -> None:
         self.sinks.channels = channels
+
+    def _in_window(self, monitor: Monitor) -> bool:
+        return self.sinks.in_maintenance(monitor, time.time())
 
     def probe(self, monitor: Monitor) -> Outcome:
         paused_now, result = False, None
