@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_queued ON outbox (state, id);
+CREATE TABLE IF NOT EXISTS maintenance (  -- windows opened from the command line
+    id INTEGER PRIMARY KEY,
+    monitor_id TEXT, target TEXT,  -- both NULL: every monitor
+    starts_at REAL NOT NULL, ends_at REAL NOT NULL, reason TEXT NOT NULL,
+    opened_by TEXT NOT NULL, opened_at REAL NOT NULL,
+    ended_by TEXT NOT NULL DEFAULT ''  -- who ended it before its planned end
+);
 CREATE TABLE IF NOT EXISTS expiries (
     monitor_id TEXT NOT NULL, kind TEXT NOT NULL, expires_at REAL NOT NULL,
     checked_at REAL NOT NULL, PRIMARY KEY (monitor_id, kind)

@@ -36,16 +36,6 @@ MAX_WINDOWS = 100
 REASON_MAX = 200
 KEYS = {"start", "end", "cron", "duration", "monitor", "target", "reason"}
 
-JOURNAL_SCHEMA = """
-CREATE TABLE IF NOT EXISTS maintenance (
-    id INTEGER PRIMARY KEY,
-    monitor_id TEXT, target TEXT,              -- both NULL: every monitor
-    starts_at REAL NOT NULL, ends_at REAL NOT NULL, reason TEXT NOT NULL,
-    opened_by TEXT NOT NULL, opened_at REAL NOT NULL,
-    ended_by TEXT NOT NULL DEFAULT ''          -- who ended it before its planned end
-);
-CREATE INDEX IF NOT EXISTS maintenance_by_end ON maintenance (ends_at);
-"""
 
 
 @dataclass(frozen=True)
@@ -171,11 +161,11 @@ def length(text: str) -> float:
 
 
 class Journal:
-    """Windows opened from the command line, in the history file (``History.db``)."""
+    """Windows opened from the command line, in the history file's ``maintenance`` table
+    (``monitors.history.SCHEMA``), through ``History.db``."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        db.executescript(JOURNAL_SCHEMA)
 
     def open(
         self, *, start: float, end: float, reason: str, by: str, monitor: str | None = None,
