@@ -37,7 +37,6 @@ REASON_MAX = 200
 KEYS = {"start", "end", "cron", "duration", "monitor", "target", "reason"}
 
 
-
 @dataclass(frozen=True)
 class Window:
     """One window: ``start``/``end`` (Unix times) for a one-off or a journal entry, or a
@@ -222,15 +221,19 @@ class Schedule:
         if not self.history.is_file():
             return []
         try:
-            db = sqlite3.connect(f"{self.history.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            # Read-write mode, reading only: a read-only connection cannot open a WAL file
+            # whose -shm is gone (https://sqlite.org/wal.html#readonly).
+            db = sqlite3.connect(self.history, timeout=5)
             try:
                 rows = db.execute(
                     "SELECT * FROM maintenance WHERE ends_at > ? ORDER BY starts_at, id", (since,)
                 ).fetchall()
             finally:
                 db.close()
-        except sqlite3.OperationalError:  # a history file from before windows existed
-            return []
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):  # a history file no runner of this version opened
+                return []
+            raise
         return [_journal_window(row) for row in rows]
 
     def active(self, monitor_id: str, target: str, at: float) -> tuple[Window, float] | None:
