@@ -171,3 +171,6 @@ def test_a_broken_page_after_login_fails_with_its_own_cause_and_alert(portal, ma
     bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=15)
     assert "Application page failing" in bodies[0]["title"]
     assert "Service temporairement indisponible" in bodies[0]["message"]
+    assert "failure-app.paie.png" in bodies[0]["message"]  # the broken page's masked screen
+    kept = {p.name for p in prober.screens.folder.rglob("*.png")}
+    assert "home.png" in kept and "app.paie.png" not in kept  # a failure is no last success
