@@ -257,6 +257,9 @@ def test_command_line_start_list_end_journalled_with_who_and_why(tmp_path, capsy
                     ("DNS", "release-manager", "")]  # fmt: skip
     code, out, _ = cli(capsys, "maintenance", "list", "--config", config)
     assert "ended by release-manager" in out
+    code, out, _ = cli(capsys, "maintenance", "end", "--id", "2", "--config", config)
+    assert code == 0 and "#2 ended" in out
+    assert load(config).schedule().active("login-b", "other", time.time()) is None
 
 
 @pytest.mark.parametrize(
