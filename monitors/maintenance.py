@@ -179,15 +179,21 @@ class Journal:
 
     def end(self, at: float, by: str, *, window_id: int | None = None, monitor: str | None = None,
             target: str | None = None) -> list[int]:  # fmt: skip
-        """End the open windows chosen (by id, or by exact scope) now; their ids."""
-        ids = [w for w, window in self.windows(at) if window.span(at, _UTC) is not None
-               and (window_id == w if window_id is not None
-                    else (window.monitor, window.target) == (monitor, target))]  # fmt: skip
-        for w in ids:
+        """End now the open windows chosen: by number, or those opened for exactly this
+        scope (no scope: those opened for every monitor); their numbers."""
+
+        def chosen(number: int, window: Window) -> bool:
+            if window_id is not None:
+                return number == window_id
+            return (window.monitor, window.target) == (monitor, target)
+
+        ended = [n for n, w in self.windows(at) if w.start is not None and w.start <= at
+                 and chosen(n, w)]  # fmt: skip
+        for number in ended:
             self.db.execute(
-                "UPDATE maintenance SET ends_at = ?, ended_by = ? WHERE id = ?", (at, by, w)
+                "UPDATE maintenance SET ends_at = ?, ended_by = ? WHERE id = ?", (at, by, number)
             )
-        return ids
+        return ended
 
     def windows(self, since: float) -> list[tuple[int, Window]]:
         """Every window still open at ``since`` or later, oldest first."""
@@ -195,9 +201,6 @@ class Journal:
             "SELECT * FROM maintenance WHERE ends_at > ? ORDER BY starts_at, id", (since,)
         )
         return [(row[0], _journal_window(row)) for row in rows]
-
-
-_UTC = ZoneInfo("UTC")
 
 
 def _journal_window(row: sqlite3.Row | tuple) -> Window:
