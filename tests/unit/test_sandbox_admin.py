@@ -201,7 +201,11 @@ def test_outage_answers_503_everywhere_but_the_admin_api(portal):
     assert portal.admin("GET", "/faults").status_code == 200
     cleared = portal.admin("DELETE", "/faults").get_json()
     assert cleared == {
-        "latency": {}, "error_500": [], "outage": False, "clock_offset": 0.0, "broken_pages": []
+        "latency": {},
+        "error_500": [],
+        "outage": False,
+        "clock_offset": 0.0,
+        "broken_pages": [],
     }
     assert portal.get("/").status_code == 200
 
