@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from authenticator import Authenticator, Vault
 from pages.account import Account
+from pages.after_login import visit_pages
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
@@ -181,6 +182,7 @@ def first_access(
                 screen = go_past_notices(screen, run.result, "the device name")
         with run.step("home"):
             _arrive(run, screen, "clicking « Enregistrer »")
+        visit_pages(run, account.after_login)
     return run.result
 
 
@@ -220,6 +222,7 @@ def later_login(
             screen = confirm.submit(code_page.submit_code, ARRIVED)
         with run.step("home"):
             _arrive(run, screen, "submitting the code")
+        visit_pages(run, account.after_login)
     return run.result
 
 

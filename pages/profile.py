@@ -166,6 +166,19 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
     return Profile(name=name, source=source, names=merged, support_numbers=tuple(numbers))
 
 
+def check_names(source: str, key: str, names: object) -> tuple[str, ...]:
+    """Names given elsewhere than in a profile (a monitor's pages to visit), checked as a
+    profile's are, with the browser's engine too; ``ProfileError`` names ``source`` and
+    ``key``."""
+    check = _Checker(source)
+    checked = check.names(key, names)
+    errors = js_regex.javascript_errors(list(checked))
+    for index, (name, error) in enumerate(zip(checked, errors, strict=True)):
+        if error:
+            raise check.error(f"{key}[{index}]", f"{name!r} is refused by the browser: {error}")
+    return checked
+
+
 @functools.cache
 def default() -> Profile:
     """The built-in profile: the procedure's wording (``profiles/eespresso.toml``)."""

@@ -113,6 +113,7 @@ class JourneyRun:
         self._started = time.perf_counter()
         self._capture = _CAPTURE_SCREENS.get()
         self._capture_ms = 0.0
+        self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
 
     @classmethod
     def start(
@@ -132,24 +133,25 @@ class JourneyRun:
         if self.result.cause is None:  # the first failure is the one that explains
             self.result.cause = cause
             self.result.error = " ".join(message.split())[:500]
-            self.result.failed_step = STEP_TITLES[step]
+            self.result.failed_step = self.titles.get(step, step)
 
     @contextmanager
-    def step(self, step_id: str) -> Iterator[None]:
+    def step(self, step_id: str, title: str | None = None) -> Iterator[None]:
         """Run one seed step; on a portal failure, record it and stop the journey.
 
         The step's time is the portal's: the authenticator's wait for a fresh time step
         (``result.code_wait_ms``) is not counted, so a probe run right after another one does
-        not read as a slow portal.
+        not read as a slow portal. ``title``: that of a step not in ``STEP_TITLES``.
         """
+        title = self.titles.setdefault(step_id, title or STEP_TITLES[step_id])
         started = time.perf_counter()
         waited_before = self.result.code_wait_ms
         try:
-            with allure.step(STEP_TITLES[step_id]):
+            with allure.step(title):
                 try:
                     yield
                 except PlaywrightTimeoutError:
-                    raise slow(STEP_TITLES[step_id], self.limits.timeout_ms) from None
+                    raise slow(title, self.limits.timeout_ms) from None
                 except PlaywrightError as error:
                     raise self._classify(error) from None
         except JourneyFailure as failure:
@@ -201,7 +203,7 @@ class JourneyRun:
         for step_id, bound in self.limits.step_max_ms.items():
             took = self.result.steps.get(step_id)
             if took is not None and took > bound:
-                message = f"{STEP_TITLES[step_id]} took {took:.0f} ms (limit {bound:.0f} ms)"
+                message = f"{self.titles[step_id]} took {took:.0f} ms (limit {bound:.0f} ms)"
                 self.fail(Cause.SLOW, message, step_id)
                 return
         bound = self.limits.max_ms

@@ -169,6 +169,7 @@ class AdminClient:
         error_500: list[str] | None = None,
         outage: bool | None = None,
         clock_offset: float | None = None,
+        broken_pages: list[str] | None = None,
     ) -> dict[str, Any]:
         """Merge the given faults into the current ones (None leaves a fault unchanged)."""
         body = {
@@ -176,6 +177,7 @@ class AdminClient:
             "error_500": error_500,
             "outage": outage,
             "clock_offset": clock_offset,
+            "broken_pages": broken_pages,
         }
         return self._call("PUT", "/faults", {k: v for k, v in body.items() if v is not None})
 

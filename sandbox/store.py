@@ -59,12 +59,14 @@ class Account:
 
 @dataclass
 class Faults:
-    """Injected faults: latency and forced 500 per path prefix, outage, clock offset."""
+    """Injected faults: latency and forced 500 per path prefix, outage, clock offset, and
+    application pages that show an error instead of their content."""
 
     latency: dict[str, float] = field(default_factory=dict)
     error_500: list[str] = field(default_factory=list)
     outage: bool = False
     clock_offset: float = 0.0
+    broken_pages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +74,7 @@ class Faults:
             "error_500": list(self.error_500),
             "outage": self.outage,
             "clock_offset": self.clock_offset,
+            "broken_pages": list(self.broken_pages),
         }
 
 
