@@ -17,6 +17,7 @@ import pytest
 from authenticator.guard import AccountGuard, account_identity
 from tests.fixtures.accounts import TestAccount, new_cip, new_password
 from tests.fixtures.monitor_history import TARGET as PROBE_TARGET
+from tests.fixtures.monitoring import refuse
 from tests.fixtures.suite_process import run_suite
 
 pytestmark = [allure.feature("Real portal targets")]
@@ -101,3 +102,36 @@ def test_a_wrong_password_costs_the_account_one_refusal_and_says_why_the_rest_we
         assert "1 password, 0 codes, 1 not proven (password: credentials_rejected)" in end
         assert "guard budget left: 2 of 3" in end
         assert wrong.password not in run.stdout + run.stderr
+
+
+@pytest.mark.login
+def test_an_account_the_guard_paused_sends_nothing_and_says_how_to_resume(
+    sandbox_factory, tmp_path
+):
+    with sandbox_factory() as portal:
+        account = TestAccount(portal.url, new_cip(), new_password())
+        portal.admin.create_account(account.cip, account.password)
+        guard = AccountGuard(tmp_path / "guard.sqlite")
+        refuse(guard, account_identity(portal.url, account.cip), times=3)
+        run = run_suite(
+            "--allow-enrollment",
+            account=account,
+            vault=tmp_path / "vault",
+            tests=TESTS[:2],
+            timeout=600,
+        )
+        assert run.returncode == 0, run.stdout[-3000:]
+        assert "2 skipped" in run.stdout and "guard budget left: none" in run.stdout
+        paused = _line(run.stdout, "journeys stopped: the account guard has paused")
+        assert "python -m monitors resume" in paused
+        assert portal.admin.audit(account.cip) == []  # nothing reached the portal
+
+
+def test_a_real_portal_run_refuses_parallel_workers_in_one_line(sandbox, tmp_path):
+    account = TestAccount(sandbox.url, new_cip(), new_password())
+    refused = run_suite(
+        "-n", "2", account=account, vault=tmp_path / "vault", tests=TESTS[:1], xdist=True
+    )
+    assert refused.returncode == 4  # pytest's usage error, before any test ran
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "run without -n" in lines[0], refused.stderr
