@@ -105,7 +105,7 @@ def test_a_wrong_password_costs_the_account_one_refusal_and_says_why_the_rest_we
 
 
 @pytest.mark.login
-def test_an_account_the_guard_paused_sends_nothing_and_says_how_to_resume(
+def test_an_account_the_guard_paused_fails_once_sends_nothing_and_says_how_to_resume(
     sandbox_factory, tmp_path
 ):
     with sandbox_factory() as portal:
@@ -120,10 +120,10 @@ def test_an_account_the_guard_paused_sends_nothing_and_says_how_to_resume(
             tests=TESTS[:2],
             timeout=600,
         )
-        assert run.returncode == 0, run.stdout[-3000:]
-        assert "2 skipped" in run.stdout and "guard budget left: none" in run.stdout
-        paused = _line(run.stdout, "journeys stopped: the account guard has paused")
-        assert "python -m monitors resume" in paused
+        assert run.returncode == 1, run.stdout[-3000:]  # nothing was tested: not a pass
+        assert "1 failed, 1 skipped" in run.stdout and "guard budget left: none" in run.stdout
+        paused = _line(run.stdout, "journeys stopped: account guard: ")
+        assert "paused to protect the account" in paused and "python -m monitors resume" in paused
         assert portal.admin.audit(account.cip) == []  # nothing reached the portal
 
 
