@@ -134,7 +134,9 @@ def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
     return [*run.notes, run.start_line(), *([run.stopped] if run.stopped else [])]
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     """After the last test of a real-target run: what was sent, the guard's budget left."""
     run = config.stash.get(REAL_RUN, None)
     if run is not None:
