@@ -91,6 +91,7 @@ def test_login_reports_the_notices_it_went_past_in_json_allure_and_words(
 @allure.story(STORIES["later_login"])
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.login
+@pytest.mark.sandbox_only("logs in from a process of its own, outside the run's count")
 def test_login_with_the_vault_secret_exits_0(enrolled, vault):
     result = cli(
         "login",

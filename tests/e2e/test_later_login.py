@@ -73,6 +73,7 @@ with sync_playwright() as playwright:
 
 
 @allure.story(STORIES["later_login"])
+@pytest.mark.sandbox_only("logs in from a process of its own, outside the run's account guard")
 def test_a_closed_page_is_not_kept_alive_by_the_journey(enrolled, vault):
     """A long-lived monitor runs thousands of journeys: none may keep its page in memory."""
     run = subprocess.run(
