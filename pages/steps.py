@@ -24,6 +24,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from authenticator.vault import Vault
+from pages.account import Account
 from pages.failures import JourneyFailure, network_failure, slow
 from pages.masking import masked_screenshot
 from pages.navigation import Navigation
@@ -79,7 +81,10 @@ def capturing_screens() -> Iterator[None]:
 class Attempt(Protocol):
     """What an account guard records of one journey: every password or code submission just
     before it is sent (so a crash mid-step still counts), and the portal's proof that the
-    submissions so far were accepted (the next expected screen appeared)."""
+    submissions so far were accepted (the next expected screen appeared); before anything,
+    that its store is the one that counted the account's failures so far."""
+
+    def check_store(self, vault: Vault, account: Account) -> None: ...
 
     def submitting(self, what: str) -> None: ...
 
@@ -88,6 +93,9 @@ class Attempt(Protocol):
 
 class Unguarded:
     """No guard: the embedded sandbox's throw-away accounts cannot hurt anybody."""
+
+    def check_store(self, vault: Vault, account: Account) -> None:
+        pass
 
     def submitting(self, what: str) -> None:
         pass
