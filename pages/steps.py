@@ -48,6 +48,8 @@ def warning_title(warning: dict) -> str:
     """The Allure step title of one warning (portal text only, never a secret)."""
     if warning.get("kind") == "password_expiring":
         return f"Avis : le mot de passe expire dans {warning.get('days')} jours"
+    if warning.get("kind") == "logout_failed":
+        return f"Avis : la déconnexion a échoué ({str(warning.get('text', ''))[:100]})"
     return f"Avis : {str(warning.get('text', ''))[:120]}"
 
 
