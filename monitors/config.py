@@ -37,7 +37,7 @@ from pages.profile import load as load_profile
 from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
+STEP_IDS = ("open", "login", "scan", "code", "device", "home", "logout")  # JourneyResult.steps keys
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # A probe location's name becomes a Prometheus label value, a history column and an Allure
 # label: letters, digits, '-', '_' and '.', like a host name (RFC 1123 §2.1) plus '_'.

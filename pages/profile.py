@@ -45,6 +45,7 @@ ELEMENTS: dict[str, str] = {
     "decline": "button never pressed (« Changer mon mot de passe »)",
     "home": "home page heading (eEspresso)",
     "logout": "logout button or link",
+    "logged_out": "logged-out text (« Vous êtes déconnecté »)",
     "locked": "lockout text",
     "password_expiry": "password-expiry text (« expirera dans N jours »)",
     "password_length": "password length rule (« 14 à 20 caractères »)",

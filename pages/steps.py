@@ -39,6 +39,7 @@ STEP_TITLES: dict[str, str] = {
     "code": "Étape 6 : Indiquer le code à usage unique fourni par « Google Authenticator »",
     "device": "Étape 7 : Créer un nom pour l'appareil mobile, cliquer sur « Enregistrer »",
     "home": "Accès à eEspresso",
+    "logout": "Se déconnecter d'eEspresso",
 }
 
 #: The Allure step that records the seed's proof of step 7.
@@ -49,6 +50,8 @@ def warning_title(warning: dict) -> str:
     """The Allure step title of one warning (portal text only, never a secret)."""
     if warning.get("kind") == "password_expiring":
         return f"Avis : le mot de passe expire dans {warning.get('days')} jours"
+    if warning.get("kind") == "logout_failed":
+        return f"Avis : la déconnexion a échoué ({str(warning.get('text', ''))[:100]})"
     return f"Avis : {str(warning.get('text', ''))[:120]}"
 
 
@@ -122,6 +125,7 @@ class JourneyRun:
         self._capture = _CAPTURE_SCREENS.get()
         self._capture_ms = 0.0
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
+        self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
 
     @classmethod
     def start(
@@ -144,12 +148,19 @@ class JourneyRun:
             self.result.failed_step = self.titles.get(step, step)
 
     @contextmanager
-    def step(self, step_id: str, title: str | None = None) -> Iterator[None]:
+    def step(
+        self, step_id: str, title: str | None = None, *, warning: str | None = None
+    ) -> Iterator[None]:
         """Run one seed step; on a portal failure, record it and stop the journey.
 
         The step's time is the portal's: the authenticator's wait for a fresh time step
         (``result.code_wait_ms``) is not counted, so a probe run right after another one does
         not read as a slow portal. ``title``: that of a step not in ``STEP_TITLES``.
+
+        A step given a ``warning`` kind comes after the journey proved its point (logging
+        out after reaching eEspresso): its failure is a warning of that kind, the journey
+        goes on and passes, and its time stays out of ``duration_ms`` and of the journey's
+        ``max_ms`` budget, so the login is measured as before.
         """
         title = self.titles.setdefault(step_id, title or STEP_TITLES[step_id])
         started = time.perf_counter()
@@ -163,12 +174,16 @@ class JourneyRun:
                 except PlaywrightError as error:
                     raise self._classify(error) from None
         except JourneyFailure as failure:
-            self.fail(failure.cause, failure.message, step_id)
-            raise _Stop from None
+            if warning is None:
+                self.fail(failure.cause, failure.message, step_id)
+                raise _Stop from None
+            warn(self.result, warning, failure.message, cause=failure.cause.value)
         finally:
             waited = self.result.code_wait_ms - waited_before
             took = (time.perf_counter() - started) * 1000 - waited
             self.result.steps[step_id] = round(max(0.0, took), 1)
+            if warning is not None:
+                self._aside[step_id] = self.result.steps[step_id]
             if self._capture:
                 self._screenshot(step_id)
 
@@ -200,7 +215,7 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
-        elapsed -= self._capture_ms
+        elapsed -= self._capture_ms + sum(self._aside.values())
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:
             self._check_limits()
@@ -216,6 +231,7 @@ class JourneyRun:
                 return
         bound = self.limits.max_ms
         if bound is not None and self.result.duration_ms > bound:
-            last = next(reversed(self.result.steps), "home")
+            own = [step for step in self.result.steps if step not in self._aside]
+            last = own[-1] if own else "home"
             message = f"the journey took {self.result.duration_ms:.0f} ms (limit {bound:.0f} ms)"
             self.fail(Cause.SLOW, message, last)

@@ -120,6 +120,10 @@ class AdminClient:
     def account(self, cip: str) -> dict[str, Any]:
         return self._call("GET", self._path(cip))
 
+    def open_sessions(self, cip: str) -> int:
+        """How many sessions of ``cip`` are open (logged in, neither logged out nor expired)."""
+        return self._call("GET", self._path(cip))["open_sessions"]
+
     def accounts(self) -> list[dict[str, Any]]:
         return self._call("GET", "/accounts")
 

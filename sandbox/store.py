@@ -144,3 +144,15 @@ class Store:
     def session_count(self) -> int:
         with self.lock:
             return len(self._sessions)
+
+    def open_sessions(self, cip: str, now: float, idle: float) -> int:
+        """Sessions of account ``cip`` still open: from the accepted password (the portal's and
+        the identity server's sessions name it ``cip``, the application's ``user``) until
+        logout, lockout, or ``idle`` seconds without a request (the expiry ``load_session``
+        applies on the session's next request)."""
+        with self.lock:
+            return sum(
+                1
+                for data, seen in self._sessions.values()
+                if now - seen <= idle and cip in (data.get("cip"), data.get("user"))
+            )

@@ -60,6 +60,7 @@ def test_create_and_read_an_account_state(portal):
         "success": "home",
         "notices": "none",
         "expiry_days": 5,
+        "open_sessions": 0,
     }
     assert "password" not in created.get_json() and "secret" not in created.get_json()
 
