@@ -27,11 +27,12 @@ _SAFE = re.compile(r"[^a-z0-9_.-]")
 def failed_step_id(result: JourneyResult) -> str | None:
     """The id of the step a failed result names (its ``failed_step`` is the step's title);
     a step the journey added (a page after login) has no fixed title, and a failure ends the
-    journey, so it is the last step timed."""
+    journey's own steps, so it is the last added step timed (the logout may follow it)."""
     if result.ok or not result.failed_step:
         return None
     step = _STEP_OF_TITLE.get(result.failed_step)
-    return step if step is not None or not result.steps else next(reversed(result.steps))
+    added = (step for step in reversed(result.steps) if step not in STEP_TITLES)
+    return step if step is not None else next(added, None)
 
 
 class ScreenStore:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
@@ -25,13 +26,19 @@ from pages.steps import JourneyRun
 
 
 def visit_pages(run: JourneyRun, checks: Sequence[AppCheck]) -> None:
-    """Each check in order, as a step of ``run``; the first failure ends the journey."""
+    """Each check in order, as a step of ``run``; the first failure ends the journey, on the
+    home page again."""
     if not checks:
         return
     home_url = run.page.url
-    for check in checks:
-        with run.step(check.step_id, check.title):
-            _visit(run.page, check, home_url)
+    try:
+        for check in checks:
+            with run.step(check.step_id, check.title):
+                _visit(run.page, check, home_url)
+    finally:  # back home after a broken page too, where the journey logs out
+        if run.page.url != home_url:
+            with suppress(PlaywrightError):
+                run.page.goto(home_url, wait_until="domcontentloaded")
 
 
 def _failure(page: Page, check: AppCheck, what: str) -> JourneyFailure:

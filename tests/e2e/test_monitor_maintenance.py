@@ -146,12 +146,14 @@ def test_a_failing_probe_inside_a_window_alerts_nobody_and_after_it_alerts_at_on
     assert "In maintenance until" not in fetch(base + "/status")
 
 
-def test_pages_after_login_pass_as_timed_steps(make):
+def test_pages_after_login_pass_as_timed_steps(portal, make):
     prober, monitor, _ = make(after_login=PAGES)
     record = prober.probe(monitor).record
     assert record.status == "ok", record.error
-    assert list(record.steps) == ["open", "login", "code", "home", "app.paie", "app.dossier"]
+    steps = ["open", "login", "code", "home", "app.paie", "app.dossier", "logout"]
+    assert list(record.steps) == steps
     assert all(ms > 0 for ms in record.steps.values())
+    assert portal.admin.open_sessions(monitor.account.cip) == 0
 
 
 def test_a_broken_page_after_login_fails_with_its_own_cause_and_alert(portal, make, hook):
@@ -167,7 +169,8 @@ def test_a_broken_page_after_login_fails_with_its_own_cause_and_alert(portal, ma
     assert "page « talons de paie » (paie)" in record.error
     assert "« Service temporairement indisponible »" in record.error  # the page's heading
     assert "« ^mes talons de paie$ » not shown within 10 s" in record.error
-    assert list(record.steps) == ["open", "login", "code", "home", "app.paie"]  # login passed
+    assert list(record.steps) == ["open", "login", "code", "home", "app.paie", "logout"]
+    assert portal.admin.open_sessions(monitor.account.cip) == 0  # logged out all the same
     bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=15)
     assert "Application page failing" in bodies[0]["title"]
     assert "Service temporairement indisponible" in bodies[0]["message"]
