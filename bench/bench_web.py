@@ -196,6 +196,8 @@ def main() -> None:
         runner = Runner(args.root, config, env)
         try:
             runner.wait_for(MONITORS, timeout=300)  # every monitor probed once: warm
+            for path in ("/metrics", "/status"):  # and each page served once, as in production
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
             results = [
                 phase("quiet", runner, args.phase),
                 phase(f"{args.clients} clients", runner, args.phase,

@@ -8,7 +8,9 @@ small, fixed share of it:
   render. The page reloads itself every ``REFRESH_S``.
 - A fixed pool of ``WORKERS`` threads serves the connections; at most ``BACKLOG`` accepted
   ones wait for a worker, and further clients wait in the kernel's listen queue (no thread,
-  no file descriptor of the runner's).
+  no file descriptor of the runner's). Connections are accepted at most ``MAX_RATE`` a
+  second: even a page served from memory costs the runner's interpreter some time per
+  request, taken from the probe's thread, so the server's share is capped, not its clients.
 - A client has ``READ_S`` in all to send its request, and each write may take ``IO_TIMEOUT_S``:
   a slow or half-sent request is dropped, and a request whose header block never ended
   (RFC 9112 §2.1: an empty line ends it) is dropped without an answer, so a client that left
@@ -37,6 +39,7 @@ REFRESH_S = 60
 MAX_AGE_S = 5.0  # how long a rendered status page is served from memory
 WORKERS = 4  # a scrape and a few people: more threads would only compete with the probes
 BACKLOG = 16  # accepted connections waiting for a worker
+MAX_RATE = 10.0  # connections accepted per second: a scrape every 15 s and a few people
 LISTEN_QUEUE = 128  # then connections wait in the kernel (listen(2) backlog), unaccepted
 READ_S = 5.0  # the whole time a client has to send its request line and headers
 IO_TIMEOUT_S = 10.0  # each write of the answer
@@ -122,7 +125,7 @@ def app(
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "HEAD"):
             return _plain(start_response, "405 Method Not Allowed",
-                          f"{method} is not allowed: use GET\n", ("Allow", ALLOWED))  # fmt: skip
+                          "method not allowed: use GET or HEAD\n", ("Allow", ALLOWED))  # fmt: skip
         answer: list = []  # status and headers, given to start_response once the body is known
         body = b"".join(route(environ, lambda *args: answer.extend(args[:2])))
         status, headers = answer
@@ -199,6 +202,7 @@ class _PooledServer(WSGIServer):
         self._queue: queue.Queue = queue.Queue(BACKLOG)
         self._local = threading.local()
         self.dropped = 0  # connections closed without an answer: slow, truncated, reset
+        self._next_accept = 0.0  # monotonic time the next connection may be accepted
         for number in range(WORKERS):
             name = f"metrics-http-{number}"
             threading.Thread(target=self._work, name=name, daemon=True).start()
@@ -210,8 +214,11 @@ class _PooledServer(WSGIServer):
 
     def process_request(self, request, client_address) -> None:
         """Queue the connection; when the queue is full, wait: further clients then wait in
-        the kernel's listen queue, which holds no thread and no descriptor of ours."""
+        the kernel's listen queue, which holds no thread and no descriptor of ours. Then
+        pause until the next connection may be accepted (``MAX_RATE``)."""
         self._queue.put((request, client_address, time.monotonic() + READ_S))
+        self._next_accept = max(self._next_accept, time.monotonic()) + 1 / MAX_RATE
+        time.sleep(max(0.0, self._next_accept - time.monotonic()))
 
     def _work(self) -> None:
         while True:

@@ -117,10 +117,13 @@ def make_runner(tmp_path, monkeypatch):
 
 def test_once_with_a_warm_browser_and_fresh_contexts(portal, make_runner):
     runner = make_runner(portal)
+    settled = []
+    runner.listeners.append(settled.append)  # as the status page's cache listens
     assert runner.run_once()
     assert runner.run_forever(max_probes=3) == 3
     probes = runner.prober.history.probes("home")
     assert [p.status for p in probes] == ["ok"] * 4
+    assert [outcome.record.status for outcome in settled] == ["ok"] * 4
     assert runner.prober.browser.launches == 1  # one warm browser for every probe
     lines = runner.out.getvalue().splitlines()
     assert len(lines) == 4 and all("home" in line and " OK " in line for line in lines)

@@ -65,6 +65,12 @@ class Counted:
         return self.text
 
 
+@pytest.fixture(autouse=True)
+def _fast_accept(monkeypatch):
+    """The accept rate is the subject of one test; the others would only wait for it."""
+    monkeypatch.setattr(web, "MAX_RATE", 1000.0)
+
+
 @pytest.fixture
 def served():
     page = Counted()
@@ -131,7 +137,7 @@ def test_other_methods_are_refused_with_allow(served, method, path):
     page, port = served
     code, headers, body = ask(port, method, path)
     assert (code, headers["Allow"]) == (405, "GET, HEAD")
-    assert body == f"{method} is not allowed: use GET\n".encode()
+    assert body == b"method not allowed: use GET or HEAD\n"  # the client's word not echoed
     assert page.renders == 0
 
 
@@ -168,6 +174,18 @@ def test_half_sent_requests_hold_no_thread_and_render_nothing_once_their_clients
         client.close()
     assert get(port, "/metrics")[0] == 200  # answered once the half-sent ones are gone
     assert page.renders == 0
+
+
+def test_connections_are_accepted_at_a_bounded_rate(served, monkeypatch):
+    """However many clients, the server takes at most MAX_RATE connections a second: its
+    share of the runner's interpreter is capped (the others wait in the kernel's queue)."""
+    _, port = served
+    monkeypatch.setattr(web, "MAX_RATE", 20.0)
+    started = time.monotonic()
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(lambda _: get(port, "/metrics")[0], range(30)))
+    assert answers == [200] * 30
+    assert time.monotonic() - started >= 29 / 20  # a floor, which load can only raise
 
 
 def test_a_slow_request_is_dropped_at_its_deadline(served, monkeypatch):
