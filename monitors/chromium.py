@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import shutil
 import signal
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,6 +32,7 @@ from typing import TypeVar
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from monitors.one_thread import OneThread
 from pages import browser as chromium
 
 MARKER_FLAG = "--eespresso-monitor-run"
@@ -70,41 +69,12 @@ def process_tree(roots: list[int]) -> list[int]:
     return found
 
 
-class _BrowserThread:
-    """One daemon thread running submitted calls in order. A daemon, unlike the workers of
-    ``ThreadPoolExecutor``, never holds the process at exit: a journey asleep waiting for
-    the next TOTP step must not delay a SIGTERM shutdown by up to a time step."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue = queue.Queue()
-        threading.Thread(target=self._loop, name="warm-chromium", daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            work, future = self._queue.get()
-            if work is None:
-                return
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(work())
-                except BaseException as exc:  # handed to the caller through the future
-                    future.set_exception(exc)
-
-    def submit(self, work: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-        self._queue.put((work, future))
-        return future
-
-    def stop(self) -> None:
-        self._queue.put((None, None))
-
-
 class WarmBrowser:
     def __init__(self, headless: bool = True) -> None:
         self.headless = headless
         self.marker = f"{MARKER_FLAG}={uuid.uuid4().hex}"
         self.launches = 0
-        self._thread = _BrowserThread()
+        self._thread = OneThread("warm-chromium")
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._remote: dict[str, Browser] = {}  # browser servers, by endpoint

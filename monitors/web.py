@@ -34,6 +34,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, make_wsgi_app
 
+from monitors.one_thread import OneThread
+
 log = logging.getLogger(__name__)
 REFRESH_S = 60
 MAX_AGE_S = 5.0  # how long a rendered status page is served from memory
@@ -56,7 +58,8 @@ class CachedPage:
 
     Rendering reads the history and the guard and draws plots (tenths of a second, tens of
     MB): done per request, a few clients would slow the probes and grow the runner. One lock
-    makes readers that arrive during a render wait for it and take its result.
+    makes readers that arrive during a render wait for it and take its result, and every
+    render runs on one thread (``OneThread``), whichever worker asked for it.
     """
 
     def __init__(
@@ -66,6 +69,7 @@ class CachedPage:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._render, self._max_age, self._clock = render, max_age, clock
+        self._renderer: OneThread | None = None  # every render on one thread (one arena)
         self._lock = threading.Lock()
         self._page: tuple[float, bool, bytes] | None = None  # rendered at, ok, body
         self._stale = False
@@ -82,8 +86,10 @@ class CachedPage:
             if page is not None and not self._stale and self._clock() - page[0] < self._max_age:
                 return page[1], page[2]
             self._stale = False  # a probe settling during the render marks it stale again
+            if self._renderer is None:
+                self._renderer = OneThread("status-page")
             try:
-                ok, body = True, self._render().encode("utf-8")
+                ok, body = True, self._renderer.submit(self._render).result().encode("utf-8")
             except Exception:  # a locked or broken history must not take /metrics down with it
                 log.exception("status page failed")
                 ok, body = False, UNAVAILABLE
