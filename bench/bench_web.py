@@ -2,9 +2,10 @@
 
 A real ``python -m monitors run`` (4 monitors, one enrolled sandbox account each, every 30 s,
 ``[metrics]`` on a loopback port) against a sandbox process. Three phases of ``--phase``
-seconds each, in order:
+seconds each, in order, all with a scrape of ``/metrics`` every 15 s and ``/status`` every
+60 s (a person with the page open), as a runner in service sees:
 
-- quiet: no client;
+- quiet: nothing more;
 - clients: ``--clients`` threads each GET ``/status`` then pause 0.5 s, in a loop;
 - half-open: ``--half-open`` connections that send a request line and one header, never the
   empty line that ends the header block, re-opened as the server drops them.
@@ -21,6 +22,7 @@ loop is bounded by the phase's time and a count; everything is on 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
@@ -136,6 +138,19 @@ def half_open(port: int, count: int, stop_at: float, answered: list[int]) -> Non
         sock.close()
 
 
+def ops(port: int, stop_at: float) -> None:
+    """What a runner serves anyway: a Prometheus scrape every 15 s, a person with the status
+    page open (it reloads itself every 60 s)."""
+    for tick in range(100_000):
+        if time.monotonic() >= stop_at:
+            return
+        paths = ["/metrics"] + (["/status"] if tick % 4 == 0 else [])
+        for path in paths:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
+        time.sleep(max(0.0, min(15.0, stop_at - time.monotonic())))
+
+
 def phase(name: str, runner: Runner, seconds: float, load=None) -> dict:
     start = time.monotonic()
     stop_at = start + seconds
@@ -196,8 +211,8 @@ def main() -> None:
         runner = Runner(args.root, config, env)
         try:
             runner.wait_for(MONITORS, timeout=300)  # every monitor probed once: warm
-            for path in ("/metrics", "/status"):  # and each page served once, as in production
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).read()
+            background_until = time.monotonic() + 4 * args.phase + 30
+            threading.Thread(target=ops, args=(port, background_until), daemon=True).start()
             results = [
                 phase("quiet", runner, args.phase),
                 phase(f"{args.clients} clients", runner, args.phase,

@@ -3,9 +3,9 @@
 The server shares the runner's process with the probes, so no client may take more than a
 small, fixed share of it:
 
-- ``/status`` is served from memory (``CachedPage``): rendered at most once per ``MAX_AGE_S``
-  and again after each probe settles, never once per request; concurrent readers share one
-  render. The page reloads itself every ``REFRESH_S``.
+- ``/status`` is served from memory (``CachedPage``): rendered when a reader comes after a
+  probe settled or ``MAX_AGE_S`` passed, at most once per ``MIN_AGE_S``, never once per
+  request; concurrent readers share one render. The page reloads itself every ``REFRESH_S``.
 - A fixed pool of ``WORKERS`` threads serves the connections; at most ``BACKLOG`` accepted
   ones wait for a worker, and further clients wait in the kernel's listen queue (no thread,
   no file descriptor of the runner's). Connections are accepted at most ``MAX_RATE`` a
@@ -38,7 +38,8 @@ from monitors.one_thread import OneThread
 
 log = logging.getLogger(__name__)
 REFRESH_S = 60
-MAX_AGE_S = 5.0  # how long a rendered status page is served from memory
+MAX_AGE_S = 60.0  # a rendered status page is served from memory this long at most...
+MIN_AGE_S = 10.0  # ...and this long at least, however many probes settle meanwhile
 WORKERS = 4  # a scrape and a few people: more threads would only compete with the probes
 BACKLOG = 16  # accepted connections waiting for a worker
 MAX_RATE = 10.0  # connections accepted per second: a scrape every 15 s and a few people
@@ -54,7 +55,8 @@ App = Callable[[dict, Callable], Iterable[bytes]]
 
 
 class CachedPage:
-    """The status page, rendered at most once per ``max_age`` seconds and once per ``changed()``.
+    """The status page, rendered again when asked for after ``changed()`` (a probe settled) or
+    ``max_age`` seconds, but not within ``min_age`` seconds of the last render.
 
     Rendering reads the history and the guard and draws plots (tenths of a second, tens of
     MB): done per request, a few clients would slow the probes and grow the runner. One lock
@@ -67,8 +69,10 @@ class CachedPage:
         render: Callable[[], str],
         max_age: float = MAX_AGE_S,
         clock: Callable[[], float] = time.monotonic,
+        min_age: float = MIN_AGE_S,
     ) -> None:
-        self._render, self._max_age, self._clock = render, max_age, clock
+        self._render, self._clock = render, clock
+        self._min_age, self._max_age = min(min_age, max_age), max_age
         self._renderer: OneThread | None = None  # every render on one thread (one arena)
         self._lock = threading.Lock()
         self._page: tuple[float, bool, bytes] | None = None  # rendered at, ok, body
@@ -83,8 +87,10 @@ class CachedPage:
         """(True, the page as UTF-8) or (False, why not): a failure is kept as long as a page."""
         with self._lock:
             page = self._page
-            if page is not None and not self._stale and self._clock() - page[0] < self._max_age:
-                return page[1], page[2]
+            if page is not None:
+                age = self._clock() - page[0]
+                if age < self._min_age or (not self._stale and age < self._max_age):
+                    return page[1], page[2]
             self._stale = False  # a probe settling during the render marks it stale again
             if self._renderer is None:
                 self._renderer = OneThread("status-page")

@@ -97,15 +97,19 @@ def test_status_and_metrics_share_the_port(tmp_path):
 def test_the_page_is_rendered_once_for_many_clients_and_again_when_a_probe_settles():
     now = [0.0]
     counted = Counted()
-    page = CachedPage(counted, max_age=5.0, clock=lambda: now[0])
+    page = CachedPage(counted, max_age=60.0, min_age=10.0, clock=lambda: now[0])
     port = ProbeMetrics().serve(0, status_page=page)
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(lambda _: get(port, "/status")[0], range(100)))
     assert answers == [200] * 100 and counted.renders == 1
-    page.changed()  # a probe settled
+    page.changed()  # a probe settled, but the page is younger than min_age
+    assert get(port, "/status")[0] == 200 and counted.renders == 1
+    now[0] = 10.0
     assert get(port, "/status")[0] == 200 and get(port, "/status")[0] == 200
-    assert counted.renders == 2
-    now[0] = 5.0  # older than max_age
+    assert counted.renders == 2  # once for the settle, then from memory
+    now[0] = 69.0
+    assert get(port, "/status")[0] == 200 and counted.renders == 2
+    now[0] = 70.0  # older than max_age, nothing settled
     assert get(port, "/status")[0] == 200 and counted.renders == 3
 
 
