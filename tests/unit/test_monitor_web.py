@@ -173,7 +173,7 @@ def test_half_sent_requests_hold_no_thread_and_render_nothing_once_their_clients
         client.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\n")  # the empty line never comes
         clients.append(client)
     time.sleep(0.5)  # let the server accept what it will
-    assert threading.active_count() == before  # the workers were there already
+    assert threading.active_count() <= before  # the workers were there already
     for client in clients:
         client.close()
     assert get(port, "/metrics")[0] == 200  # answered once the half-sent ones are gone
