@@ -207,16 +207,18 @@ def write(path: Path, key: bytes, document: dict, *, keep_previous: bool = True)
 
     The old file is kept as ``vault.bak`` (a hard link: no copy) so that a vault damaged on
     disk later can be restored by hand, one change older, instead of re-enrolling. With
-    ``keep_previous=False`` (a removal) the backup becomes the new file instead, so no copy
-    of the removed secret is left behind.
+    ``keep_previous=False`` (a removal, a rekey) the backup becomes the new file instead, so
+    no copy of the removed secret or under the old key is left behind: it does so *before*
+    the vault is replaced, so a writer killed at any step never leaves the new vault beside
+    an old backup (the old file is gone once both names point at the new one).
     """
     new = _durable_temporary(path, _encode(key, document))
     with _removed_on_error(new):
         if keep_previous and path.exists():
-            _link_as_backup(path)
+            _link_as_backup(path, path)
+        elif not keep_previous:
+            _link_as_backup(Path(new), path)
         os.replace(new, path)
-    if not keep_previous:
-        _link_as_backup(path)
     _fsync_folder(path.parent)
 
 
@@ -243,12 +245,12 @@ def _replace_durably(path: Path, data: bytes) -> None:
     _fsync_folder(path.parent)
 
 
-def _link_as_backup(path: Path) -> None:
-    """Make ``vault.bak`` another name of the current ``vault`` file, atomically."""
+def _link_as_backup(source: Path, path: Path) -> None:
+    """Make ``vault.bak`` another name of ``source`` (the vault or its successor), atomically."""
     link = path.with_name(f".{path.name}.bak.tmp")
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
-    os.link(path, link)
+    os.link(source, link)
     os.replace(link, backup_path(path))
     # rename() does nothing when both names already link one file (a writer killed right
     # after this step last time): the temporary name would be left over.

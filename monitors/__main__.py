@@ -95,11 +95,10 @@ def _forever(runner, metrics, config, max_probes: int | None) -> int:
     if config.metrics.port is not None:
         from monitors.status import summarise
         from monitors.status_page import render_page
-        from monitors.web import REFRESH_S
+        from monitors.web import REFRESH_S, CachedPage
 
-        def page() -> str:
-            return render_page(summarise(config), refresh_s=REFRESH_S)
-
+        page = CachedPage(lambda: render_page(summarise(config), refresh_s=REFRESH_S))
+        runner.listeners.append(lambda _outcome: page.changed())
         port = metrics.serve(config.metrics.port, config.metrics.host, status_page=page)
         base = f"http://{config.metrics.host}:{port}"
         print(f"metrics on {base}/metrics, status page on {base}/status", flush=True)

@@ -10,15 +10,19 @@ live beside another Playwright user in the same process (pytest-playwright in th
 Every Chromium process the runner starts carries a marker flag, so it can find its own
 processes in /proc: to cut a hung probe short (kill the browser, which ends any Playwright
 call) and to leave no orphan Chromium at shutdown, without touching anybody else's.
+Chromium also gets a temporary folder of its own (``TMPDIR``): a browser killed rather than
+closed leaves its ``org.chromium.Chromium.*`` folders there, and the runner removes the whole
+folder when it closes the browser, SIGTERM included.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import queue
+import shutil
 import signal
-import threading
+import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -28,6 +32,7 @@ from typing import TypeVar
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from monitors.one_thread import OneThread
 from pages import browser as chromium
 
 MARKER_FLAG = "--eespresso-monitor-run"
@@ -64,45 +69,17 @@ def process_tree(roots: list[int]) -> list[int]:
     return found
 
 
-class _BrowserThread:
-    """One daemon thread running submitted calls in order. A daemon, unlike the workers of
-    ``ThreadPoolExecutor``, never holds the process at exit: a journey asleep waiting for
-    the next TOTP step must not delay a SIGTERM shutdown by up to a time step."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue = queue.Queue()
-        threading.Thread(target=self._loop, name="warm-chromium", daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            work, future = self._queue.get()
-            if work is None:
-                return
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(work())
-                except BaseException as exc:  # handed to the caller through the future
-                    future.set_exception(exc)
-
-    def submit(self, work: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-        self._queue.put((work, future))
-        return future
-
-    def stop(self) -> None:
-        self._queue.put((None, None))
-
-
 class WarmBrowser:
     def __init__(self, headless: bool = True) -> None:
         self.headless = headless
         self.marker = f"{MARKER_FLAG}={uuid.uuid4().hex}"
         self.launches = 0
-        self._thread = _BrowserThread()
+        self._thread = OneThread("warm-chromium")
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._remote: dict[str, Browser] = {}  # browser servers, by endpoint
         self._closed = False
+        self._tmp: str | None = None  # Chromium's TMPDIR, removed by close()
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Run ``work`` on the browser thread (where ``new_context`` may be called)."""
@@ -114,7 +91,9 @@ class WarmBrowser:
         if self._browser is None or not self._browser.is_connected():
             if self._browser is not None:
                 self.kill()  # a crashed browser may leave renderers behind
-            extra = {"args": [self.marker]}
+            if self._tmp is None:
+                self._tmp = tempfile.mkdtemp(prefix="eespresso-chromium-")
+            extra = {"args": [self.marker], "env": {**os.environ, "TMPDIR": self._tmp}}
             self._browser = chromium.launch(self._playwright, headless=self.headless, extra=extra)
             self.launches += 1
         return self._browser
@@ -187,7 +166,8 @@ class WarmBrowser:
             self._playwright = None
 
     def close(self, timeout: float = 30.0) -> None:
-        """Close politely on the browser thread, then make sure nothing is left. Idempotent."""
+        """Close politely on the browser thread, then make sure nothing is left (no process,
+        no temporary folder). Idempotent."""
         if not self._closed:
             self._closed = True
             future = self._thread.submit(self._close)
@@ -195,3 +175,9 @@ class WarmBrowser:
                 future.result(timeout=timeout)
             self._thread.stop()
         self.kill()
+        if self._tmp is not None:
+            deadline = time.monotonic() + 10  # SIGKILL is delivered, not yet acted on
+            while self.processes() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None

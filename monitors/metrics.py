@@ -171,7 +171,10 @@ class ProbeMetrics:
         self.set_paused(monitor_id, target, paused)
 
     def serve(
-        self, port: int, host: str = "127.0.0.1", status_page: Callable[[], str] | None = None
+        self,
+        port: int,
+        host: str = "127.0.0.1",
+        status_page: web.CachedPage | Callable[[], str] | None = None,
     ) -> int:
         """Serve ``/metrics`` (and ``/status`` from ``status_page``) in a daemon thread; return
         the bound port (0 picks a free one)."""

@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
@@ -72,9 +73,14 @@ class Runner:
         prober.stop = self.stop
         self._now: set[str] = set()  # monitors whose journey must run at once
         self._now_lock = threading.Lock()
+        # Told of every outcome once it is settled (e.g. the status page's cache), from the
+        # journeys' thread or the up-check's.
+        self.listeners: list[Callable[[Outcome], None]] = []
 
     def _report(self, outcome: Outcome) -> None:
         print(progress_line(outcome), file=self.out, flush=True)
+        for listener in self.listeners:
+            listener(outcome)
 
     def install_signal_handlers(self) -> None:
         """First SIGTERM/SIGINT: stop after cutting the current probe short; second: exit."""

@@ -9,15 +9,30 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from reports.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNUSABLE, InputError
+from reports.scanner import MAX_SECONDS, MAX_TOTAL_BYTES, Budget
 from wording import DEFAULT, LANGUAGES, say
 from wording.cli import OneLineParser
 
 
 class _Parser(OneLineParser):
     failure = InputError
+
+
+def _positive(kind: type) -> Callable[[str], float]:
+    """An argparse type: a finite number above 0 of ``kind``."""
+
+    def parse(text: str) -> float:
+        value = kind(text)
+        if not 0 < value < float("inf"):
+            raise ValueError(text)
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"  # argparse names it in its one-line error
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,14 +67,27 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser(
         "scan-secrets",
-        help="find passwords, TOTP secrets, otpauth URIs and codes in artifacts: exit 0 clean,"
-        " 1 found, 2 unusable input",
+        help="find passwords, TOTP secrets, otpauth URIs and codes in artifacts: exit 0 all read"
+        " and clean, 1 found, 2 unusable input or something not scanned",
         description="Values come from EESPRESSO_SCAN_SECRETS (one a line), EESPRESSO_PASSWORD,"
         " EESPRESSO_SECRET_LEDGER or --values-file, never from the command line.",
     )
     scan.add_argument("folder", type=Path, help="artifacts folder (traces, screenshots, results)")
     scan.add_argument(
         "--values-file", type=Path, help="values to look for: one a line, or ledger JSON lines"
+    )
+    scan.add_argument(
+        "--max-seconds",
+        type=_positive(float),
+        default=MAX_SECONDS,
+        help=f"time budget of the whole scan (default {MAX_SECONDS:g})",
+    )
+    scan.add_argument(
+        "--max-mib",
+        type=_positive(int),
+        default=MAX_TOTAL_BYTES >> 20,
+        help="size budget: MiB read, archive members decompressed"
+        f" (default {MAX_TOTAL_BYTES >> 20})",
     )
 
     commands.add_parser("demo", help="the full main job against the sandbox (make demo)")
@@ -107,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "scan-secrets":
             from reports import scan_secrets
 
-            return scan_secrets.main(args.folder, args.values_file)
+            budget = Budget(seconds=args.max_seconds, bytes=args.max_mib << 20)
+            return scan_secrets.main(args.folder, args.values_file, budget)
         return _html(args) if args.command == "html" else _gate(args)
     except InputError as exc:
         command = argv[0] if argv and argv[0] in ("html", "gate", "scan-secrets") else ""

@@ -1,5 +1,6 @@
 """The runner's own machinery with a real Chromium: warm browser, fresh contexts, hard timeout,
-relaunch after a crash, SIGTERM without orphan Chromium, the up-check loop beside the journeys.
+relaunch after a crash, SIGTERM without orphan Chromium or leftover temporary folders, the
+up-check loop beside the journeys.
 
 The journey here is a real probe function of this file (open the page, read its heading)
 against a real local HTTP server, so these tests do not depend on the portal's page objects;
@@ -27,6 +28,7 @@ from monitors.probe import Prober
 from monitors.runner import Runner
 from pages.result import Cause, JourneyResult
 from tests.fixtures.monitoring import every, simple_config
+from tests.fixtures.processes import runner_process
 
 UP = b"""<html><body><h1>Bienvenue dans eEspresso</h1>
 <form method="post"><label>Mot de passe <input type="password"></label>
@@ -118,10 +120,13 @@ def make_runner(tmp_path, monkeypatch):
 
 def test_once_with_a_warm_browser_and_fresh_contexts(portal, make_runner):
     runner = make_runner(portal)
+    settled = []
+    runner.listeners.append(settled.append)  # as the status page's cache listens
     assert runner.run_once(), runner.out.getvalue()
     assert runner.run_forever(max_probes=3) == 3
     probes = runner.prober.history.probes("home")
     assert [p.status for p in probes] == ["ok"] * 4
+    assert [outcome.record.status for outcome in settled] == ["ok"] * 4
     assert runner.prober.browser.launches == 1  # one warm browser for every probe
     lines = runner.out.getvalue().splitlines()
     assert len(lines) == 4 and all("home" in line and " OK " in line for line in lines)
@@ -215,3 +220,26 @@ def test_upcheck_alerts_between_journeys_and_its_recovery_runs_the_journey_at_on
     assert runner.prober.history.open_incident("home") is None  # the journey closed it
     lines = runner.out.getvalue().splitlines()
     assert any("FAILED" in line and "HTTP 503 on the login page" in line for line in lines)
+
+
+def test_sigterm_leaves_no_chromium_folder_in_tmpdir(tmp_path, portal):
+    """A real ``python -m monitors run``, stopped by SIGTERM after its first probe: Chromium is
+    killed, not closed, so only the runner can remove what it left in TMPDIR."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    Portal.mode = "down"  # a page without the login form: the journey submits nothing
+    config = simple_config(tmp_path / "monitors.toml",
+                           [{"id": "tmpdir-probe", "journey": "first_access", "every": "30s"}],
+                           base_url=portal, password_env="EESPRESSO_TMPDIR_TEST_PASSWORD",
+                           history="history.sqlite")  # fmt: skip
+    env = {"TMPDIR": str(tmpdir), "EESPRESSO_TMPDIR_TEST_PASSWORD": "Not-Submitted-Here-1",
+           "EESPRESSO_GUARD": str(tmp_path / "guard.sqlite"),
+           "EESPRESSO_VAULT": str(tmp_path / "vault")}  # fmt: skip
+    with runner_process(config, env) as runner:
+        runner.wait_for_line("tmpdir-probe", timeout=180)
+        during = sorted(path.name for path in tmpdir.rglob("org.chromium.Chromium.*"))
+        code = runner.close()
+    assert during  # Chromium did use TMPDIR while it ran
+    assert code == 0
+    assert list(tmpdir.rglob("org.chromium.Chromium.*")) == []
+    assert list(tmpdir.glob("eespresso-chromium-*")) == []

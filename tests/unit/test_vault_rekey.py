@@ -6,6 +6,7 @@ A rekey leaves the entries as they were and no file the old key opens (the vault
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -259,3 +260,54 @@ def test_the_cli_never_takes_a_key_from_argv(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "unknown option(s) --new-key (see" in done.stderr and key not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# Runs ``python -m authenticator`` with a SIGKILL before its Nth file operation.
+KILLED_AT = """
+import os, runpy, signal, sys
+limit, done = int(os.environ["KILL_BEFORE"]), [0]
+def counted(real):
+    def operation(*args, **kwargs):
+        done[0] += 1
+        if done[0] == limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return operation
+for name in ("open", "link", "replace", "rename", "unlink", "fsync"):
+    setattr(os, name, counted(getattr(os, name)))
+sys.argv[0] = "authenticator"
+runpy.run_module("authenticator", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_a_rekey_killed_at_any_file_operation_loses_nothing_and_leaves_no_old_key_copy(tmp_path):
+    """Before each of its file operations in turn, the rekey is killed; then the vault is
+    opened (which finishes a rekey that got far enough) and, if it still has the old key,
+    rekeyed again. Every time: the same entries, and no file the old key opens."""
+    template = filled(tmp_path / "template" / "vault")
+    before = snapshot(template)
+    old_key = vault_file.key_path(template.path).read_bytes().strip()
+    kills = 0
+    for operation in range(1, 200):
+        folder = tmp_path / f"kill-{operation}"
+        folder.mkdir(mode=0o700)
+        for file in template.path.parent.iterdir():
+            (folder / file.name).write_bytes(file.read_bytes())
+            (folder / file.name).chmod(0o600)
+        vault = Vault(folder / "vault")
+        done = subprocess.run(
+            [sys.executable, "-c", KILLED_AT, "vault", "--vault", str(vault.path), "rekey"],
+            capture_output=True, text=True, timeout=120, check=False,
+            env={**os.environ, "KILL_BEFORE": str(operation)},
+        )  # fmt: skip
+        assert snapshot(vault) == before, (operation, done.stderr)
+        if opens_with(vault.path, old_key):
+            assert vault.rekey() is True  # killed before the vault was written: again
+            assert snapshot(vault) == before
+        leftovers = [f.name for f in folder.iterdir() if opens_with(f, old_key)]
+        assert leftovers == [], f"killed before file operation {operation}: {leftovers}"
+        if done.returncode == 0:
+            break  # the rekey ran to its end: every operation was tried
+        assert done.returncode == -9, done.stderr
+        kills += 1
+    assert kills >= 10  # the rekey's own operations, not just the interpreter's start
