@@ -22,6 +22,7 @@ from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.status import summarise
 from monitors.status_page import render_page
+from monitors.web import CachedPage
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
 from tests.fixtures.monitoring import receiver, write_config
@@ -112,7 +113,8 @@ def test_a_failing_probe_inside_a_window_alerts_nobody_and_after_it_alerts_at_on
     portal, make, hook
 ):
     prober, monitor, config = make(n=3)
-    page = lambda: render_page(summarise(prober.config))  # noqa: E731 - the runner's /status
+    # The runner's /status, rendered afresh for each request (the runner caches it).
+    page = CachedPage(lambda: render_page(summarise(prober.config)), max_age=0, min_age=0)
     base = f"http://127.0.0.1:{prober.metrics.serve(0, status_page=page)}"
     maintenance("start", "--for", "1h", "--reason", "eEspresso 26.4 release",
                 "--monitor", monitor.id, "--config", config)  # fmt: skip
