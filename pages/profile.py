@@ -7,6 +7,13 @@ texts) with case-insensitive regular expressions, plus the support numbers the p
     [elements.user_name]
     names = ["identifiant"]      # added to the built-in profile's names
     # replace = true             # use only these
+    [elements.code]
+    attributes = { id = "totp" } # or by markup, when the field has no usable name
+    # css = "#totp"              # or a CSS selector; exact = false: the value contains it
+
+Names are matched against what a person sees (role and accessible name, label, placeholder,
+text); ``attributes`` (``ATTRIBUTES``) and ``css`` are the fallback a user chooses for a portal
+whose markup gives an element no usable name (PORTAL.md: Keycloak's OTP set-up fields).
 
 The built-in profile (``profiles/eespresso.toml``, package data) is the procedure's wording;
 a profile file adds names to it, or replaces an element's names. A profile is checked when it
@@ -27,7 +34,8 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from pages import js_regex
+from pages import css_selector, js_regex
+from pages.css_selector import ATTRIBUTES, attribute_selector
 
 #: The elements a profile names, and what each one is, in words for messages.
 ELEMENTS: dict[str, str] = {
@@ -48,14 +56,29 @@ ELEMENTS: dict[str, str] = {
     "locked": "lockout text",
     "password_expiry": "password-expiry text (« expirera dans N jours »)",
     "password_length": "password length rule (« 14 à 20 caractères »)",
+    "error": "error text beside a field or form (« invalide »)",
+    "action_required": "form the suite must not fill (new password, terms to accept)",
 }
-_ROOT_KEYS = {"name", "elements", "support_numbers"}
-_ELEMENT_KEYS = {"names", "replace"}
+_ROOT_KEYS = {"name", "elements", "support_numbers", "recognise"}
+_RECOGNISE_KEYS = {"product", "css", "lang"}
+_ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}
 BUILTIN = "eespresso.toml"
+# A pattern no text matches, for an element a profile names by markup only.
+_NOTHING = "(?!)"
 
 
 class ProfileError(ValueError):
     """A profile that cannot be used: one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Recognise:
+    """How ``inspect`` tells a page of the software a profile is written for (``[recognise]``):
+    a CSS selector only its pages match, and the page language its names are in."""
+
+    product: str  # « Keycloak »: what the page looks like, in the inspection's words
+    css: str
+    lang: str = ""  # the <html lang> prefix the names are written for; "" for any
 
 
 @dataclass(frozen=True)
@@ -66,17 +89,21 @@ class Profile:
     source: str  # the file it came from ("built-in" for the default)
     names: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
     support_numbers: tuple[str, ...] = field(default=(), repr=False)
+    # CSS selectors per element, from ``css`` and ``attributes``: the fallback by markup.
+    selectors: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    recognise: Recognise | None = field(default=None, repr=False)
     _patterns: Mapping[str, re.Pattern[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         compiled = {
-            key: re.compile("|".join(f"(?:{name})" for name in names), re.IGNORECASE)
+            key: re.compile("|".join(f"(?:{name})" for name in names) or _NOTHING, re.IGNORECASE)
             for key, names in self.names.items()
         }
         object.__setattr__(self, "_patterns", MappingProxyType(compiled))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        object.__setattr__(self, "selectors", MappingProxyType(dict(self.selectors)))
 
     def __getitem__(self, key: str) -> re.Pattern[str]:
         """The pattern of element ``key`` (one of ``ELEMENTS``)."""
@@ -115,6 +142,73 @@ class _Checker:
                 raise self.error(where, f"{name!r} does not work in the browser: {advice}")
         return tuple(value)
 
+    def markup(self, key: str, table: dict) -> tuple[str, ...]:
+        """The CSS selectors of element table ``key``: its ``css`` and its ``attributes``."""
+        where = f"elements.{key}"
+        selectors: list[str] = []
+        css = table.get("css", [])
+        if not isinstance(css, str | list) or ("css" in table and css == []):
+            raise self.error(
+                f"{where}.css", f'expected a CSS selector such as "#totp", got {css!r}'
+            )
+        for index, selector in enumerate([css] if isinstance(css, str) else css):
+            at = f"{where}.css" + ("" if isinstance(css, str) else f"[{index}]")
+            if not isinstance(selector, str) or not selector.strip():
+                raise self.error(at, f'expected a CSS selector such as "#totp", got {selector!r}')
+            selectors.append(selector.strip())
+        exact = table.get("exact", True)
+        if not isinstance(exact, bool):
+            raise self.error(f"{where}.exact", f"expected true or false, got {exact!r}")
+        if "exact" in table and "attributes" not in table:
+            raise self.error(f"{where}.exact", "only applies to attributes = { … }")
+        attributes = table.get("attributes", {})
+        if not isinstance(attributes, dict) or ("attributes" in table and not attributes):
+            raise self.error(f"{where}.attributes", 'expected a table like { name = "totp" }')
+        parts = []
+        for attribute, value in attributes.items():
+            at = f"{where}.attributes.{attribute}"
+            if attribute not in ATTRIBUTES:
+                raise self.error(at, f"unknown attribute; expected one of {', '.join(ATTRIBUTES)}")
+            if not isinstance(value, str) or not value.strip():
+                raise self.error(at, f"expected a non-empty string, got {value!r}")
+            parts.append(attribute_selector(attribute, value, exact))
+        if parts:  # every attribute named must match (one element has them all)
+            selectors.append("".join(parts))
+        return tuple(selectors)
+
+    def css_check(self, selectors: dict[str, tuple[str, ...]], written: dict[str, object]) -> None:
+        """Parse every selector as Playwright will (one Node.js run for the whole profile)."""
+        flat = [(key, index, s) for key, all_css in selectors.items()
+                for index, s in enumerate(all_css)]  # fmt: skip
+        errors = css_selector.selector_errors([s for _, _, s in flat])
+        for (key, index, selector), error in zip(flat, errors, strict=True):
+            if error:
+                css = written.get(key)
+                where = f"elements.{key}." + (
+                    "attributes" if index >= _count(css) else
+                    "css" + (f"[{index}]" if isinstance(css, list) else "")
+                )  # fmt: skip
+                raise self.error(where, f"{selector!r} is not a valid CSS selector: {error}")
+
+    def recognise(self, table: object) -> Recognise | None:
+        """The ``[recognise]`` table: product, CSS selector, optional language."""
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise self.error("recognise", 'expected a table with product = "…" and css = "…"')
+        self.reject_unknown(table, _RECOGNISE_KEYS, "recognise.")
+        values = {}
+        for key in ("product", "css", "lang"):
+            value = table.get(key, "")
+            if not isinstance(value, str) or (key != "lang" and not value.strip()):
+                raise self.error(f"recognise.{key}", f"expected a non-empty string, got {value!r}")
+            values[key] = value.strip()
+        if error := css_selector.selector_errors([values["css"]])[0]:
+            raise self.error(
+                "recognise.css", f"{values['css']!r} is not a valid CSS selector: {error}"
+            )
+        return Recognise(**values)
+
     def browser_check(self, names: dict[str, tuple[str, ...]]) -> None:
         """Compile every name with the browser's engine at once (one Node.js run)."""
         flat = [(key, index, name) for key, all_names in names.items()
@@ -124,6 +218,11 @@ class _Checker:
             if error:
                 where = f"elements.{key}.names[{index}]"
                 raise self.error(where, f"{name!r} is refused by the browser's engine: {error}")
+
+
+def _count(css: object) -> int:
+    """How many selectors a ``css`` value holds (a string or a list of them)."""
+    return 1 if isinstance(css, str) else len(css) if isinstance(css, list) else 0
 
 
 def parse(text: str, source: str, base: Profile | None) -> Profile:
@@ -143,12 +242,17 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
         raise check.error("elements", "expected tables like [elements.user_name]")
     check.reject_unknown(elements, set(ELEMENTS), "elements.")
     own: dict[str, tuple[str, ...]] = {}
+    markup: dict[str, tuple[str, ...]] = {}
     replaced: set[str] = set()
     for key, table in elements.items():
         if not isinstance(table, dict):
             raise check.error(f"elements.{key}", 'expected a table with names = ["…"]')
         check.reject_unknown(table, _ELEMENT_KEYS, f"elements.{key}.")
-        own[key] = check.names(f"elements.{key}.names", table.get("names"))
+        markup[key] = check.markup(key, table)
+        if "names" in table or not markup[key]:
+            own[key] = check.names(f"elements.{key}.names", table.get("names"))
+        else:
+            own[key] = ()
         replace = table.get("replace", False)
         if not isinstance(replace, bool):
             raise check.error(f"elements.{key}.replace", f"expected true or false, got {replace!r}")
@@ -159,11 +263,23 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
     numbers = data.get("support_numbers", list(base.support_numbers) if base else [])
     if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
         raise check.error("support_numbers", 'expected a list of strings like ["13232"]')
+    recognise = check.recognise(data.get("recognise"))
     check.browser_check(own)
+    check.css_check(markup, {key: table.get("css") for key, table in elements.items()})
     merged = dict(base.names) if base else {}
+    selectors = dict(base.selectors) if base else {}
     for key, names in own.items():
         merged[key] = names if key in replaced else (*merged.get(key, ()), *names)
-    return Profile(name=name, source=source, names=merged, support_numbers=tuple(numbers))
+        kept = () if key in replaced else selectors.get(key, ())
+        selectors[key] = (*kept, *markup[key])
+    return Profile(
+        name=name,
+        source=source,
+        names=merged,
+        support_numbers=tuple(numbers),
+        selectors={key: found for key, found in selectors.items() if found},
+        recognise=recognise,
+    )
 
 
 @functools.cache
@@ -173,13 +289,37 @@ def default() -> Profile:
     return parse(text, "built-in", None)
 
 
+def builtin_names() -> tuple[str, ...]:
+    """The profiles shipped with the suite, by the name ``--profile`` accepts (``keycloak``)."""
+    folder = resources.files("profiles")
+    return tuple(sorted(p.name[: -len(".toml")] for p in folder.iterdir()
+                        if p.name.endswith(".toml")))  # fmt: skip
+
+
+@functools.cache
+def builtin(name: str) -> Profile:
+    """A shipped profile by name (``keycloak``), over the built-in one; the default itself
+    for ``eespresso``."""
+    if name == BUILTIN.removesuffix(".toml"):
+        return default()
+    if name not in builtin_names():
+        known = ", ".join(builtin_names())
+        raise ProfileError(f"{name}: no such built-in profile; known: {known}")
+    text = resources.files("profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse(text, f"built-in {name}", default())
+
+
 def load(path: str | Path) -> Profile:
-    """A profile file, over the built-in profile; ``ProfileError`` (one line) if unusable."""
+    """A profile file, over the built-in profile, or a shipped profile by its bare name
+    (``keycloak``) when no such file exists; ``ProfileError`` (one line) if unusable."""
     path = Path(path)
+    if path.suffix == "" and path.name in builtin_names() and not path.exists():
+        return builtin(path.name)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError(f"{path}: no such profile file") from None
+        known = ", ".join(builtin_names())
+        raise ProfileError(f"{path}: no such profile file (built-in profiles: {known})") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise ProfileError(f"{path}: cannot read the profile: {reason}") from None
