@@ -36,6 +36,7 @@ JSON_KEYS = (
     "started_at",
     "success_text_seen",
     "warnings",
+    "error",
 )
 PROG = "python -m monitors"
 #: The journey each command runs.
@@ -74,11 +75,16 @@ def parser() -> argparse.ArgumentParser:
             help="vault file (default $EESPRESSO_VAULT or ~/.local/share/eespresso/vault)",
         )
         command.add_argument("--alluredir", help="write an Allure result of the journey here")
-        command.add_argument("--json", action="store_true", help="print exactly one JSON line")
+        command.add_argument(
+            "--json",
+            action="store_true",
+            help="print exactly one JSON line (also when the account guard refuses)",
+        )
         command.add_argument("--timeout", type=float, default=30.0, help="seconds per page wait")
         command.add_argument(
             "--guard",
-            help="the account guard's store (default $EESPRESSO_GUARD or beside the vault)",
+            help="the account guard's store (default $EESPRESSO_GUARD, else guard.sqlite "
+            "beside --vault, else beside the default vault)",
         )
         command.add_argument(
             "--force-attempt",
@@ -226,26 +232,45 @@ def summary(result) -> str:
     return "\n".join([*lines, *_warning_lines(result)])
 
 
+def _print_json(result) -> None:
+    data = result.to_json()
+    print(json.dumps({key: data[key] for key in JSON_KEYS}, ensure_ascii=False))
+
+
+def _guarded(args: argparse.Namespace, account, message: str, paused: bool) -> int:
+    """The guard refused before anything reached the portal: one line on stderr, and with
+    ``--json`` the one JSON object a caller parses (cause ``account_paused``; another process
+    logging in as the account: ``probe_error``, this run's own affair, not the portal's)."""
+    from pages.result import Cause, JourneyResult
+
+    print(f"{PROG}: {message}", file=sys.stderr)
+    if args.json:
+        cause = Cause.ACCOUNT_PAUSED if paused else Cause.PROBE_ERROR
+        journey = COMMANDS[args.command]
+        _print_json(JourneyResult.not_run(journey, account.base_url, account.cip, cause, message))
+    return EXIT_GUARDED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; ``argv`` includes the subcommand (``["login", "--base-url", ...]``)."""
     from authenticator import AuthenticatorError
     from authenticator.guard import AccountBusy, AccountGuard, AccountPaused
+    from pages.settings import guard_path
 
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser().parse_args(argv)
         account, vault = _prepare(args)
-        with AccountGuard(args.guard).attempt(account, force=args.force_attempt) as attempt:
+        guard = AccountGuard(guard_path(args.guard, vault.path if args.vault else None))
+        with guard.attempt(account, force=args.force_attempt) as attempt:
             result = _run(args, account, vault, attempt)
     except UsageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except AccountPaused as error:  # refused before anything more reached the portal
-        print(f"{PROG}: {error}; --force-attempt overrides (logged)", file=sys.stderr)
-        return EXIT_GUARDED
+        return _guarded(args, account, f"{error}; --force-attempt overrides (logged)", True)
     except AccountBusy as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_GUARDED
+        return _guarded(args, account, str(error), False)
     except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -257,8 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         write_journey_result(Path(args.alluredir), result)
     if args.json:
-        data = result.to_json()
-        print(json.dumps({key: data[key] for key in JSON_KEYS}, ensure_ascii=False))
+        _print_json(result)
     else:
         print(summary(result))
         if args.capture:

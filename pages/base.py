@@ -72,9 +72,12 @@ class BaseScreen:
         return self
 
     def error_message(self) -> str:
-        """The visible alert's text on one line, or "" (messages are the portal's words)."""
+        """The visible alert's text on one line, else the profile's error text (a portal that
+        says its refusals in a live region beside the field), or "" (the portal's words)."""
         texts = [t for t in (_text(a) for a in self.alert.all()) if t]
-        return " ".join(" ".join(texts).split())[:300]
+        if not texts:
+            texts = [t for t in (_text(e) for e in locate(self.page, "error").all()[:3]) if t]
+        return tree.redact(" ".join(" ".join(texts).split()))[:300]
 
     def has_error(self) -> bool:
         return bool(self.error_message())

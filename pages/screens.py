@@ -1,5 +1,6 @@
 """Every screen's page object, imported once so ``identify`` knows them all."""
 
+from pages.action import ActionRequiredPage
 from pages.base import BaseScreen, identify
 from pages.code import CodePage
 from pages.enrollment import DevicePage, EnrollmentPage, qr_locator
@@ -9,6 +10,7 @@ from pages.login import LoginPage
 from pages.notices import NoticePage, SuccessPage
 
 __all__ = [
+    "ActionRequiredPage",
     "BaseScreen",
     "CodePage",
     "DevicePage",
