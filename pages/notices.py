@@ -24,7 +24,7 @@ from pages import tree
 from pages.base import BaseScreen, visible
 from pages.elements import locate, profile_of
 from pages.failures import unexpected
-from pages.js_regex import literal
+from pages.profile import Profile, default
 from pages.result import JourneyResult
 from pages.steps import warn
 
@@ -34,20 +34,32 @@ _DAYS = re.compile(r"\d+")
 _TEXT_ROLES = frozenset({"heading", "paragraph", "text", "status", "alert", "listitem"})
 
 
+def starts_a_change(name: str, profile: Profile) -> bool:
+    """Whether pressing a control named ``name`` could start a change or log out.
+
+    The built-in change words always apply, even where a profile of one's own replaced its
+    ``decline`` names: no profile can make the journey press « Continuer et modifier ».
+    """
+    return any(
+        pattern.search(name)
+        for pattern in (profile["decline"], default()["decline"], profile["logout"])
+    )
+
+
 def way_on(page: Page) -> Locator | None:
-    """The first visible button (else link) whose name goes on without changing anything.
+    """A visible button (else link) whose whole name goes on without changing anything.
 
     Names come from the accessibility tree, so an ``<input type=submit>`` counts like a
-    ``<button>``; a name that also starts a change (« Continuer et modifier ») or logs out is
-    refused.
+    ``<button>``. The control is then located by that exact name, never by a prefix: beside
+    « Continuer », a « Continuer et modifier mon mot de passe » placed first is not pressed,
+    and a name that also starts a change or logs out is never a way on, wherever it stands.
     """
     profile = profile_of(page)
     nodes = tree.snapshot(page)
     for role in ("button", "link"):
         for name in tree.names(nodes, {role}):
-            refused = profile["decline"].search(name) or profile["logout"].search(name)
-            if profile["continue"].search(name) and not refused:
-                control = page.get_by_role(role, name=re.compile("^" + literal(name))).first
+            if profile["continue"].search(name) and not starts_a_change(name, profile):
+                control = page.get_by_role(role, name=name, exact=True).first
                 if visible(control):
                     return control
     return None

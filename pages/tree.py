@@ -36,6 +36,9 @@ SECRET_TEXT = re.compile(r"\b[A-Z2-7]{4}(?:[ -]?[A-Z2-7]{4}){3,}\b")
 # That, an otpauth URI, or a lone run of 6-8 digits (RFC 6238 codes are 6 to 8 digits).
 _SECRET_LIKE = re.compile(r"otpauth://\S+|" + SECRET_TEXT.pattern + r"|(?<![\d-])\d{6,8}(?![\d-])")
 _LINE = re.compile(r"^(?P<indent>\s*)- (?P<role>[a-zA-Z/][\w/-]*)(?P<rest>.*)$")
+# A line whose key holds ": " or a quote is written as a single-quoted YAML scalar (YAML 1.2,
+# section 7.3.2: a quote inside is doubled): ``- 'img "Figure: Barcode"'``.
+_QUOTED_KEY = re.compile(r"^(?P<indent>\s*)- '(?P<key>(?:[^']|'')*)'(?P<after>.*)$")
 _MAX_NAME = 80
 
 
@@ -71,11 +74,20 @@ def _name_and_tail(rest: str) -> tuple[str, str]:
     return (name if isinstance(name, str) else ""), rest[end:]
 
 
+def _unquote_key(line: str) -> str:
+    """``line`` with a single-quoted key written plainly, so it reads like any other line."""
+    quoted_key = _QUOTED_KEY.match(line)
+    if not quoted_key:
+        return line
+    key = quoted_key["key"].replace("''", "'")
+    return f"{quoted_key['indent']}- {key}{quoted_key['after']}"
+
+
 def parse(snapshot: str) -> list[Node]:
     """The nodes of an ARIA snapshot, values of fields dropped and secrets redacted."""
     nodes = []
     for line in snapshot.splitlines():
-        match = _LINE.match(line)
+        match = _LINE.match(_unquote_key(line))
         if not match or match["role"].startswith("/"):  # "/url: ..." and other properties
             continue
         role = match["role"]

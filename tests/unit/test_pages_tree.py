@@ -35,3 +35,28 @@ def test_main_content_leaves_the_banner_out():
     inside = tree.main_content(tree.parse(SNAPSHOT))
     assert inside[0].role == "heading" and all(node.depth >= 1 for node in inside)
     assert not any("CIUSSS" in node.text for node in inside)
+
+
+# Playwright writes a key that holds ": " or a quote as a single-quoted YAML scalar.
+QUOTED = """- main:
+  - 'heading "Note: it''s \\"here\\"" [level=1]'
+  - 'img "Figure: Barcode"'
+  - 'button "Continuer : changer"'
+  - paragraph: "Texte: avec deux-points"
+  - 'link "l''a: b"':
+    - /url: /x
+  - 'textbox "Code: ''x''"': "123456"
+"""
+
+
+def test_names_holding_a_colon_or_a_quote_are_kept():
+    nodes = tree.parse(QUOTED)
+    assert [(node.role, node.name) for node in nodes if node.name] == [
+        ("heading", 'Note: it\'s "here"'),
+        ("img", "Figure: Barcode"),
+        ("button", "Continuer : changer"),
+        ("link", "l'a: b"),
+        ("textbox", "Code: 'x'"),
+    ]
+    assert "123456" not in tree.as_text(nodes)
+    assert "buttons « Continuer : changer », « l'a: b »" in tree.outline(nodes)
