@@ -26,7 +26,7 @@ from pages.inventory import Control
 from pages.js_regex import literal
 from pages.masking import masked_screenshot
 from pages.profile import ELEMENTS, Profile, builtin, builtin_names
-from pages.screens import LoginPage
+from pages.screens import CodePage, DevicePage, EnrollmentPage, LoginPage
 
 BOX_COLOR = "#00A050"
 _CANDIDATES_MAX = 5
@@ -114,6 +114,19 @@ def _fits(control: Control, kind: str) -> bool:
     return control.role in ROLES.get(kind, ())
 
 
+def _wanted(screen: BaseScreen | None, markup: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    """The elements to suggest names for: the screen's own; on a screen not recognised, the
+    login screen's, and those of every screen whose fields the markup candidates found (a
+    set-up page whose code field has no name still needs its QR named)."""
+    if screen is not None:
+        return screen.needs
+    wanted = list(LoginPage.needs)
+    for other in (EnrollmentPage, DevicePage, CodePage):
+        if set(other.needs) & set(markup):
+            wanted += [key for key in other.needs if key not in wanted]
+    return tuple(wanted)
+
+
 def markup_candidates(
     findings: list[Finding], controls: list[Control], profile: Profile
 ) -> dict[str, tuple[str, str]]:
@@ -192,6 +205,7 @@ def record_screen(page: Page, screen: BaseScreen | None) -> ScreenRecord:
     findings = [_find(page, key, profile, scroll) for key in ELEMENTS]  # type: ignore[arg-type]
     nodes = tree.snapshot(page)
     controls = inventory.controls(page)
+    markup = markup_candidates(findings, controls, profile)
     path = re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].partition("/")[2])
     return ScreenRecord(
         path="/" + path,
@@ -201,10 +215,10 @@ def record_screen(page: Page, screen: BaseScreen | None) -> ScreenRecord:
         findings=tuple(findings),
         nodes=tuple(nodes),
         # The screen's own elements, or the login screen's when none was recognised.
-        candidates=_candidates(findings, nodes, (screen or LoginPage).needs),
+        candidates=_candidates(findings, nodes, _wanted(screen, markup)),
         png=annotate(masked_screenshot(page), findings),
         controls=tuple(controls),
-        markup=markup_candidates(findings, controls, profile),
+        markup=markup,
         looks_like=tuple(looks_like(page, profile)),
     )
 
