@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 from sandbox.app import create_app
 from sandbox.config import DEFAULTS, VARIANT_CHOICES, ConfigError
+from sandbox.keycloak.config import CHOICES as KEYCLOAK_CHOICES
+from sandbox.keycloak.servers import bind_keycloak
+from sandbox.running import FLAVOURS
 from sandbox.server import SandboxServer
 
 TOKEN_ENV = "SANDBOX_ADMIN_TOKEN"
@@ -31,6 +34,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls", action="store_true", help="HTTPS with a self-signed certificate")
     serve.add_argument("--cert-days", type=int, default=30, help="certificate validity in days")
     serve.add_argument("--demo-account", action="store_true", help="create a demo account")
+    serve.add_argument(
+        "--flavour",
+        choices=FLAVOURS,
+        default=FLAVOURS[0],
+        help="keycloak: eEspresso behind a Keycloak 26 stand-in on a second port",
+    )
+    serve.add_argument("--idp-port", type=int, default=0, help="keycloak: its port (0: free)")
+    for key, choices in KEYCLOAK_CHOICES.items():
+        serve.add_argument(
+            f"--{key.lower()}", choices=choices, default=choices[0], help=f"keycloak: {key.lower()}"
+        )
     for key, choices in VARIANT_CHOICES.items():
         listed = {"choices": [str(c) for c in choices]} if len(choices) <= 10 else {}
         serve.add_argument(
@@ -55,22 +69,31 @@ def serve(args: argparse.Namespace) -> int:
     config.update(DIGITS=int(config["DIGITS"]), PERIOD=int(config["PERIOD"]))
     if os.environ.get(TOKEN_ENV):
         config["ADMIN_TOKEN"] = os.environ[TOKEN_ENV]
+    tls_days = args.cert_days if args.tls else None
+    idp_server: SandboxServer | None = None
     try:
-        app = create_app(config)
-        server = SandboxServer(
-            app, args.host, args.port, tls_days=args.cert_days if args.tls else None
-        )
+        if args.flavour == "keycloak":
+            config.update(THEME=args.theme, LOCALE=args.locale)
+            server, idp_server = bind_keycloak(
+                config, host=args.host, port=args.port, idp_port=args.idp_port, tls_days=tls_days
+            )
+            app = idp_server.app  # accounts and the admin API live on the identity server
+        else:
+            app = create_app(config)
+            server = SandboxServer(app, args.host, args.port, tls_days=tls_days)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(
             f"error: cannot listen on {args.host}:{args.port} ({error.strerror}); "
-            "choose another --port (0 picks a free one)",
+            "choose another --port (or --idp-port; 0 picks a free one)",
             file=sys.stderr,
         )
         return 2
     print(f"eEspresso sandbox: {server.url}/", flush=True)
+    if idp_server is not None:
+        print(f"identity server (Keycloak): {idp_server.url}/realms/{app.config['REALM']}")
     print(f"admin token: {app.config['ADMIN_TOKEN']}", flush=True)
     if server.cert_file is not None:
         print(f"certificate: {server.cert_file} (valid {args.cert_days} days)", flush=True)
@@ -86,10 +109,15 @@ def serve(args: argparse.Namespace) -> int:
     print("Ctrl-C to stop", flush=True)
     # A service manager or `make demo` stops us with SIGTERM: stop as cleanly as on Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    if idp_server is not None:
+        idp_server.start()
     try:
         server.serve()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    finally:
+        if idp_server is not None:
+            idp_server.stop()
     return 0
 
 

@@ -34,7 +34,7 @@ def _bad_request(error: ValueError):
 
 
 @bp.before_request
-def _authenticate():
+def authenticate():
     """Require ``Authorization: Bearer <ADMIN_TOKEN>`` (RFC 6750 §2.1)."""
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.startswith("Bearer ") else ""

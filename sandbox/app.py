@@ -18,7 +18,7 @@ from sandbox.store import Store
 MAX_BODY = 64 * 1024
 
 
-def _log_request() -> None:
+def log_request() -> None:
     """Log the method and path of every portal request (not the admin API's), so a test
     proves what a tool sent, or that it sent no form at all."""
     if not request.path.startswith(ADMIN_PREFIX):
@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY, MAX_FORM_MEMORY_SIZE=MAX_BODY)
     app.extensions["sandbox"] = Sandbox(config=settings, store=Store())
     app.session_interface = StoreSessionInterface()
-    app.before_request(_log_request)  # first: even a request an outage refuses is logged
+    app.before_request(log_request)  # first: even a request an outage refuses is logged
     faults.init_app(app)  # an outage answers before anything else runs
     security.init_app(app)
     app.register_blueprint(views.bp)

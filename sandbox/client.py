@@ -137,6 +137,15 @@ class AdminClient:
     def unlock(self, cip: str) -> dict[str, Any]:
         return self._call("POST", self._path(cip) + "/unlock", {})
 
+    def required_actions(self, cip: str) -> list[str]:
+        """The identity server's required actions still due for ``cip`` (Keycloak variant)."""
+        return self._call("GET", self._path(cip) + "/required-actions")["actions"]
+
+    def set_required_actions(self, cip: str, actions: list[str]) -> list[str]:
+        """Ask ``actions`` (TERMS_AND_CONDITIONS, UPDATE_PASSWORD) at the next login."""
+        body = {"actions": list(actions)}
+        return self._call("PUT", self._path(cip) + "/required-actions", body)["actions"]
+
     def audit(self, cip: str | None = None) -> list[dict[str, Any]]:
         query = "?" + urlencode({"cip": cip}) if cip is not None else ""
         return self._call("GET", "/audit" + query)

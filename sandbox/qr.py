@@ -29,6 +29,12 @@ def _code(uri: str) -> segno.QRCode:
     return segno.make(uri, error="m", micro=False)
 
 
+def png_base64(uri: str) -> str:
+    """The QR of ``uri`` as base64 PNG, for pages that write their own ``<img>`` (Keycloak's
+    ``totp.totpSecretQrCode``)."""
+    return _code(uri).png_data_uri(scale=SCALE, border=BORDER).split(",", 1)[1]
+
+
 def render(uri: str, kind: str, name: str) -> Markup:
     """HTML for the QR of ``uri`` as ``kind`` ("png", "svg", "inline-svg", "canvas")."""
     code = _code(uri)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
@@ -120,16 +121,25 @@ def enrollment_expired(account: Account, now: float, ttl: float) -> bool:
     return account.pending_since is None or now - account.pending_since >= ttl
 
 
-def pending_secret(account: Account, now: float, ttl: float) -> str:
-    """The secret to show on the set-up page: the current one, or a new one once expired."""
+def pending_secret(
+    account: Account, now: float, ttl: float, make: Callable[[], str] = new_secret
+) -> str:
+    """The secret to show on the set-up page: the current one, or a new one (``make()``,
+    base32) once expired."""
     if account.pending_secret is None or enrollment_expired(account, now, ttl):
-        account.pending_secret = new_secret()
+        account.pending_secret = make()
         account.pending_since = now
     return account.pending_secret
 
 
-def complete_enrollment(store: Store, account: Account, device_name: str, now: float) -> None:
-    """The pending secret becomes the account's secret and the device is listed."""
+def complete_enrollment(
+    store: Store, account: Account, device_name: str, now: float, *, login_done: bool = True
+) -> None:
+    """The pending secret becomes the account's secret and the device is listed.
+
+    ``login_done`` False: the login goes on (an identity server's further required
+    actions), so ``login_ok`` is recorded later, by whoever ends it.
+    """
     account.secret = account.pending_secret
     account.pending_secret = None
     account.pending_since = None
@@ -137,7 +147,8 @@ def complete_enrollment(store: Store, account: Account, device_name: str, now: f
     account.devices.append(device_name)
     account.consecutive_failures = 0
     store.record(account.cip, "enrolled", now)
-    store.record(account.cip, "login_ok", now)
+    if login_done:
+        store.record(account.cip, "login_ok", now)
 
 
 def reset_enrollment(account: Account) -> None:

@@ -69,8 +69,11 @@ def _unexpected(error: Exception) -> Any:
     return message_page(500)
 
 
-def init_app(app: Flask) -> None:
-    app.before_request(_check_csrf)
+def init_app(app: Flask, *, csrf: bool = True) -> None:
+    """Headers, error pages and template globals; the CSRF check unless ``csrf`` is False
+    (an identity server's forms carry their own one-use session code instead)."""
+    if csrf:
+        app.before_request(_check_csrf)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -31,11 +31,18 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 class StoreSessionInterface(SessionInterface):
-    """Flask session interface backed by ``Store`` sessions."""
+    """Flask session interface backed by ``Store`` sessions, under cookie ``cookie``.
+
+    Two apps of one sandbox on one host (the Keycloak variant's application and identity
+    server) need two names: browsers share cookies between the ports of a host (RFC 6265 §8.5).
+    """
+
+    def __init__(self, cookie: str = COOKIE) -> None:
+        self.cookie = cookie
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sandbox = app.extensions["sandbox"]
-        sid = request.cookies.get(COOKIE)
+        sid = request.cookies.get(self.cookie)
         data = sandbox.store.load_session(
             sid, sandbox.wall_clock(), sandbox.config["SESSION_IDLE_SECONDS"]
         )
@@ -45,7 +52,7 @@ class StoreSessionInterface(SessionInterface):
         store = app.extensions["sandbox"].store
         if session.ended:
             store.drop_session(session.sid)
-            response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax")
+            response.delete_cookie(self.cookie, path="/", httponly=True, samesite="Lax")
             return
         if not session:
             return
@@ -55,6 +62,6 @@ class StoreSessionInterface(SessionInterface):
         sid = store.save_session(session.sid, dict(session), app.extensions["sandbox"].wall_clock())
         if sid != session.sid:
             response.set_cookie(
-                COOKIE, sid, path="/", httponly=True, samesite="Lax", secure=request.is_secure
+                self.cookie, sid, path="/", httponly=True, samesite="Lax", secure=request.is_secure
             )
         response.vary.add("Cookie")

@@ -33,6 +33,9 @@ class Account:
     last_accepted_step: int | None = None
     consecutive_failures: int = 0
     locked_until: float | None = None
+    # Identity-server required actions still to do at the next login (Keycloak variant):
+    # "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD".
+    required_actions: list[str] = field(default_factory=list)
 
     def state(self, now: float) -> dict[str, Any]:
         """What the admin API shows (``AdminClient.account``)."""

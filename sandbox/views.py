@@ -15,7 +15,16 @@ import hmac
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from sandbox import rules, wording
 from sandbox.config import instance_variants
@@ -38,14 +47,17 @@ def page(template: str, status: int = 200, variants: dict[str, Any] | None = Non
 
 
 def message_page(status: int, heading: str | None = None, message: str | None = None):
-    """A French error page with the support numbers; never a traceback."""
+    """A French error page with the support numbers; never a traceback. It links back to the
+    login page where the app has one (an identity server's outage page has none)."""
     default_heading, default_message = wording.ERRORS.get(status, wording.ERRORS[400])
+    has_login = "portal.index" in current_app.view_functions
     return page(
         "message.html",
         status,
         heading=heading or default_heading,
         message=message or default_message,
         show_support=True,
+        back_url=url_for("portal.index") if has_login else None,
     )
 
 
