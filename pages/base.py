@@ -115,7 +115,8 @@ def page_outline(page: Page) -> str:
     """What a page shows, for a message: headings, buttons and named fields, then the fields
     without a name by their attributes (a profile can name those only that way)."""
     unnamed = inventory.unnamed_fields(page)
-    return tree.outline(tree.snapshot(page)) + (f"; {unnamed}" if unnamed else "")
+    outline = tree.outline(tree.snapshot(page), 320 - len(unnamed))
+    return outline + (f"; {unnamed}" if unnamed else "")
 
 
 def code_field(page: Page) -> Locator:

@@ -71,11 +71,12 @@ class Control:
     def is_field(self) -> bool:
         return self.role in tree.FIELD_ROLES or self.tag in ("input", "select", "textarea")
 
-    def describe(self) -> str:
-        """``input#totp (name "totp", label « Code à usage unique »)``: one line, no value."""
+    def describe(self, keys: tuple[str, ...] = SHOWN) -> str:
+        """``input#totp (name "totp", label « Code à usage unique »)``: one line, no value;
+        ``keys``: the attributes shown."""
         ident = self.tag + (f"#{self.attributes['id']}" if "id" in self.attributes else "")
         parts = [f"{k} {json.dumps(v, ensure_ascii=False)}" for k, v in self.attributes.items()
-                 if k != "id"]  # fmt: skip
+                 if k != "id" and k in keys]  # fmt: skip
         if self.label:
             parts.append(f"label « {self.label} »")
         return ident + (f" ({', '.join(parts)})" if parts else "")
@@ -125,9 +126,9 @@ def unnamed_fields(page: Page, limit: int = 4) -> str:
     """The visible fields without an accessible name, by their attributes, on one line
     ("" when every field has a name): what an ``unexpected_page`` message adds to the page's
     outline, so the user sees the fields a profile can only name by attribute."""
-    found = [c.describe() for c in controls(page) if c.is_field and not c.name]
+    found = [c.describe(("name",)) for c in controls(page) if c.is_field and not c.name]
     if not found:
         return ""
     more = f" and {len(found) - limit} more" if len(found) > limit else ""
     text = "unnamed fields " + ", ".join(found[:limit]) + more
-    return text if len(text) <= 240 else text[:239] + "…"
+    return text if len(text) <= 200 else text[:199] + "…"
