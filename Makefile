@@ -103,8 +103,9 @@ image: image-packages $(if $(filter $(LOCAL_BASE),$(BASE_IMAGE)),base-image)
 	if [ -n "$$old" ] && [ "$$old" != "$$new" ]; then $(PODMAN) rmi "$$old" >/dev/null 2>&1 || true; fi; \
 	$(PODMAN) image inspect --format 'image $(IMAGE): {{.Size}} bytes' $(IMAGE)
 
-# One probe inside the image (non-root, read-only root filesystem, tmpfs /tmp) against a
-# sandbox on the host's loopback: tests/e2e/test_container_image.py.
+# One probe inside the image (non-root, read-only root filesystem, tmpfs /tmp, no capability,
+# deploy/seccomp/eespresso-chromium.json) against a sandbox on the host's loopback, and
+# chrome://sandbox read in the image: tests/e2e/test_container_image.py.
 image-test: setup image
 	$(PY) -m pytest -p no:xdist -m container tests/e2e/test_container_image.py
 

@@ -20,6 +20,9 @@ proven successful, and pauses the account before the portal's line:
 One store per machine, shared by every config, process and entry point: a SQLite file (WAL,
 busy timeout) beside the vault, mode 0600 in a 0700 folder, keyed by the account's normalised
 identity, so ``HTTPS://Portal.Example:443/`` and ``https://portal.example`` are one account.
+Deleting, emptying or moving the store never grants more submissions: an enrolled account's
+vault entry names the store that counts its failures, and a store it does not name keeps the
+account paused until a person resumes it (``Attempt.check_store``).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -41,36 +44,21 @@ from typing import Protocol
 import filelock
 
 from authenticator.errors import AuthenticatorError
+from authenticator.guard_store import PATH_ENV, GuardError, locks_folder, open_store, transaction
+from authenticator.vault import Vault, normalise_base_url
 from authenticator.vault import default_path as default_vault_path
-from authenticator.vault import normalise_base_url
 
 log = logging.getLogger(__name__)
 
-PATH_ENV = "EESPRESSO_GUARD"
 PORTAL_LOCKOUT = 5  # failed logins after which the portal locks the account (PORTAL.md)
 SUBMISSIONS = ("password", "code")
 DEFAULT_MAX_UNPROVEN = 3
 DEFAULT_WINDOW_S = 15 * 60.0
 NO_OUTCOME = "no outcome recorded (the process ended mid-step)"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY, identity TEXT NOT NULL, attempt TEXT NOT NULL, what TEXT NOT NULL,
-    at REAL NOT NULL, proven_at REAL, outcome TEXT
-);
-CREATE INDEX IF NOT EXISTS submissions_by_identity ON submissions (identity, at);
-CREATE TABLE IF NOT EXISTS pauses (
-    identity TEXT PRIMARY KEY, since REAL NOT NULL, reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS journal (
-    id INTEGER PRIMARY KEY, identity TEXT NOT NULL, at REAL NOT NULL, event TEXT NOT NULL,
-    by TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT ''
-);
-"""
-
-
-class GuardError(AuthenticatorError, ValueError):
-    """Bad guard settings or an unusable store: one line; no submission may go out then."""
+STORE_REPLACED = (
+    "its failed logins were counted in another guard store, now deleted, emptied or moved; "
+    "the portal may still count them"
+)
 
 
 class AccountBusy(AuthenticatorError):
@@ -156,6 +144,29 @@ class Attempt:
                 (self.guard.clock(), self.id),
             )
 
+    def check_store(self, vault: Vault, account: Named) -> None:
+        """Before any submission: make sure this store is the one that counts the account's
+        failures, or pause the account (raises ``AccountPaused`` unless the attempt is forced).
+
+        An enrolled account's vault entry names the store that counts its failures; the vault
+        is encrypted and backed up, the store may be deleted, emptied or moved. A store the
+        entry does not name has not seen those failures, so the account stays paused there
+        until a person resumes it; the entry then names this store. An entry that names no
+        store yet is given this one.
+        """
+        entry = vault.get(account.base_url, account.cip)
+        if entry is None or entry.guard_store == self.guard.store_id:
+            return
+        with self.guard._transaction() as db:
+            reason, caused = self.guard._settle_replaced_store(
+                db, self.identity, first_use=entry.guard_store is None
+            )
+        self.paused_now |= caused
+        if not reason:
+            vault.name_guard_store(account.base_url, account.cip, self.guard.store_id)
+        elif not self.force:
+            raise self.guard._paused(self.identity, reason, caused)
+
     def unproven(self, cause: str) -> None:
         """Name why the submissions left unproven were not proven (shown in the pause reason)."""
         self.cause = cause
@@ -192,20 +203,8 @@ class AccountGuard:
             raise GuardError(f"the guard's window must be a positive duration, got {window_s!r}")
         self.path = Path(path) if path is not None else default_path()
         self.max_unproven, self.window_s, self.clock = max_unproven, float(window_s), clock
-        self._locks = self.path.with_name(self.path.name + ".locks")
-        try:
-            for folder in (self.path.parent, self._locks):
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
-            # database file's mode.
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            with self._transaction(SCHEMA):
-                pass
-        except OSError as error:
-            raise GuardError(
-                f"cannot create the account guard's store {self.path}: "
-                f"{error.strerror or error}; set {PATH_ENV} to a writable file"
-            ) from None
+        self._locks = locks_folder(self.path)
+        self.store_id = open_store(self.path)
 
     def __repr__(self) -> str:
         return f"AccountGuard({str(self.path)!r}, max_unproven={self.max_unproven})"
@@ -311,6 +310,36 @@ class AccountGuard:
         log.warning("account %s paused: %s", identity, due)
         return due, True
 
+    def _settle_replaced_store(
+        self, db: sqlite3.Connection, identity: str, *, first_use: bool
+    ) -> tuple[str, bool]:
+        """For an account whose vault entry names another store: '' once a person resumed it
+        here (or when the entry named none), else the pause reason and whether this call
+        paused it."""
+        replaced = db.execute(
+            "SELECT max(id) FROM journal WHERE identity = ? AND event = 'store_replaced'",
+            (identity,),
+        ).fetchone()[0]
+        if replaced is None:
+            if first_use:
+                return "", False
+            self._journal(db, identity, "store_replaced", "guard", STORE_REPLACED)
+            replaced = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        resumed = db.execute(
+            "SELECT 1 FROM journal WHERE identity = ? AND event = 'resumed' AND id > ?",
+            (identity, replaced),
+        ).fetchone()
+        if resumed:
+            return "", False
+        row = db.execute("SELECT reason FROM pauses WHERE identity = ?", (identity,)).fetchone()
+        if row is not None:
+            return row[0], False
+        db.execute(
+            "INSERT INTO pauses (identity, since, reason) VALUES (?,?,?)",
+            (identity, self.clock(), STORE_REPLACED),
+        )
+        return STORE_REPLACED, True
+
     def _count(self, db: sqlite3.Connection, identity: str) -> tuple[int, str]:
         """Unproven submissions that count now, and the pause reason they make ('' if none)."""
         now = self.clock()
@@ -349,35 +378,8 @@ class AccountGuard:
     def _lock_file(self, identity: str) -> Path:
         return self._locks / f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}.lock"
 
-    @contextlib.contextmanager
-    def _transaction(self, schema: str = "") -> Iterator[sqlite3.Connection]:
-        """One short write transaction on a fresh connection (any thread, any process)."""
-        try:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as error:
-            raise self._unusable(error) from None
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")  # a submission row survives a power cut too
-            if schema:
-                db.executescript(schema)
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise self._unusable(error) from None
-        finally:
-            db.close()
-
-    def _unusable(self, error: sqlite3.Error) -> GuardError:
-        return GuardError(
-            f"the account guard's store {self.path} is unusable ({error}); "
-            f"move it aside or set {PATH_ENV}: no login is attempted without it"
-        )
+    def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
 
 def current_user() -> str:

@@ -125,6 +125,12 @@ class Vault:
             entry["last_step"] = entry.pop("step_before", None)
             return True
 
+    def name_guard_store(self, base_url: str, cip: str, store_id: str) -> None:
+        """Record which account guard store counts the account's failures (kept with the
+        entry, encrypted and backed up, where deleting the store cannot reach it)."""
+        with self._change() as entries:
+            self._require(entries, base_url, cip)["guard_store"] = store_id
+
     def get(self, base_url: str, cip: str) -> VaultEntry | None:
         """The entry of (base URL, CIP), or None when nothing is enrolled there."""
         wanted = entry_id(base_url, cip)

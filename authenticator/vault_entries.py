@@ -68,6 +68,7 @@ class VaultEntry:
     device_name: str
     created_at: str  # ISO 8601, UTC
     last_step: int | None
+    guard_store: str | None = None  # the id of the account guard's store counting its failures
 
 
 def new_entry(
@@ -80,6 +81,11 @@ def new_entry(
         "device_name": device_name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "last_step": carried_step(previous, account.period),
+        **(
+            {"guard_store": previous["guard_store"]}
+            if previous and "guard_store" in previous
+            else {}
+        ),
     }
 
 
@@ -164,6 +170,7 @@ def read_entry(entry_id: str, raw: dict, path: Path) -> VaultEntry:
             device_name=raw["device_name"],
             created_at=raw["created_at"],
             last_step=raw["last_step"],
+            guard_store=raw.get("guard_store"),
         )
     except (UriError, KeyError, TypeError):
         raise VaultError(f"the entry for CIP {cip} at {base_url} in {path} is damaged") from None

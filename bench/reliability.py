@@ -5,12 +5,15 @@ the figure is read from the sandbox's audit log (failed logins, lockout) or from
 127.0.0.1 (alerts). Every loop is bounded by a count and a time budget. Usage:
 
     .venv/bin/python bench/reliability.py lockout [--runs 6]
+    .venv/bin/python bench/reliability.py guard-reset [--runs 4]
     .venv/bin/python bench/reliability.py outbox [--kills 5]
     .venv/bin/python bench/reliability.py scan
 
 ``lockout`` runs ``python -m monitors run --once`` ``--runs`` times per scenario with a wrong
 password: plainly refused; refused after the probe's page timeout (cause ``slow``); one account
-under four spellings of its URL, each in its own config and history. ``outbox`` kills the
+under four spellings of its URL, each in its own config and history. ``guard-reset`` runs it
+twice with a wrong password, then deletes, empties or moves the account guard's store, then
+``--runs`` more times. ``outbox`` kills the
 runner (SIGKILL) while its alert is held by the webhook, restarts it with ``--once`` and
 counts the alerts accepted, ``--kills`` times. ``scan`` records a Playwright trace (screenshots
 and snapshots on) of a first access and a screenshot of an enrollment page, then times
@@ -94,6 +97,45 @@ def lockout(runs: int) -> None:
                 failed = [e for e in admin.audit(cip) if e["event"].endswith("_rejected")]
                 locked = admin.account(cip)["locked"]
                 print(f"| {name} | {runs} | {len(failed)} | {'yes' if locked else 'no'} |")
+
+
+def _deleted(store: Path) -> Path:
+    for file in store.parent.glob(store.name + "*"):
+        if file.is_file():
+            file.unlink()
+    return store
+
+
+def _emptied(store: Path) -> Path:
+    os.truncate(store, 0)
+    return store
+
+
+def _moved(store: Path) -> Path:
+    return store.with_name("moved-" + store.name)
+
+
+def guard_reset(runs: int) -> None:
+    resets = {"deleted": _deleted, "emptied": _emptied, "moved": _moved}
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        with sandbox_process(folder) as sandbox:
+            url, admin = sandbox.url, sandbox.admin
+            print("| store | runs before | runs after | failed logins at the portal | locked |")
+            print("| --- | --- | --- | --- | --- |")
+            for name, reset in resets.items():
+                cip = f"REL{secrets.token_hex(4).upper()}"
+                created = admin.create_account(cip, PASSWORD, enrolled=True)
+                seed_enrolled(Vault(folder / "vault"), TestAccount(url, cip, PASSWORD), created)
+                config, store = config_for(folder, f"r{cip}", url, cip), folder / f"{name}.sqlite"
+                for run in range(2 + runs):
+                    if run == 2:
+                        store = reset(store)
+                    env = {**os.environ, "BENCH_PASSWORD": WRONG, "EESPRESSO_GUARD": str(store)}
+                    print("  ", run_once(config, env), file=sys.stderr)
+                failed = [e for e in admin.audit(cip) if e["event"].endswith("_rejected")]
+                locked = admin.account(cip)["locked"]
+                print(f"| {name} | 2 | {runs} | {len(failed)} | {'yes' if locked else 'no'} |")
 
 
 def outbox(kills: int) -> None:
@@ -181,11 +223,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("lockout").add_argument("--runs", type=int, default=6)
+    sub.add_parser("guard-reset").add_argument("--runs", type=int, default=4)
     sub.add_parser("outbox").add_argument("--kills", type=int, default=5)
     sub.add_parser("scan")
     args = parser.parse_args()
     if args.command == "lockout":
         lockout(args.runs)
+    elif args.command == "guard-reset":
+        guard_reset(args.runs)
     elif args.command == "outbox":
         outbox(args.kills)
     else:

@@ -142,10 +142,11 @@ def _resume(args: argparse.Namespace) -> int:
 def _k8s(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from monitors.k8s import Options, default_image, render
+    from monitors.k8s import render
+    from monitors.k8s_pod import Options, default_image
 
     options = Options(image=args.image or default_image(), namespace=args.namespace)
-    sys.stdout.write(render(Path(args.config), options))
+    sys.stdout.write(render(Path(args.config), options, runner=args.runner))
     return 0
 
 
@@ -171,10 +172,17 @@ def parser() -> argparse.ArgumentParser:
     resume.add_argument("--cip", help="the account's user name")
     resume.add_argument("--guard", help="the guard's store (default $EESPRESSO_GUARD)")
     resume.add_argument("--note", help="why it is safe to resume (kept in the journal)")
-    k8s = sub.add_parser("k8s", help="print Kubernetes manifests (a CronJob per monitor)")
+    k8s = sub.add_parser(
+        "k8s", help="print Kubernetes manifests (a CronJob per monitor, or --runner)"
+    )
     k8s.add_argument("--config", required=True, help="monitors.toml")
     k8s.add_argument("--image", help="container image (default eespresso-monitors:VERSION)")
     k8s.add_argument("--namespace", help="namespace of every object (default: kubectl's)")
+    k8s.add_argument(
+        "--runner",
+        action="store_true",
+        help="the long-lived runner instead: Deployment, Service, ServiceMonitor",
+    )
     for name in ("enroll", "login"):
         sub.add_parser(name, help=f"journey CLI: '{name} --help' for its options", add_help=False)
     sub.add_parser(

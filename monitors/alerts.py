@@ -22,6 +22,7 @@ import apprise
 from apprise.attachment.memory import AttachMemory
 
 from wording import DEFAULT, Language, cause_advice, cause_title, count, elapsed, say, when
+from wording.portal_text import TERMINAL_MAX, for_markdown
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def body(notice: Notice, language: Language, report_url: str = "") -> str:
         lines += [
             line("alert.cause", cause=cause_title(notice.cause, language), code=notice.cause),
             line("alert.advice", advice=cause_advice(notice.cause, language, notice.monitor_id)),
-            line("alert.details", details=notice.last_error or "-"),
+            line("alert.details", details=_page_words(notice.last_error)),
         ]
     else:
         failures = count(notice.failures, "failed_probe", language)
@@ -105,7 +106,7 @@ def body(notice: Notice, language: Language, report_url: str = "") -> str:
             line("alert.cause", cause=cause_title(notice.cause, language), code=notice.cause),
             line("alert.advice", advice=cause_advice(notice.cause, language, notice.monitor_id)),
             line("alert.since", when=when(notice.since), failures=failures),
-            line("alert.last_error", error=notice.last_error or "-"),
+            line("alert.last_error", error=_page_words(notice.last_error)),
             line("alert.failed_step", step=notice.failed_step or "-"),
         ]
         if notice.paused:
@@ -114,6 +115,13 @@ def body(notice: Notice, language: Language, report_url: str = "") -> str:
     if report_url:
         lines.append(line("alert.report", url=report_url))
     return "\n".join(lines)
+
+
+def _page_words(text: str) -> str:
+    """An error or a warning that may quote the page, as text every channel shows and none
+    runs: channels render Markdown (Slack, Teams, Discord) or HTML (e-mail), so HTML and link
+    syntax is escaped and control characters shown escaped (``wording.portal_text``)."""
+    return for_markdown(text, TERMINAL_MAX) if text else "-"
 
 
 def _screens_line(screens: Sequence[Screen], language: Language) -> list[str]:

@@ -250,14 +250,30 @@ def _probe(r: Reader) -> ProbeLocation:
     return ProbeLocation(name)
 
 
+def _cip(r: Reader) -> str:
+    """``cip`` as written, or read now from the variable ``cip_env`` names (a Kubernetes pod
+    gets it from the Secret, so the CIP stays out of the ConfigMap)."""
+    cip_env = r.text("cip_env")
+    if ("cip" in r.table) == bool(cip_env):
+        raise r.err("cip", "set exactly one of cip or cip_env")
+    if cip_env:
+        cip = os.environ.get(cip_env, "").strip()
+        if not cip or len(cip) > 64:
+            raise r.err("cip_env", f"the variable {cip_env} must hold the CIP; set it")
+    else:
+        cip = r.text("cip", required=True, limit=64)
+    if any(c.isspace() for c in cip):
+        raise r.err("cip", "holds spaces; write the CIP alone")
+    return cip
+
+
 def _account(r: Reader, name: str) -> Account:
-    r.reject_unknown({"cip", "password_env", "password_file", "vault", "device_name"})
+    allowed = {"cip", "cip_env", "password_env", "password_file", "vault", "device_name"}
+    r.reject_unknown(allowed)
     env, file = r.text("password_env"), r.text("password_file", limit=4096)
     if bool(env) == bool(file):
         raise r.err("password_env", "set exactly one of password_env or password_file")
-    cip = r.text("cip", required=True, limit=64)
-    if any(c.isspace() for c in cip):
-        raise r.err("cip", "holds spaces; write the CIP alone")
+    cip = _cip(r)
     vault = r.text("vault", limit=4096)
     return Account(
         name=name,

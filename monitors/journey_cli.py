@@ -22,6 +22,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from wording.cli import OneLineParser
+from wording.portal_text import for_terminal, for_terminal_data
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GUARDED = 0, 1, 2, 3
 #: The keys of ``--json``, in this order.
@@ -204,7 +205,7 @@ def _warning_lines(result) -> list[str]:
     return [
         f"  warning ({w['kind']}"
         + (f", {w['days']} days" if "days" in w else "")
-        + f"): {w['text']}"
+        + f"): {for_terminal(w['text'])}"
         for w in result.warnings
     ]
 
@@ -225,7 +226,7 @@ def summary(result) -> str:
     lines = [
         f"{name} FAILED on {result.target} as {result.cip}: {cause.words} ({cause.value})",
         *([f"  at: {result.failed_step}"] if result.failed_step else []),
-        f"  why: {result.error}",
+        f"  why: {for_terminal(result.error)}",
     ]
     if result.clock_offset_s is not None:
         lines.append(f"  the portal's clock is {result.clock_offset_s:+.0f} s from this machine's")
@@ -234,7 +235,8 @@ def summary(result) -> str:
 
 def _print_json(result) -> None:
     data = result.to_json()
-    print(json.dumps({key: data[key] for key in JSON_KEYS}, ensure_ascii=False))
+    line = for_terminal_data({key: data[key] for key in JSON_KEYS})  # the page's words
+    print(json.dumps(line, ensure_ascii=False))
 
 
 def _guarded(args: argparse.Namespace, account, message: str, paused: bool) -> int:

@@ -25,6 +25,7 @@ from monitors.alerts import cause_words
 from monitors.config import Config, Monitor
 from monitors.probe import Outcome, Prober
 from monitors.upcheck import UpWatch
+from wording.portal_text import for_terminal
 
 
 def next_due(monitor: Monitor, after: float) -> float:
@@ -41,7 +42,8 @@ def first_due(monitor: Monitor, now: float) -> float:
 
 
 def progress_line(outcome: Outcome) -> str:
-    """One line per probe for a terminal or a container log; never a secret."""
+    """One line per probe for a terminal or a container log; never a secret, never a control
+    character of the page's (``wording.portal_text``)."""
     clock = time.strftime("%H:%M:%S")
     if outcome.record is None:
         return f"{clock}  {outcome.monitor_id:<24} SKIPPED   {outcome.skipped}"
@@ -53,7 +55,7 @@ def progress_line(outcome: Outcome) -> str:
     if rec.cause:
         line += f"  {cause_words(rec.cause)}"
         if rec.error:
-            line += f": {rec.error}"
+            line += f": {for_terminal(rec.error)}"
     for notice in outcome.delivered:
         line += f"  [{notice.kind} sent]"
     for notice in outcome.notices:

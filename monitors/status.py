@@ -28,6 +28,7 @@ from wording import (
     step_name,
     when,
 )
+from wording.portal_text import for_terminal
 
 DAY = 86400.0
 STRIP_DAYS = 90
@@ -171,7 +172,7 @@ def render_text(summary: Summary) -> str:
                    cause=cause_title(inc.cause, lang), when=when(inc.since),
                    duration=elapsed(summary.generated_at - inc.since, lang),
                    failures=count(inc.failures, "failed_probe", lang),
-                   error=inc.last_error or "-")  # fmt: skip
+                   error=for_terminal(inc.last_error or "-"))  # fmt: skip
         advice = say(lang, "status.advice", advice=cause_advice(inc.cause, lang, inc.monitor_id))
         lines += ["  " + line, "    " + advice]
     return "\n".join(lines)

@@ -3,9 +3,11 @@
 Browser downloads are impossible on our machines, so Playwright drives the system Chromium
 (docs/design.md, "Browser"). Order: an explicit path from the environment, then Playwright's
 own browser if installed, then Debian's ``/usr/bin/chromium``. The same launch arguments serve
-pytest and the monitor runner. A browser server (Playwright's ``launchServer`` or ``run-server``
-of the same major.minor version) can stand in for the local Chromium: ``connect`` reaches it
-and turns every way it can fail into one line that blames the browser, never the portal.
+pytest and the monitor runner; Chromium keeps its sandbox except as root, where it refuses to
+start with it (docs/reliability.md, "Chromium's sandbox"). A browser server (Playwright's
+``launchServer`` or ``run-server`` of the same major.minor version) can stand in for the local
+Chromium: ``connect`` reaches it and turns every way it can fail into one line that blames the
+browser, never the portal.
 """
 
 from __future__ import annotations
@@ -53,13 +55,25 @@ def chromium_executable() -> str:
     )
 
 
+def sandboxed() -> bool:
+    """Whether Chromium keeps its sandbox: always, except as root, where Chromium refuses to
+    start with it (docs/reliability.md, "Chromium's sandbox": run as an ordinary user)."""
+    return not (hasattr(os, "geteuid") and os.geteuid() == 0)
+
+
 def launch_args(headless: bool = True, extra: dict | None = None) -> dict:
-    """Keyword arguments for ``playwright.chromium.launch`` (and pytest-playwright's fixture)."""
-    args = list(QUIET_FLAGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
-    merged = {"executable_path": chromium_executable(), "headless": headless, **(extra or {})}
-    merged["args"] = [*args, *merged.get("args", [])]
+    """Keyword arguments for ``playwright.chromium.launch`` (and pytest-playwright's fixture).
+
+    Playwright adds ``--no-sandbox`` unless ``chromium_sandbox`` is true, so the sandbox is
+    asked for explicitly; as root Playwright's ``--no-sandbox`` stays.
+    """
+    merged = {
+        "executable_path": chromium_executable(),
+        "headless": headless,
+        "chromium_sandbox": sandboxed(),
+        **(extra or {}),
+    }
+    merged["args"] = [*QUIET_FLAGS, *merged.get("args", [])]
     return merged
 
 
@@ -79,8 +93,12 @@ def new_context(browser: Browser, *, ignore_https_errors: bool = False) -> Brows
 
 
 def launch(playwright: Playwright, *, headless: bool = True, extra: dict | None = None) -> Browser:
-    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments."""
-    return playwright.chromium.launch(**launch_args(headless, extra))
+    """The system Chromium (see ``chromium_executable``) with the suite's launch arguments;
+    one that does not start is ``BrowserNotFound`` with one line (``start_failure``)."""
+    try:
+        return playwright.chromium.launch(**launch_args(headless, extra))
+    except PlaywrightError as error:  # no display for --headed, a refused sandbox...
+        raise BrowserNotFound(start_failure(str(error))) from None
 
 
 class RemoteBrowserError(RuntimeError):
@@ -144,8 +162,22 @@ def open_browser(
     Chromium that does not start is ``BrowserNotFound`` with one line."""
     if ws_endpoint:
         return connect(playwright, ws_endpoint)
-    try:
-        return launch(playwright, headless=headless, extra=extra)
-    except PlaywrightError as error:  # no display for --headed, a broken Chromium...
-        first_line = str(error).strip().splitlines()[0][:200]
-        raise BrowserNotFound(f"could not start Chromium: {first_line}") from None
+    return launch(playwright, headless=headless, extra=extra)
+
+
+# Chromium's own words when the platform refuses its Linux sandbox: no user namespace
+# (clone with CLONE_NEWUSER denied) or no chroot into its empty directory.
+_SANDBOX_REFUSED = re.compile(r"No usable sandbox!|Check failed: sys_chroot\([^)]*\) == 0")
+
+
+def start_failure(message: str) -> str:
+    """Why the local Chromium did not start, in one line; a refused sandbox says what to allow
+    (Playwright's own first line only says the browser closed)."""
+    refused = _SANDBOX_REFUSED.search(message)
+    if refused:
+        return (
+            f"could not start Chromium's sandbox ({refused.group(0)}): allow user namespaces "
+            "and chroot, see deploy/seccomp/eespresso-chromium.json"
+        )
+    first_line = (message.strip().splitlines() or ["unknown error"])[0][:200]
+    return f"could not start Chromium: {first_line}"

@@ -3,7 +3,9 @@
 Page objects raise ``JourneyFailure`` with a cause and a one-line message; journeys catch it and
 return a ``JourneyResult``. Messages are
 written here, never copied from Playwright: its errors carry call logs that may echo typed
-values, so they are reduced to the Chromium error code (``net::ERR_…``) at most.
+values, so they are reduced to the Chromium error code (``net::ERR_…``) at most. A message may
+quote the page (its headings, buttons, alert text): it is made safe to print once, here
+(``wording.portal_text``), before it reaches a terminal, a log, the history or an alert.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pages.result import Cause
+from wording.portal_text import for_terminal
 
 _NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 # Chromium's network errors that mean "nobody answered at that address".
@@ -34,6 +37,7 @@ class JourneyFailure(Exception):
     """A classified portal failure; ``str()`` is the one-line, secret-free message."""
 
     def __init__(self, cause: Cause, message: str) -> None:
+        message = for_terminal(message)
         super().__init__(message)
         self.cause = cause
         self.message = message

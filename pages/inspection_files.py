@@ -15,6 +15,7 @@ from pathlib import Path
 from pages import tree
 from pages.inspection import ScreenRecord, toml_names
 from pages.inventory import Control
+from wording.portal_text import for_markdown, markdown_block, markdown_code
 
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 
@@ -78,11 +79,13 @@ def _control_row(control: Control) -> list[str]:
 
 
 def markdown(record: ScreenRecord, title: str, image: str) -> str:
-    """One screen in Markdown: screen, elements, candidate names, tree, screenshot."""
+    """One screen in Markdown: screen, elements, candidate names, tree, screenshot. What the
+    page chose (names, path, tree) is escaped or fenced as code: the file shows it, never runs
+    or links it (``wording.portal_text``)."""
     lines = [
         f"# {title}",
         "",
-        f"- page: `{record.path}`",
+        f"- page: {markdown_code(record.path)}",
         f"- screen recognised: {record.screen or 'none (no screen of the profile matches)'}",
         f"- profile: {record.profile}",
         *([f"- {looks_like_line(record)}"] if record.looks_like else []),
@@ -95,21 +98,21 @@ def markdown(record: ScreenRecord, title: str, image: str) -> str:
     for f in record.findings:
         found = "yes" if f.found else "no"
         lines.append(
-            f"| `{f.key}` | {_cell(f.description)} | {found} | {f.role} | {_cell(f.name)} |"
+            f"| `{f.key}` | {_cell(f.description)} | {found} | {for_markdown(f.role)} "
+            f"| {for_markdown(f.name)} |"
         )
     if record.candidates or record.markup:
-        lines += ["", "## Candidates for the missing elements", "", "```toml"]
-        lines.append(candidates_toml(record))
-        lines.append("```")
+        lines += ["", "## Candidates for the missing elements", ""]
+        lines.append(markdown_block(candidates_toml(record), "toml"))
     if record.controls:
         lines += ["", "## Fields, buttons, links and images (what a profile can name)", ""]
         lines += ["| " + " | ".join(_CONTROL_COLUMNS) + " |", "|---" * len(_CONTROL_COLUMNS) + "|"]
         for control in record.controls:
-            cells = [_cell(c) for c in _control_row(control)]
-            cells[-1] = f"`{cells[-1]}`" if cells[-1] else ""
+            *cells, line = _control_row(control)
+            cells = [for_markdown(c) for c in cells] + [markdown_code(line) if line else ""]
             lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "## Accessibility tree (roles and names, no values)", "", "```"]
-    lines += [tree.as_text(list(record.nodes)) or "(empty)", "```", ""]
+    lines += ["", "## Accessibility tree (roles and names, no values)", ""]
+    lines += [markdown_block(tree.as_text(list(record.nodes)) or "(empty)"), ""]
     lines += [f"![Screenshot, secrets masked, elements found boxed]({image})", ""]
     return "\n".join(lines)
 

@@ -246,13 +246,16 @@ def run_journey(
 
     ``attempt`` is an open attempt of the account guard (``authenticator.guard``): the journey
     tells it of every password and code before sending it, so the account's lockout budget
-    counts them; every target but the embedded sandbox has one. ``journeys`` replaces the
+    counts them, and checks first that its store is the one that counted the account's
+    failures so far; every target but the embedded sandbox has one. ``journeys`` replaces the
     registry for a caller that brings journeys of its own (the runner's own tests drive it
     with a journey that needs no portal).
     """
     registry = JOURNEYS if journeys is None else journeys
     if name not in registry:
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
+    if attempt is not None:
+        attempt.check_store(vault, account)
     return registry[name](
         page,
         account,

@@ -27,6 +27,7 @@ from pages.failures import unexpected
 from pages.profile import Profile, default
 from pages.result import JourneyResult
 from pages.steps import warn
+from wording.portal_text import for_terminal
 
 #: Notices in a row before the journey gives up (a portal looping on a notice).
 MAX_NOTICES = 5
@@ -66,13 +67,14 @@ def way_on(page: Page) -> Locator | None:
 
 
 def page_text(page: Page, max_chars: int = 200) -> str:
-    """What a notice says (its headings and text), on one line, secrets redacted."""
+    """What a notice says (its headings and text), on one line, secrets redacted, safe to
+    print (``wording.portal_text``)."""
     parts = [
         node.name if node.role == "heading" else node.text
         for node in tree.main_content(tree.snapshot(page))
         if node.role in _TEXT_ROLES
     ]
-    return " ".join(" ".join(parts).split())[:max_chars]
+    return for_terminal(" ".join(" ".join(parts).split()), max_chars)
 
 
 class SuccessPage(BaseScreen):

@@ -9,6 +9,9 @@ scan, an ``otpauth://`` URI, a run of 6 to 8 digits that could be a one-time cod
 
 The tree serves three readers: the message of an ``unexpected_page`` (headings, buttons and
 field labels), ``python -m monitors inspect`` and the per-screen capture of a journey.
+Names and texts are kept as the page gives them, since controls are located by their names;
+they are made safe where they are printed or written (``wording.portal_text``): a page can
+name a button with terminal escape sequences or HTML.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
+
+from wording.portal_text import for_terminal
 
 #: Roles whose snapshot text after the colon is what a person typed or chose: never kept.
 VALUE_ROLES = frozenset(
@@ -57,9 +62,10 @@ class Node:
     text: str = ""
 
     def describe(self) -> str:
-        """The node as one line: ``role "name"``, then its text when it has some."""
+        """The node as one line: ``role "name"``, then its text when it has some; safe to
+        print (``wording.portal_text``: the page chose the name and the text)."""
         label = self.role + (f" {json.dumps(self.name, ensure_ascii=False)}" if self.name else "")
-        return label + (f": {self.text}" if self.text else "")
+        return for_terminal(label + (f": {self.text}" if self.text else ""))
 
 
 def _name_and_tail(rest: str) -> tuple[str, str]:
@@ -138,9 +144,9 @@ def names(nodes: Iterable[Node], roles: Iterable[str]) -> list[str]:
 
 
 def quoted(items: Iterable[str], limit: int = 6) -> str:
-    """« a », « b » … at most ``limit`` of them."""
+    """« a », « b » … at most ``limit`` of them, each safe to print (the page chose them)."""
     items = list(items)
-    shown = ", ".join(f"« {item} »" for item in items[:limit])
+    shown = ", ".join(f"« {for_terminal(item, _MAX_NAME * 2)} »" for item in items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 

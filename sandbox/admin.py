@@ -149,6 +149,26 @@ def delete_account(cip: str):
     return jsonify(deleted=cip)
 
 
+NOTICE_WORDS, NOTICE_WORDS_MAX = ("heading", "text", "button"), 2000
+
+
+@bp.put("/accounts/<cip>/notice-words")
+def set_notice_words(cip: str):
+    """The heading, text and way-on button name every notice of the account shows; any
+    characters, as a hostile portal page could show them; ``{}`` restores the notices' own."""
+    body = _body()
+    if set(body) - set(NOTICE_WORDS) or not all(
+        isinstance(v, str) and 0 < len(v) <= NOTICE_WORDS_MAX for v in body.values()
+    ):
+        raise BadRequest(
+            f"send {', '.join(NOTICE_WORDS)} as strings of 1 to {NOTICE_WORDS_MAX} characters"
+        )
+    with current().store.lock:
+        account = _account(cip)
+        account.notice_words = dict(body)
+        return jsonify(account.notice_words)
+
+
 @bp.post("/accounts/<cip>/reset-enrollment")
 def reset_enrollment(cip: str):
     with current().store.lock:

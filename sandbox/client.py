@@ -128,6 +128,11 @@ class AdminClient:
         notices, expiry_days) of one account."""
         return self._call("PATCH", self._path(cip), variant)
 
+    def set_notice_words(self, cip: str, **words: str) -> dict[str, str]:
+        """What every notice of the account shows instead of its own words: ``heading``,
+        ``text``, ``button`` (its way on); none given restores them."""
+        return self._call("PUT", self._path(cip) + "/notice-words", words)
+
     def delete_account(self, cip: str) -> None:
         self._call("DELETE", self._path(cip))
 

@@ -4,8 +4,10 @@ Per-account variants (admin API): ``notices`` shows a password-expiry notice aft
 password (``expiry_days`` days left), and a notice to acknowledge and a "remember this
 computer" question after the code; ``success`` puts the seed's success text on a
 confirmation page of its own, with a link on to eEspresso (``page``) or without
-(``page-only``). Every answer is audited (``notice_<kind>_<answer>``), so a test proves which
-button a journey pressed; an answer that starts a change ends on a page no journey knows.
+(``page-only``). ``notice_words`` (admin API) replace a notice's heading, text and way-on
+name with any text, as a hostile page would show. Every answer is audited
+(``notice_<kind>_<answer>``), so a test proves which button a journey pressed; an answer that
+starts a change ends on a page no journey knows.
 """
 
 from __future__ import annotations
@@ -23,13 +25,19 @@ bp = Blueprint("notices", __name__)
 def _notice_page(kind: str, account: Account, status: int = 200):
     notice = wording.NOTICES[kind]
     text = str(notice["text"]).format(days=account.variants["expiry_days"])
+    words = account.notice_words  # set through the admin API, else the notice's own
+    changes: tuple[str, ...] = notice["changes"]  # type: ignore[assignment]
+    answers = [
+        (value, label if value in changes else words.get("button", label))
+        for value, label in notice["answers"]  # type: ignore[attr-defined]
+    ]
     return page(
         "notice.html",
         status,
         account.variants,
-        heading=notice["heading"],
-        text=text,
-        answers=notice["answers"],
+        heading=words.get("heading", notice["heading"]),
+        text=words.get("text", text),
+        answers=answers,
     )
 
 

@@ -33,6 +33,10 @@ class Account:
     last_accepted_step: int | None = None
     consecutive_failures: int = 0
     locked_until: float | None = None
+    # Words every notice of this account shows instead of its own (admin API, notice-words):
+    # heading, text, and the name of its button that changes nothing. Any text, so tests can
+    # show what a hostile page would (control characters, HTML, Markdown links).
+    notice_words: dict[str, str] = field(default_factory=dict)
     # Identity-server required actions still to do at the next login (Keycloak variant):
     # "TERMS_AND_CONDITIONS", "UPDATE_PASSWORD".
     required_actions: list[str] = field(default_factory=list)

@@ -31,11 +31,9 @@ from sandbox.keycloak.state import state_of
 from sandbox.store import Account
 
 bp = Blueprint("kc_login", __name__, url_prefix="/realms/<realm>")
+bp.url_value_preprocessor(check_realm)
 
 USERNAME_MAX = 255  # Keycloak's username column length
-
-
-bp.url_value_preprocessor(check_realm)
 
 
 @bp.get("/protocol/openid-connect/auth")

@@ -50,7 +50,9 @@ def test_set_up_fields_have_the_accessible_names_keycloak_gives_them(page: Page,
     quirk = keycloak.app.config["THEME"] == "keycloak.v2"
     expect(page.locator("#totp")).to_have_accessible_name("" if quirk else "Code à usage unique")
     expect(page.locator("#userLabel")).to_have_accessible_name("" if quirk else "Nom d'appareil")
-    expect(page.get_by_role("img", name="Figure: Barcode", exact=True)).to_be_visible()
+    qr = page.get_by_role("img", name="Figure: Barcode", exact=True)
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.complete && img.naturalWidth") > 0  # "base64, " decodes
     expect(page.get_by_role("checkbox", name="Se déconnecter des autres appareils")).to_be_checked()
     if quirk:
         expect(page.get_by_role("textbox", name="Code à usage unique")).to_have_count(0)

@@ -248,7 +248,7 @@ def test_an_unusable_store_is_one_line(tmp_path: Path) -> None:
     garbage.write_bytes(b"not a database" * 100)
     with pytest.raises(GuardError) as error:
         AccountGuard(garbage)
-    assert "\n" not in str(error.value) and "EESPRESSO_GUARD" in str(error.value)
+    assert "\n" not in str(error.value) and "monitors resume" in str(error.value)
 
 
 # -- several processes --------------------------------------------------------------------

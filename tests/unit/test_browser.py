@@ -26,7 +26,10 @@ def test_launch_args_quiet_chromium_and_no_sandbox_only_as_root(monkeypatch):
     args = browser.launch_args(extra={"args": ["--lang=fr-CA"]})
     assert set(browser.QUIET_FLAGS) <= set(args["args"])
     assert args["args"][-1] == "--lang=fr-CA"
-    assert ("--no-sandbox" in args["args"]) == (os.geteuid() == 0)
+    # Playwright adds --no-sandbox itself unless chromium_sandbox is true: it must be asked
+    # for by every user but root (tests/e2e/test_container_image.py reads chrome://sandbox).
+    assert args["chromium_sandbox"] is (os.geteuid() != 0)
+    assert "--no-sandbox" not in args["args"]
     assert os.access(args["executable_path"], os.X_OK)
 
 
@@ -54,3 +57,35 @@ def test_remote_failures_are_one_line_without_the_endpoints_path():
     assert refused.startswith("no browser server answers at ws://127.0.0.1:3000")
     for text in (said, refused, browser.remote_failure(endpoint, "\n\nodd\nmore")):
         assert "\n" not in text and "secret-token" not in text
+
+
+# Playwright's error when the platform refuses Chromium's sandbox, as read in the image under
+# podman (tests/e2e/test_container_image.py): no chroot, then no user namespace.
+_ZYGOTE = "[pid=19][err] [19:19:1206/151850.079940:FATAL:content/browser/zygote_host/"
+_NO_CHROOT = (
+    "BrowserType.launch: Target page, context or browser has been closed\nBrowser logs:\n\n"
+    "<launched> pid=19\n"
+    '[pid=19][err] Check failed: sys_chroot("/proc/self/fdinfo/") == 0\n'
+    f"{_ZYGOTE}zygote_host_impl_linux.cc:254] Failed to receive hello message from zygote"
+)
+_NO_USER_NAMESPACE = (
+    "BrowserType.launch: Target page, context or browser has been closed\nBrowser logs:\n"
+    "Chromium sandboxing failed!\nCall log:\n"
+    f"  - {_ZYGOTE}zygote_host_impl_linux.cc:130] No usable sandbox! If this is a Debian "
+    "system, please install the chromium-sandbox package"
+)
+
+
+@pytest.mark.parametrize(
+    "message, cause",
+    [(_NO_CHROOT, 'sys_chroot("/proc/self/fdinfo/")'), (_NO_USER_NAMESPACE, "No usable sandbox!")],
+)
+def test_a_refused_sandbox_is_one_line_that_says_what_to_allow(message, cause):
+    line = browser.start_failure(message)
+    assert cause in line and "deploy/seccomp/eespresso-chromium.json" in line
+    assert "\n" not in line
+
+
+def test_any_other_start_failure_keeps_playwrights_first_line():
+    line = browser.start_failure("BrowserType.launch: no display\nmore")
+    assert line == "could not start Chromium: BrowserType.launch: no display"

@@ -8,6 +8,7 @@ checked by ``promtool`` and compared with ``deploy/prometheus/rules.yml``.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -19,16 +20,16 @@ import yaml
 from croniter import croniter
 
 from monitors.config import ConfigError, load
-from monitors.k8s import (
+from monitors.k8s import manifests, render
+from monitors.k8s_cronjobs import job_name, schedule
+from monitors.k8s_pod import (
+    SECCOMP_PROFILE,
     SECRET,
     SECRET_DIR,
+    VAULT_KEY,
     Options,
     cluster_config,
     default_image,
-    job_name,
-    manifests,
-    render,
-    schedule,
 )
 from tests.fixtures.monitoring import simple_config, write_config
 
@@ -38,6 +39,7 @@ EXAMPLE_OUTPUT = ROOT / "deploy" / "kubernetes" / "monitors.example.yml"
 # The oldest minor version still supported upstream when this was written, and the newest the
 # package bundles: an API removed or added between them would show here.
 KUBERNETES_VERSIONS = ("1.30", "1.37")
+CIPS = {"EESPRESSO_CIP_A": "CIPALPHA01", "EESPRESSO_CIP_B_2": "CIPBRAVO02"}
 
 
 def documents(text: str) -> list[dict]:
@@ -50,14 +52,22 @@ def by_kind(docs: list[dict], kind: str) -> list[dict]:
 
 @pytest.fixture
 def two_accounts(tmp_path, monkeypatch):
+    return write_two_accounts(tmp_path, monkeypatch)
+
+
+def write_two_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two monitors: one password in an environment variable, one in a file."""
     monkeypatch.setenv("EESPRESSO_K8S_PASSWORD", "Env-Secret-Value-1")
     secret_file = tmp_path / "probe-b.password"
     secret_file.write_text("File-Secret-Value-2\n", encoding="utf-8")
     tables = {
         "targets.portal": {"base_url": "https://portal.example"},
-        "accounts.a": {"cip": "A1", "password_env": "EESPRESSO_K8S_PASSWORD"},
-        "accounts.b_2": {"cip": "B2", "password_file": str(secret_file), "vault": "v/vault"},
+        "accounts.a": {"cip": CIPS["EESPRESSO_CIP_A"], "password_env": "EESPRESSO_K8S_PASSWORD"},
+        "accounts.b_2": {
+            "cip": CIPS["EESPRESSO_CIP_B_2"],
+            "password_file": str(secret_file),
+            "vault": "v/vault",
+        },  # fmt: skip
     }
     monitors = [
         {"id": "portal-a", "target": "portal", "account": "a", "every": "1m", "timeout": "60s"},
@@ -149,7 +159,10 @@ def test_secrets_are_referenced_never_included(two_accounts):
     assert f'password_file = "{SECRET_DIR}/password-b_2"' in config_map["portal_b.night.toml"]
 
 
-def test_each_monitor_gets_a_config_of_its_own_on_the_volumes(two_accounts, tmp_path):
+def test_each_monitor_gets_a_config_of_its_own_on_the_volumes(two_accounts, tmp_path,
+                                                               monkeypatch):  # fmt: skip
+    for name, cip in CIPS.items():  # what the pod's environment gets from the Secret
+        monkeypatch.setenv(name, cip)
     data = by_kind(manifests(two_accounts, Options(image="i")), "ConfigMap")[0]["data"]
     assert set(data) == {"monitors.toml", "portal-a.toml", "portal_b.night.toml"}
     for key, ids in (("monitors.toml", ["portal-a", "portal_b.night"]),
@@ -160,6 +173,7 @@ def test_each_monitor_gets_a_config_of_its_own_on_the_volumes(two_accounts, tmp_
         assert [m.id for m in config.monitors] == ids
         assert config.history == Path("/var/lib/eespresso/history.sqlite")
         assert {m.account.vault for m in config.monitors} == {Path("/var/lib/eespresso/vault")}
+        assert {m.account.cip for m in config.monitors} <= set(CIPS.values())
     assert "accounts.b_2" not in data["portal-a.toml"]  # a pod sees its own account only
 
 
@@ -229,7 +243,8 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
-def test_the_guard_store_moves_to_the_volume_beside_the_vault(tmp_path):
+def test_the_guard_store_moves_to_the_volume_beside_the_vault(tmp_path, monkeypatch):
+    monkeypatch.setenv("EESPRESSO_CIP_A", "A1")
     tables = {"targets.t": {"base_url": "https://portal.example"},
               "accounts.a": {"cip": "A1", "password_env": "EESPRESSO_K8S_PASSWORD"},
               "guard": {"path": "local/guard.sqlite", "max_unproven": 2}}  # fmt: skip
@@ -239,3 +254,77 @@ def test_the_guard_store_moves_to_the_volume_beside_the_vault(tmp_path):
     pod.write_text(cluster_config(tomllib.loads(path.read_text(encoding="utf-8"))))
     guard = load(pod).guard
     assert (guard.path, guard.max_unproven) == (Path("/var/lib/eespresso/guard.sqlite"), 2)
+
+
+def _pods(path: Path) -> list[dict]:
+    jobs = by_kind(manifests(path, Options(image="i")), "CronJob")
+    return [job["spec"]["jobTemplate"]["spec"]["template"]["spec"] for job in jobs]
+
+
+def test_the_cip_is_in_the_secret_never_in_the_config_map(two_accounts, tmp_path, monkeypatch):
+    text = render(two_accounts, Options(image="i"))
+    assert not any(cip in text for cip in CIPS.values())
+    expected = [("EESPRESSO_CIP_A", "cip-a"), ("EESPRESSO_CIP_B_2", "cip-b_2")]
+    for pod, (name, key) in zip(_pods(two_accounts), expected, strict=True):
+        (variable,) = [e for e in pod["containers"][0]["env"] if e["name"] == name]
+        assert variable["valueFrom"]["secretKeyRef"] == {"name": SECRET, "key": key}
+        assert f"--from-file={key}=FILE" in text  # the header's kubectl command
+    pod_config = tmp_path / "portal-a.toml"
+    pod_config.write_text(by_kind(documents(text), "ConfigMap")[0]["data"]["portal-a.toml"])
+    with pytest.raises(ConfigError) as unset:  # a pod without the Secret's CIP never probes
+        load(pod_config)
+    assert "EESPRESSO_CIP_A" in str(unset.value) and "\n" not in str(unset.value)
+    monkeypatch.setenv("EESPRESSO_CIP_A", "CIPALPHA01")
+    assert load(pod_config).monitors[0].account.cip == "CIPALPHA01"
+
+
+def test_a_cip_is_written_or_named_never_both(tmp_path, monkeypatch):
+    monkeypatch.setenv("EESPRESSO_CIP_X", "X1")
+    for account in ({"cip": "X1", "cip_env": "EESPRESSO_CIP_X"}, {}):
+        tables = {"targets.t": {"base_url": "https://portal.example"},
+                  "accounts.a": {**account, "password_env": "P"}}  # fmt: skip
+        monitor = {"id": "m-1", "target": "t", "account": "a", "every": "5m"}
+        path = write_config(tmp_path / "m.toml", tables, [monitor])
+        with pytest.raises(ConfigError, match="exactly one of cip or cip_env"):
+            load(path)
+
+
+def test_the_vault_key_is_required_from_the_secret(two_accounts):
+    for pod in _pods(two_accounts):
+        (key,) = [e for e in pod["containers"][0]["env"] if e["name"] == "EESPRESSO_VAULT_KEY"]
+        # no "optional": without the key the pod does not start, and no key file is made
+        assert key["valueFrom"]["secretKeyRef"] == {"name": SECRET, "key": VAULT_KEY}
+    assert f"--from-file={VAULT_KEY}=FILE" in render(two_accounts, Options(image="i"))
+
+
+def test_accounts_that_would_share_a_secret_key_are_one_clear_error(tmp_path):
+    tables = {"targets.t": {"base_url": "https://portal.example"},
+              "accounts.probe-a": {"cip": "A1", "password_env": "P"},
+              "accounts.probe_a": {"cip": "A2", "password_env": "P"}}  # fmt: skip
+    monitors = [{"id": f"m-{i}", "target": "t", "account": a, "every": "5m"}
+                for i, a in enumerate(("probe-a", "probe_a"))]  # fmt: skip
+    path = write_config(tmp_path / "m.toml", tables, monitors)
+    with pytest.raises(ConfigError, match="'probe-a' and 'probe_a' both become"):
+        manifests(path, Options(image="i"))
+
+
+def test_pods_run_under_the_shipped_seccomp_profile(two_accounts):
+    """Localhost, not RuntimeDefault: Chromium's namespace sandbox needs clone with
+    CLONE_NEWUSER, unshare and chroot with no capability (docs/reliability.md)."""
+    for pod in _pods(two_accounts):
+        assert pod["securityContext"]["seccompProfile"] == {
+            "type": "Localhost",
+            "localhostProfile": SECCOMP_PROFILE,
+        }
+    profile = json.loads((ROOT / "deploy" / "seccomp" / SECCOMP_PROFILE).read_text())
+    assert profile["defaultAction"] == "SCMP_ACT_ERRNO"
+    rules = profile["syscalls"]
+    # OCI runtime-spec fields only (containerd reads no "includes"/"excludes"), so a rule
+    # means the same to every runtime; each syscall without argument checks is named once
+    assert all(set(rule) <= {"names", "action", "args", "errnoRet"} for rule in rules)
+    plain = [name for rule in rules if not rule.get("args") for name in rule["names"]]
+    assert len(plain) == len(set(plain))
+    allowed = {name for rule in rules if rule["action"] == "SCMP_ACT_ALLOW" and not
+               rule.get("args") for name in rule["names"]}  # fmt: skip
+    assert {"clone", "clone3", "unshare", "chroot", "seccomp"} <= allowed
+    assert not {"mount", "setns", "pivot_root", "kexec_load", "init_module"} & allowed

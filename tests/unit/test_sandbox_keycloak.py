@@ -100,20 +100,8 @@ def test_manual_mode_writes_the_key_in_groups_of_four(clock):
     assert_contains(page, 'id="mode-barcode"', 'name="mode" value="manual"', "Basé sur le temps")
 
 
-def _enroll(kc, clock):
-    html = kc.login(CIP).get_data(as_text=True)
-    secret = state(kc, CIP)["pending_secret"]
-    form = {
-        "totp": pyotp.TOTP(secret).at(clock.now),
-        "totpSecret": hidden_secret(html),
-        "userLabel": "Mon iPhone",
-        "logout-sessions": "on",
-    }
-    return secret, kc.follow(kc.post(form_action(html, "kc-totp-settings-form"), form))
-
-
 def test_enrolment_ends_on_the_application_home_with_the_success_sentence(kc, clock):
-    secret, home = _enroll(kc, clock)
+    home = kc.enroll(CIP)
     assert home.status_code == 200
     assert_contains(home.get_data(as_text=True), "Vous avez maintenant accès à votre eEspresso.")
     account = state(kc, CIP)
@@ -123,9 +111,9 @@ def test_enrolment_ends_on_the_application_home_with_the_success_sentence(kc, cl
 
 
 def test_later_login_asks_the_code_with_the_restart_link_before_the_login_button(kc, clock):
-    secret, _ = _enroll(kc, clock)
-    kc.app_browser.post("/deconnexion", data={})  # no CSRF token: refused, cookie stays
-    kc.app_browser.delete_cookie("eespresso_app_session")
+    kc.enroll(CIP)
+    secret = kc.idp.extensions["sandbox"].store.accounts[CIP].secret
+    kc.app_browser.delete_cookie("eespresso_app_session")  # a new browser session
     clock.advance(30)
     html = kc.login(CIP).get_data(as_text=True)
     assert_contains(html, 'id="otp" name="otp"', 'autocomplete="one-time-code"')
@@ -135,3 +123,44 @@ def test_later_login_asks_the_code_with_the_restart_link_before_the_login_button
     home = kc.follow(kc.post(action, {"otp": pyotp.TOTP(secret).at(clock.now), "login": ""}))
     assert home.status_code == 200 and home.request.path == "/accueil"
     assert events(kc, CIP)[-1] == "login_ok"
+
+
+def test_the_restart_link_goes_back_to_the_username_and_password(kc):
+    kc.enroll(CIP)
+    kc.app_browser.delete_cookie("eespresso_app_session")
+    html = kc.login(CIP).get_data(as_text=True)
+    found = re.search(r"location.href='([^']+)'|id=\"reset-login\" href=\"([^\"]+)\"", html)
+    restart = (found.group(1) or found.group(2)).replace("&amp;", "&")
+    assert "/login-actions/restart?" in restart
+    page = kc.follow(kc.get(restart)).get_data(as_text=True)
+    assert 'id="kc-form-login"' in page and 'id="kc-otp-login-form"' not in page
+
+
+def test_previous_theme_labels_point_at_the_set_up_fields(clock):
+    kc = keycloak_for(clock, THEME="keycloak")
+    kc.admin("POST", "/accounts", {"cip": CIP, "password": PASSWORD})
+    html = kc.login(CIP).get_data(as_text=True)
+    assert_contains(html, '<label for="totp"', '<label for="userLabel"', 'id="kc-username"')
+    assert "form-vertical-name" not in html and "pf-v5-" not in html
+
+
+def test_faults_reach_both_origins(kc):
+    kc.admin("PUT", "/faults", {"outage": True})
+    assert kc.app_browser.get("/").status_code == 503
+    assert kc.idp_browser.get("/realms/eespresso/protocol/openid-connect/auth").status_code == 503
+    kc.admin("DELETE", "/faults")
+    assert kc.app_browser.get("/").status_code == 302
+
+
+def test_set_up_errors_show_under_the_code_field_and_keep_the_secret(kc, clock):
+    html = kc.login(CIP).get_data(as_text=True)
+    action = form_action(html, "kc-totp-settings-form")
+    secret = state(kc, CIP)["pending_secret"]
+    empty = kc.post(action, {"totp": "", "totpSecret": hidden_secret(html)}).get_data(as_text=True)
+    assert_contains(empty, 'id="input-error-otp-code"', "Veuillez entrer votre code")
+    assert "Vous devez configurer" not in empty  # a field error replaces the warning
+    code = pyotp.TOTP(secret).at(clock.now)
+    forged = kc.post(action, {"totp": code, "totpSecret": "A" * 20}).get_data(as_text=True)
+    assert "Le code d&#39;authentification est invalide." in forged
+    assert state(kc, CIP)["pending_secret"] == secret and not state(kc, CIP)["enrolled"]
+    assert hidden_secret(forged) == hidden_secret(html)

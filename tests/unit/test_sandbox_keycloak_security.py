@@ -191,3 +191,13 @@ def test_user_names_are_found_whatever_their_case(kc):
     action = form_action(html, "kc-form-login")
     answer = kc.post(action, {"username": CIP.upper(), "password": PASSWORD})
     assert 'id="kc-otp-login-form"' in answer.get_data(as_text=True)
+
+
+def test_a_form_naming_another_execution_gets_the_page_expired_page(kc):
+    html = kc.open_app().get_data(as_text=True)
+    action = form_action(html, "kc-form-login")
+    execution = action.split("execution=")[1].split("&")[0]
+    other = action.replace(execution, "b3f1e6a2-0000-4f0a-8e2b-5a9c1d7e3f02")
+    page = kc.post(other, {"username": CIP, "password": PASSWORD}).get_data(as_text=True)
+    assert "La page a expiré" in page
+    assert state(kc, CIP)["consecutive_failures"] == 0

@@ -114,3 +114,30 @@ def test_expiry_days_are_a_bounded_whole_number():
     for wrong in (0, 91, 2.5, "soon", True):
         with pytest.raises(ConfigError, match="from 1 to 90"):
             check_variant("expiry_days", wrong)
+
+
+def test_notice_words_show_any_text_escaped_in_the_page_and_can_be_restored(clock):
+    portal = portal_for(clock)
+    add_account(portal, CIP, enrolled=True, notices="expiry")
+    words = {"heading": "\x1b[2J<script>x</script>", "text": "Texte : « 1 »", "button": "Suite"}
+    path = f"/accounts/{CIP}/notice-words"
+    assert portal.admin("PUT", path, words).get_json() == words
+    portal.login(CIP, PASSWORD)
+    assert_contains(
+        portal.get("/avis").get_data(as_text=True),
+        "<h1>\x1b[2J&lt;script&gt;x&lt;/script&gt;</h1>",
+        "<p>Texte : « 1 »</p>",
+        '<button type="submit" name="answer" value="change">Changer mon mot de passe</button>',
+        '<button type="submit" name="answer" value="later">Suite</button>',
+    )
+    assert portal.admin("PUT", path, {}).get_json() == {}
+    assert "Votre mot de passe expire bientôt" in portal.get("/avis").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [{"title": "x"}, {"text": ""}, {"text": 3}, {"text": "x" * 2001}])
+def test_bad_notice_words_are_refused_in_one_line(clock, body):
+    portal = portal_for(clock)
+    add_account(portal, CIP)
+    refused = portal.admin("PUT", f"/accounts/{CIP}/notice-words", body)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"].startswith("send heading, text, button as strings")
