@@ -164,8 +164,9 @@ def looks_like(page: Page, current: Profile) -> list[tuple[str, str]]:
         ]
     except PlaywrightError:
         return []
-    if any(profile is current for _, profile in found):
-        return []
+    mine = current.recognise.product if current.recognise else None
+    if any(profile.recognise.product == mine for _, profile in found):
+        return []  # the page's profile is already written for it (or based on one that is)
     for_lang = [(n, p) for n, p in found if p.recognise.lang and lang.startswith(p.recognise.lang)]
     return [(p.recognise.product, n) for n, p in (for_lang or found)]
 

@@ -59,7 +59,7 @@ ELEMENTS: dict[str, str] = {
     "error": "error text beside a field or form (« invalide »)",
     "action_required": "form the suite must not fill (new password, terms to accept)",
 }
-_ROOT_KEYS = {"name", "elements", "support_numbers", "recognise"}
+_ROOT_KEYS = {"name", "elements", "support_numbers", "recognise", "base"}
 _RECOGNISE_KEYS = {"product", "css", "lang"}
 _ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}
 BUILTIN = "eespresso.toml"
@@ -234,6 +234,13 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
     except tomllib.TOMLDecodeError as error:  # the message carries line and column
         raise ProfileError(f"{source}: not valid TOML: {error}") from None
     check.reject_unknown(data, _ROOT_KEYS, "")
+    if "base" in data:  # « base = "keycloak" »: add to a shipped profile, not the default
+        if base is None or not isinstance(data["base"], str):
+            raise check.error("base", 'expected the name of a built-in profile, e.g. "keycloak"')
+        try:
+            base = builtin(data["base"])
+        except ProfileError as error:
+            raise check.error("base", str(error)) from None
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise check.error("name", 'missing or empty; write e.g. name = "eEspresso — staging"')
@@ -263,7 +270,7 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
     numbers = data.get("support_numbers", list(base.support_numbers) if base else [])
     if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
         raise check.error("support_numbers", 'expected a list of strings like ["13232"]')
-    recognise = check.recognise(data.get("recognise"))
+    recognise = check.recognise(data.get("recognise")) or (base.recognise if base else None)
     check.browser_check(own)
     check.css_check(markup, {key: table.get("css") for key, table in elements.items()})
     merged = dict(base.names) if base else {}

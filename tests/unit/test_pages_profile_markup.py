@@ -110,3 +110,25 @@ def test_a_shipped_profile_is_loaded_by_its_bare_name(tmp_path, monkeypatch):
     assert load("keycloak").name == "Mon Keycloak"
     with pytest.raises(ProfileError, match=r"absent: no such profile file \(built-in profiles: "):
         load("absent")
+
+
+def test_a_profile_of_ones_own_adds_to_a_shipped_one_with_base(tmp_path):
+    path = write(
+        tmp_path,
+        """
+        name = "Keycloak aux couleurs du CIUSSS"
+        base = "keycloak"
+        [elements.login_button]
+        names = ["^ouvrir une session$"]
+        """,
+    )
+    profile = load(path)
+    assert profile.selectors["code"] == ('[id="totp"]',)  # from the keycloak profile
+    assert profile["login_button"].search("Ouvrir une session")
+    assert profile["login_button"].search("Connexion")  # the built-in names, through it
+    assert profile.recognise == builtin("keycloak").recognise
+    for bad, said in (('"nulle-part"', "base: nulle-part: no such built-in profile"),
+                      ("3", "base: expected the name of a built-in profile")):  # fmt: skip
+        path.write_text(f'name = "x"\nbase = {bad}\n', encoding="utf-8")
+        with pytest.raises(ProfileError, match=said):
+            load(path)
