@@ -239,18 +239,27 @@ def _print_json(result) -> None:
     print(json.dumps(line, ensure_ascii=False))
 
 
-def _guarded(args: argparse.Namespace, account, message: str, paused: bool) -> int:
-    """The guard refused before anything reached the portal: one line on stderr, and with
-    ``--json`` the one JSON object a caller parses (cause ``account_paused``; another process
-    logging in as the account: ``probe_error``, this run's own affair, not the portal's)."""
+def _refused(
+    args: argparse.Namespace | None, message: str, exit_code: int, cause: str | None = None
+) -> int:
+    """A run that ended before or outside the journey (bad settings, the account guard, the
+    vault): one line on stderr, and, once the command line was read with ``--json``, the one
+    JSON object a caller parses; ``cause`` is ``account_paused`` for a paused account,
+    ``probe_error`` for another process logging in as it (this machine's affair, not the
+    portal's), none for a usage error."""
     from pages.result import Cause, JourneyResult
 
-    print(f"{PROG}: {message}", file=sys.stderr)
-    if args.json:
-        cause = Cause.ACCOUNT_PAUSED if paused else Cause.PROBE_ERROR
-        journey = COMMANDS[args.command]
-        _print_json(JourneyResult.not_run(journey, account.base_url, account.cip, cause, message))
-    return EXIT_GUARDED
+    print(f"{PROG}: {for_terminal(message)}", file=sys.stderr)
+    if args is not None and args.json:
+        result = JourneyResult(
+            journey=COMMANDS[args.command],
+            target=args.base_url,
+            cip=args.cip or "",
+            cause=Cause(cause) if cause else None,
+            error=message,
+        )
+        _print_json(result)
+    return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pages.settings import guard_path
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
     try:
         args = parser().parse_args(argv)
         account, vault = _prepare(args)
@@ -267,15 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with guard.attempt(account, force=args.force_attempt) as attempt:
             result = _run(args, account, vault, attempt)
     except UsageError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refused(args, str(error), EXIT_USAGE)
     except AccountPaused as error:  # refused before anything more reached the portal
-        return _guarded(args, account, f"{error}; --force-attempt overrides (logged)", True)
+        message = f"{error}; --force-attempt overrides (logged)"
+        return _refused(args, message, EXIT_GUARDED, "account_paused")
     except AccountBusy as error:
-        return _guarded(args, account, str(error), False)
+        return _refused(args, str(error), EXIT_GUARDED, "probe_error")
     except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refused(args, str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

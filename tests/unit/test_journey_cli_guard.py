@@ -60,3 +60,16 @@ def test_a_paused_account_beside_the_vault_is_refused_and_json_is_one_object(
     assert tuple(data) == journey_cli.JSON_KEYS
     assert data["ok"] is False and data["cause"] == "account_paused" and data["cip"] == "PROBE7"
     assert "paused" in data["error"] and "Un-mot-de-passe" not in line
+
+
+def test_json_is_one_object_for_a_usage_error_once_the_command_line_was_read(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("EESPRESSO_PASSWORD", "Un-mot-de-passe-1")
+    argv = ["login", "--base-url", BASE_URL, "--cip", "PROBE8", "--vault", str(tmp_path / "v"),
+            "--json"]  # fmt: skip
+    assert journey_cli.main(argv) == journey_cli.EXIT_USAGE
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["ok"] is False and data["cause"] is None and "run 'enroll' first" in data["error"]
+    assert len(err.splitlines()) == 1
