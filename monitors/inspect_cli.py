@@ -43,7 +43,11 @@ def parser() -> argparse.ArgumentParser:
         description="Open the portal, submit nothing, and report what the suite recognises.",
     )
     top.add_argument("--base-url", required=True, help="the portal's address")
-    top.add_argument("--profile", help="portal profile (TOML); default: the built-in one")
+    top.add_argument(
+        "--profile",
+        help="portal profile: a TOML file or a built-in name (keycloak, keycloak-en); "
+        "default: the eEspresso wording",
+    )
     top.add_argument("--out", required=True, help="folder for inspect.md, inspect.html")
     top.add_argument("--timeout", type=float, default=30.0, help="seconds to open the page")
     top.add_argument("--headed", action="store_true", help="show the browser")

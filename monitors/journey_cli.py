@@ -105,8 +105,8 @@ def parser() -> argparse.ArgumentParser:
         )
         command.add_argument(
             "--profile",
-            help="portal profile (TOML) naming the portal's fields and buttons "
-            "(default: the built-in eEspresso wording)",
+            help="portal profile naming the portal's fields and buttons: a TOML file or a "
+            "built-in name such as keycloak or keycloak-en (default: the eEspresso wording)",
         )
         command.add_argument(
             "--browser-ws",
