@@ -1,4 +1,4 @@
-"""``python -m monitors run|status|resume|k8s|enroll|login|inspect``.
+"""``python -m monitors run|status|resume|maintenance|k8s|enroll|login|inspect``.
 
 ``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``), ``inspect``
 to ``monitors/inspect_cli.py``; they are imported only when asked for, so ``run`` and
@@ -17,6 +17,9 @@ from collections.abc import Sequence
 from authenticator.errors import AuthenticatorError
 from monitors.config import ConfigError, load
 from monitors.history import HistoryError
+from monitors.maintenance_cli import ACTIONS as MAINTENANCE_ACTIONS
+from monitors.maintenance_cli import MaintenanceError
+from monitors.maintenance_cli import add_parser as add_maintenance_parser
 from wording.cli import OneLineParser
 
 EXIT_USAGE = 2
@@ -172,6 +175,7 @@ def parser() -> argparse.ArgumentParser:
     resume.add_argument("--cip", help="the account's user name")
     resume.add_argument("--guard", help="the guard's store (default $EESPRESSO_GUARD)")
     resume.add_argument("--note", help="why it is safe to resume (kept in the journal)")
+    add_maintenance_parser(sub)
     k8s = sub.add_parser(
         "k8s", help="print Kubernetes manifests (a CronJob per monitor, or --runner)"
     )
@@ -203,9 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return inspect_cli.main(argv)
     try:
         args = parser().parse_args(argv)
-        handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}[args.command]
+        handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}.get(
+            args.command, lambda a: MAINTENANCE_ACTIONS[a.action](a)
+        )
         return handler(args)
-    except (UsageError, ConfigError, HistoryError, *USER_ERRORS) as exc:
+    except (UsageError, ConfigError, HistoryError, MaintenanceError, *USER_ERRORS) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"monitors: {text}", file=sys.stderr)
         return EXIT_USAGE

@@ -28,13 +28,16 @@ from authenticator.guard import (
     account_identity,
 )
 from authenticator.vault import normalise_base_url
+from monitors import after_login as app_checks
+from monitors import maintenance as windows
 from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
+from pages.app_checks import AppCheck
 from pages.profile import Profile, ProfileError
 from pages.profile import load as load_profile
 from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home")  # the keys of JourneyResult.steps
+STEP_IDS = ("open", "login", "scan", "code", "device", "home", "logout")  # JourneyResult.steps keys
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # A probe location's name becomes a Prometheus label value, a history column and an Allure
 # label: letters, digits, '-', '_' and '.', like a host name (RFC 1123 §2.1) plus '_'.
@@ -105,6 +108,8 @@ class Monitor:
     overall: Threshold = Threshold()
     steps: dict[str, Threshold] = field(default_factory=dict)
     up_every_s: float | None = UP_EVERY_S  # None: no up-check between journeys
+    # Pages visited once logged in (``[[monitors.after_login]]``), each a timed step.
+    after_login: tuple[AppCheck, ...] = ()
 
     @property
     def identity(self) -> str:
@@ -169,6 +174,12 @@ class Config:
     language: Language = DEFAULT  # of alerts and the status page
     report_url: str = ""  # linked from alerts and the status page when set
     guard: GuardPolicy = GuardPolicy()
+    timezone: str = windows.DEFAULT_TIMEZONE  # of maintenance windows
+    maintenance: tuple[windows.Window, ...] = ()
+
+    def schedule(self) -> windows.Schedule:
+        """The maintenance windows: declared here and opened from the command line."""
+        return windows.Schedule(self.maintenance, self.history, self.timezone)
 
     def monitor(self, monitor_id: str) -> Monitor:
         for monitor in self.monitors:
@@ -296,7 +307,7 @@ def _threshold(r: Reader) -> Threshold:
 
 def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
     allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
-    allowed.add("up_every")
+    allowed |= {"up_every", "after_login"}
     r.reject_unknown(allowed)
     mid = r.get("id", str, required=True)
     if not _MONITOR_ID.match(mid):
@@ -332,6 +343,7 @@ def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
         overall=_threshold(thresholds),
         steps=steps,
         up_every_s=_up_every(r, targets[target].up_every_s),
+        after_login=app_checks.parse(r),
     )
 
 
@@ -400,7 +412,7 @@ def load(path: str | os.PathLike) -> Config:
     root = Reader(path, data, "")
     root.reject_unknown(
         {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
-        | {"probe", "browser_ws", "language", "report_url", "guard"}
+        | {"probe", "browser_ws", "language", "report_url", "guard", "timezone", "maintenance"}
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     browser_ws = _browser_ws(root)
@@ -437,4 +449,6 @@ def load(path: str | os.PathLike) -> Config:
         language=language,
         report_url=report_url,
         guard=_guard(root.sub("guard")),
+        timezone=windows.zone_of(root).key,
+        maintenance=windows.parse(root, targets, ids),
     )

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS probes (
     started_at REAL NOT NULL, status TEXT NOT NULL, cause TEXT, error TEXT NOT NULL DEFAULT '',
     failed_step TEXT NOT NULL DEFAULT '', duration_ms REAL NOT NULL DEFAULT 0,
     steps TEXT NOT NULL DEFAULT '{}', probe TEXT NOT NULL DEFAULT '',
-    code_wait_ms REAL NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]'
+    code_wait_ms REAL NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
+    maintenance INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS probes_by_monitor ON probes (monitor_id, started_at);
 CREATE TABLE IF NOT EXISTS incidents (
@@ -48,6 +49,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_queued ON outbox (state, id);
+CREATE TABLE IF NOT EXISTS maintenance (  -- windows opened from the command line
+    id INTEGER PRIMARY KEY,
+    monitor_id TEXT, target TEXT,  -- both NULL: every monitor
+    starts_at REAL NOT NULL, ends_at REAL NOT NULL, reason TEXT NOT NULL,
+    opened_by TEXT NOT NULL, opened_at REAL NOT NULL,
+    ended_by TEXT NOT NULL DEFAULT ''  -- who ended it before its planned end
+);
 CREATE TABLE IF NOT EXISTS expiries (
     monitor_id TEXT NOT NULL, kind TEXT NOT NULL, expires_at REAL NOT NULL,
     checked_at REAL NOT NULL, PRIMARY KEY (monitor_id, kind)
@@ -62,6 +70,7 @@ ADDED_COLUMNS = {
         "probe": "TEXT NOT NULL DEFAULT ''",
         "code_wait_ms": "REAL NOT NULL DEFAULT 0",
         "warnings": "TEXT NOT NULL DEFAULT '[]'",
+        "maintenance": "INTEGER NOT NULL DEFAULT 0",
     },
 }
 
@@ -96,8 +105,12 @@ class ProbeRecord:
     code_wait_ms: float = 0.0  # waiting for an unused TOTP step: the probe's time, not the portal's
     # What the journey met and went past (``JourneyResult.warnings``): notices, expiry.
     warnings: list[dict[str, object]] = field(default_factory=list)
+    # Run inside a maintenance window (``monitors.maintenance``): stored, but it alerts
+    # nobody and counts in no uptime.
+    maintenance: bool = False
 
     def __post_init__(self) -> None:
+        self.maintenance = bool(self.maintenance)
         self.status = Status(self.status)
         self.cause = Cause(self.cause) if self.cause else None
 
@@ -169,8 +182,8 @@ class History:
     def record(self, probe: ProbeRecord) -> int:
         cur = self.db.execute(
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
-            " error, failed_step, duration_ms, steps, probe, code_wait_ms, warnings)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " error, failed_step, duration_ms, steps, probe, code_wait_ms, warnings, maintenance)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 probe.monitor_id,
                 probe.target,
@@ -186,6 +199,7 @@ class History:
                 probe.probe,
                 probe.code_wait_ms,
                 json.dumps(probe.warnings, ensure_ascii=False),
+                int(probe.maintenance),
             ),
         )
         return int(cur.lastrowid)
@@ -205,15 +219,16 @@ class History:
         ).fetchone()
         return row[0]
 
-    def daily_uptime(self, monitor_id: str, since: float) -> dict[int, tuple[int, int]]:
-        """Per UTC day since ``since`` (days since 1970-01-01): probes, and probes that passed."""
+    def daily_uptime(self, monitor_id: str, since: float) -> dict[int, tuple[int, int, int]]:
+        """Per UTC day since ``since`` (days since 1970-01-01): probes and probes that passed,
+        outside maintenance windows, and probes inside them."""
         rows = self.db.execute(
-            "SELECT CAST(started_at / 86400 AS INTEGER) AS day, count(*),"
-            " sum(status != 'failed') FROM probes WHERE monitor_id = ? AND started_at >= ?"
-            " GROUP BY day",
+            "SELECT CAST(started_at / 86400 AS INTEGER) AS day, sum(maintenance = 0),"
+            " sum(maintenance = 0 AND status != 'failed'), sum(maintenance != 0) FROM probes"
+            " WHERE monitor_id = ? AND started_at >= ? GROUP BY day",
             (monitor_id, since),
         )
-        return {day: (probes, up) for day, probes, up in rows}
+        return {day: (probes, up, windowed) for day, probes, up, windowed in rows}
 
     def previous_up_cause(self, monitor_id: str, before_id: int) -> str | None:
         """The cause of the monitor's last passed probe before row ``before_id`` (None when

@@ -7,7 +7,11 @@ open incident nor forgets to announce its recovery:
   incident and send one ``alert``; a one-off failure followed by a success sends nothing;
 * while it stays open, a ``reminder`` every ``reminder_every``;
 * the first ``ok``/``degraded`` probe resolves it and sends one ``recovery``;
-* a pause for the account's sake opens the incident at once (whatever N is) and says so;
+* a failure inside a maintenance window (``probe.maintenance``) opens nothing and sends
+  nothing; the first failure after the window alerts at once when the streak it ends began
+  inside the window: the portal has been failing for the whole window already;
+* a pause for the account's sake opens the incident at once (whatever N is) and says so,
+  inside a window too: the account waits for a person's ``resume`` either way;
 * so does an up-check failure confirmed by a second up-check (``confirmed``): the second
   check is the confirmation N asks for, and an outage must be heard of within a minute;
 * every notice goes through the history's outbox: ``evaluate`` queues it in the probe's
@@ -76,8 +80,11 @@ def evaluate(
         notice = _notice("recovery", monitor, incident, probe, paused=False)
         return _queue(history, channels, incident.id, notice)
 
+    if probe.maintenance and not paused_now:
+        return []  # planned work: stored, told to nobody
     failures, since = history.streak(monitor.id)
     if incident is None:
+        confirmed = confirmed or _failing_since_window(history, monitor.id, since)
         if failures < policy.failures_before_alert and not (paused_now or confirmed):
             return []  # maybe transient: wait for the next probe
         incident = Incident(
@@ -102,6 +109,13 @@ def evaluate(
         return []
     notice = _notice(kind, monitor, incident, probe, paused_now)
     return _queue(history, channels, incident.id, notice)
+
+
+def _failing_since_window(history: History, monitor_id: str, since: float | None) -> bool:
+    """Whether the current streak of failures began inside a maintenance window."""
+    if since is None:
+        return False
+    return any(p.maintenance for p in history.probes(monitor_id, since=since))
 
 
 def password_warning(

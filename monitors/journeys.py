@@ -75,7 +75,8 @@ class Binder:
 
         config = monitor.account
         target = monitor.target
-        account = Account(target.base_url, config.cip, config.password(), config.device_name)
+        account = Account(target.base_url, config.cip, config.password(), config.device_name,
+                          after_login=monitor.after_login)  # fmt: skip
         if target.profile is not None:
             account = dataclasses.replace(account, profile=target.profile)
         vault = self.vault(monitor)

@@ -16,7 +16,8 @@ probe's step, because the blackbox exporter and Synthetic Monitoring publish the
 same way (``probe_http_duration_seconds{phase}`` is a gauge): a step runs once per probe, so a
 gauge holds the whole sample and ``quantile_over_time`` gives percentiles, with no bucket
 boundaries to guess per step. Then failures by cause, the wait for an unused TOTP step, a
-paused account, the password's expiry, the last success and the up-check's result.
+paused account, the password's expiry, the last success, the up-check's result, and
+``probe_maintenance`` (1 inside a maintenance window: the shipped rules stay silent then).
 
 A long-lived runner serves the registry on ``/metrics``; ``--once`` pushes it to a Pushgateway
 instead (a CronJob's process is gone before any scrape), grouped by location so two
@@ -110,6 +111,9 @@ class ProbeMetrics:
         self.http_status = metric(
             Gauge, "probe_http_status_code", "HTTP status of the last up-check (0: no answer)"
         )
+        self.maintenance = metric(
+            Gauge, "probe_maintenance", "1 while a monitor is in a maintenance window, else 0"
+        )
 
     def _metric(self, kind, name: str, documentation: str, *extra_labels: str, **options):
         return kind(name, documentation, (*LABELS, *extra_labels), registry=self.registry,
@@ -147,6 +151,12 @@ class ProbeMetrics:
 
     def set_paused(self, monitor_id: str, target: str, paused: bool) -> None:
         self.paused.labels(**self.labels(monitor_id, target)).set(1 if paused else 0)
+
+    def watch_maintenance(self, monitor_id: str, target: str, active: Callable[[], bool]) -> None:
+        """``probe_maintenance`` asks ``active()`` at each scrape or push: a window opens and
+        closes on the clock, not at a probe, and the alert rules must know it at once."""
+        gauge = self.maintenance.labels(**self.labels(monitor_id, target))
+        gauge.set_function(lambda: 1.0 if active() else 0.0)
 
     def set_cert_expiry(self, monitor_id: str, target: str, not_after: float) -> None:
         self.cert_expiry.labels(**self.labels(monitor_id, target)).set(not_after)

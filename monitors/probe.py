@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
+import sqlite3
 import threading
 import time
 from concurrent.futures import Future
@@ -39,6 +41,7 @@ from pages.steps import capturing_screens
 
 __all__ = ["Outcome", "ProbeBroken", "Prober"]
 
+log = logging.getLogger(__name__)
 LAUNCH_TIMEOUT_S = 90.0  # (re)launching Chromium; Playwright's own launch timeout is 30 s
 
 
@@ -69,11 +72,14 @@ class Prober:
         )
         self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
+        self._windowed: dict[str, bool] = {}  # the last maintenance answer per monitor
         for monitor in config.monitors:
             self.metrics.seed(
                 monitor.id, monitor.target.base_url, history.last_success(monitor.id),
                 self.guard.status(monitor.identity).paused,
             )  # fmt: skip
+            in_window = functools.partial(self._in_window, monitor)
+            self.metrics.watch_maintenance(monitor.id, monitor.target.base_url, in_window)
 
     # The sinks' parts, as attributes of the prober for the runner and the tests.
     history = property(lambda self: self.sinks.history)
@@ -88,6 +94,15 @@ class Prober:
     @channels.setter
     def channels(self, channels: Channels) -> None:
         self.sinks.channels = channels
+
+    def _in_window(self, monitor: Monitor) -> bool:
+        """For ``probe_maintenance`` at a scrape: a history busy past its timeout keeps the
+        last answer rather than failing the whole exposition."""
+        try:
+            self._windowed[monitor.id] = self.sinks.in_maintenance(monitor, time.time())
+        except sqlite3.Error as exc:
+            log.warning("maintenance windows of %s unread: %s", monitor.id, exc)
+        return self._windowed.get(monitor.id, False)
 
     def probe(self, monitor: Monitor) -> Outcome:
         paused_now, result = False, None

@@ -33,6 +33,7 @@ class AllureWriter:
             failed_step=record.failed_step,
             steps=dict(record.steps),
             duration_ms=record.duration_ms,
+            warnings=list(record.warnings),  # shown as « Avis » steps, as the journey CLI does
         )
         test_result = journey_test_result(
             result,

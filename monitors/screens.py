@@ -25,10 +25,13 @@ _SAFE = re.compile(r"[^a-z0-9_.-]")
 
 
 def failed_step_id(result: JourneyResult) -> str | None:
-    """The id of the step a failed result names (its ``failed_step`` is the step's title)."""
+    """The id of the step a failed result names (its ``failed_step`` is the step's title);
+    a step the journey added (a page after login) has no fixed title, and a failure ends the
+    journey, so it is the last step timed."""
     if result.ok or not result.failed_step:
         return None
-    return _STEP_OF_TITLE.get(result.failed_step)
+    step = _STEP_OF_TITLE.get(result.failed_step)
+    return step if step is not None or not result.steps else next(reversed(result.steps))
 
 
 class ScreenStore:

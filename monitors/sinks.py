@@ -42,6 +42,12 @@ class Sinks:
     allure: object | None = None  # monitors.results_allure.AllureWriter
     screens: ScreenStore | None = None  # last successful screen per step, for alerts
 
+    def __post_init__(self) -> None:
+        self.schedule = self.config.schedule()  # maintenance windows
+
+    def in_maintenance(self, monitor: Monitor, at: float) -> bool:
+        return self.schedule.active(monitor.id, monitor.target.name, at) is not None
+
     def settle(
         self,
         monitor: Monitor,
@@ -53,6 +59,7 @@ class Sinks:
     ) -> Outcome:
         """Store the record and queue its notices in one transaction, then deliver the outbox;
         a failure's notices carry the failing screen of ``result`` and that step's last success.
+        A probe inside a maintenance window is stored as such and alerts nobody.
 
         ``confirmed``: the failure was already seen twice (an up-check and its confirmation),
         so the incident opens now rather than after ``failures_before_alert`` probes.
@@ -60,6 +67,7 @@ class Sinks:
         alert.
         """
         record.probe = record.probe or self.config.probe.name
+        record.maintenance = record.maintenance or self.in_maintenance(monitor, record.started_at)
         target = monitor.target.base_url
         with self.history.transaction():
             row = self.history.record(record)

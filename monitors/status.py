@@ -48,8 +48,10 @@ class MonitorStatus:
     paused: tuple[float, str] | None  # since, reason
     steps: dict[str, tuple[float, float]] = field(default_factory=dict)  # p50, p95 (ms), 7 days
     recent: list[ProbeRecord] = field(default_factory=list)  # the last 24 h
-    days: list[tuple[int, int, int]] = field(default_factory=list)  # UTC day, probes, up
+    # UTC day, probes and up outside maintenance windows, probes inside them
+    days: list[tuple[int, int, int, int]] = field(default_factory=list)
     expiries: dict[str, float] = field(default_factory=dict)  # tls / password → Unix time
+    maintenance: tuple[float, str] | None = None  # in a window now: until, reason
 
 
 @dataclass
@@ -62,7 +64,9 @@ class Summary:
 
 
 def _uptime(probes: list[ProbeRecord]) -> float | None:
-    return 100.0 * sum(p.up for p in probes) / len(probes) if probes else None
+    """Planned downtime is not downtime: probes inside maintenance windows do not count."""
+    counted = [p for p in probes if not p.maintenance]
+    return 100.0 * sum(p.up for p in counted) / len(counted) if counted else None
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
@@ -72,18 +76,19 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[94]
 
 
-def strip_days(history: History, monitor_id: str, now: float) -> list[tuple[int, int, int]]:
+def strip_days(history: History, monitor_id: str, now: float) -> list[tuple[int, int, int, int]]:
     """The last ``STRIP_DAYS`` UTC days, today included, oldest first; 0 probes: no data."""
     today = int(now // DAY)
     first = today - STRIP_DAYS + 1
     counts = history.daily_uptime(monitor_id, since=first * DAY)
-    return [(day, *counts.get(day, (0, 0))) for day in range(first, today + 1)]
+    return [(day, *counts.get(day, (0, 0, 0))) for day in range(first, today + 1)]
 
 
 def summarise(config: Config, now: float | None = None) -> Summary:
     now = time.time() if now is None else now
     statuses = []
     guard = config.guard.open()
+    schedule = config.schedule()
     with History(config.history) as history:
         for monitor in config.monitors:
             week = history.probes(monitor.id, since=now - 7 * DAY)
@@ -95,6 +100,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
             days = strip_days(history, monitor.id, now)
             probes_90d, up_90d = sum(d[1] for d in days), sum(d[2] for d in days)
             recent = [p for p in week if p.started_at >= now - DAY]
+            window = schedule.active(monitor.id, monitor.target.name, now)
             statuses.append(
                 MonitorStatus(
                     id=monitor.id,
@@ -111,6 +117,7 @@ def summarise(config: Config, now: float | None = None) -> Summary:
                     recent=recent,
                     days=days,
                     expiries=history.expiries(monitor.id),
+                    maintenance=(window[1], window[0].reason) if window else None,
                 )
             )
         incidents = history.open_incidents()

@@ -37,6 +37,7 @@ from wording import (
 # Uptime bands of a day's cell, best first: (lowest uptime in %, colour).
 BANDS = ((100.0, "#1b7f3b"), (99.0, "#7cc47f"), (95.0, "#f0b429"), (0.0, "#d64545"))
 NO_DATA = "#c8cdd3"
+MAINTENANCE = "#3b6fb6"  # a day with probes inside a maintenance window: outlined in blue
 CELL, GAP, HEIGHT = 8, 2, 28
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:1.5em;color:#1d2330;max-width:70em}"
@@ -111,19 +112,27 @@ def uptime_strip(status: MonitorStatus, language: Language) -> str:
     """Inline SVG, one cell per day; each cell's tooltip says the day, uptime and probe count."""
     esc = html.escape
     cells = []
-    for index, (day, probes, up) in enumerate(status.days):
+    for index, (day, probes, up, windowed) in enumerate(status.days):
         x = index * (CELL + GAP)
         date = _moment(day * DAY).strftime("%Y-%m-%d")
+        fill = cell_colour(probes, up)
         if probes:
             tip = say(language, "page.cell", day=date, uptime=percent(100 * up / probes, language),
                       probes=count(probes, "probe", language))  # fmt: skip
             y, height = 0, HEIGHT
+        elif windowed:  # the whole day's probes were planned downtime
+            tip, y, height, fill = date, 0, HEIGHT, MAINTENANCE
         else:
             tip = say(language, "page.cell_empty", day=date)
             y, height = HEIGHT // 3, HEIGHT // 3
+        stroke = ""
+        if windowed:  # not counted in the uptime, and said so (WCAG 2.2 §1.4.1: not colour only)
+            tip += " — " + say(language, "page.cell_maintenance",
+                               probes=count(windowed, "probe", language))  # fmt: skip
+            stroke = f" stroke='{MAINTENANCE}' stroke-width='2' class='maintenance'"
         cells.append(
             f"<rect x='{x}' y='{y}' width='{CELL}' height='{height}' rx='1' "
-            f"fill='{cell_colour(probes, up)}'><title>{esc(tip)}</title></rect>"
+            f"fill='{fill}'{stroke}><title>{esc(tip)}</title></rect>"
         )
     width = len(status.days) * (CELL + GAP)
     label = esc(say(language, "page.strip") + f" — {status.id}")
@@ -136,7 +145,8 @@ def _legend(language: Language) -> str:
     items = [(BANDS[0][1], percent(BANDS[0][0], language, 0))]
     items += [(colour, "≥ " + percent(floor, language, 0)) for floor, colour in BANDS[1:-1]]
     items += [(BANDS[-1][1], "< " + percent(BANDS[-2][0], language, 0)),
-              (NO_DATA, say(language, "page.no_data"))]  # fmt: skip
+              (NO_DATA, say(language, "page.no_data")),
+              (MAINTENANCE, say(language, "page.maintenance_day"))]  # fmt: skip
     spans = "".join(
         f"<span><i style='background:{colour}'></i>{html.escape(text)}</span>"
         for colour, text in items
@@ -196,6 +206,23 @@ def _paused(summary: Summary) -> list[str]:
     return [*parts, _table(headers, rows)]
 
 
+def _maintenance(summary: Summary) -> list[str]:
+    """The monitors in a maintenance window now: until when, and why."""
+    lang, esc = summary.language, html.escape
+    parts = [f"<h2>{esc(say(lang, 'page.maintenance'))}</h2>"]
+    windowed = [m for m in summary.monitors if m.maintenance]
+    if not windowed:
+        return [*parts, f"<p>{esc(say(lang, 'page.none'))}</p>"]
+    headers = [say(lang, f"page.col.{c}") for c in ("monitor", "until", "reason")]
+    rows = [
+        [esc(m.id), f"<span class='nowrap'>{esc(when(m.maintenance[0]))}</span>",
+         esc(m.maintenance[1])]
+        for m in windowed
+        if m.maintenance
+    ]  # fmt: skip
+    return [*parts, _table(headers, rows)]
+
+
 def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
     lang, esc = summary.language, html.escape
     uptime = say(lang, "page.uptime", day=uptime_text(status.uptime_24h, lang),
@@ -205,6 +232,7 @@ def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
     parts = [
         f"<section id='{esc(status.id)}'><h2>{esc(status.id)}</h2>",
         f"<p>{esc(status.target)}</p><p>{esc(uptime)}</p>",
+        *_window_line(status, lang),
         f"<h3>{esc(say(lang, 'page.strip'))}</h3>",
         uptime_strip(status, lang),
         _legend(lang),
@@ -229,6 +257,14 @@ def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
     return [*parts, "</section>"]
 
 
+def _window_line(status: MonitorStatus, language: Language) -> list[str]:
+    if status.maintenance is None:
+        return []
+    until, reason = status.maintenance
+    line = say(language, "page.in_maintenance", when=when(until), reason=reason)
+    return [f"<p class='maintenance'>{html.escape(line)}</p>"]
+
+
 def render_page(summary: Summary, refresh_s: int | None = None) -> str:
     """The whole page; ``refresh_s`` makes the browser reload it (the runner's ``/status``)."""
     lang, esc = summary.language, html.escape
@@ -251,7 +287,7 @@ def render_page(summary: Summary, refresh_s: int | None = None) -> str:
     if summary.report_url:
         intro.append(f" — <a href='{esc(summary.report_url)}'>{esc(say(lang, 'page.report'))}</a>")
     intro.append("</p>")
-    parts = [*head, *intro, *_incidents(summary), *_paused(summary)]
+    parts = [*head, *intro, *_incidents(summary), *_paused(summary), *_maintenance(summary)]
     for status in summary.monitors:
         parts += _monitor(status, summary)
     parts.append("</body></html>")

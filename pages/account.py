@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from authenticator import normalise_base_url
+from pages.app_checks import AppCheck
 from pages.profile import Profile, default
 
 #: The seed's own example for step 7 (« ex : Mon iPhone »).
@@ -27,6 +28,8 @@ class Account:
     password: str = field(repr=False)
     device_name: str = DEFAULT_DEVICE_NAME
     profile: Profile = field(default_factory=default, compare=False)
+    # The application's pages to check once logged in (``pages.after_login``).
+    after_login: tuple[AppCheck, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))

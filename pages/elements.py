@@ -40,6 +40,7 @@ KINDS: dict[str, str] = {
     "decline": "control",
     "home": "heading",
     "logout": "control",
+    "logged_out": "text",
     "locked": "heading",
     "password_expiry": "text",
     "password_length": "text",

@@ -49,5 +49,6 @@ class HomePage(BaseScreen):
         return self
 
     def logout(self) -> BaseScreen:
-        """End the session; the portal comes back to the login page."""
+        """Press « Déconnexion »; returns the next screen (``pages.logout.logged_out`` checks
+        it is the login page or a logged-out page)."""
         return self._submit(self.logout_control, "logout", "logging out")

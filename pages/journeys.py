@@ -2,7 +2,8 @@
 
 ``first_access`` is steps 1–7 of the seed; ``later_login`` is « Lors de vos prochains accès ».
 Each calls one page-object verb per seed step inside a timed Allure step and returns a
-``JourneyResult``; a portal failure never raises, it becomes a cause.
+``JourneyResult``; a portal failure never raises, it becomes a cause. Both end by logging
+out, so a probe leaves no session behind; a failed logout is a warning, not a failed login.
 
 Secrets: the secret scanned from the QR goes to the vault as ``pending`` *before* its first
 code is submitted and becomes ``active`` once the portal accepted a code, so a crash never
@@ -20,9 +21,11 @@ from playwright.sync_api import Page
 
 from authenticator import Authenticator, Vault
 from pages.account import Account
+from pages.after_login import visit_pages
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
+from pages.logout import logged_out
 from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult, Limits
 from pages.screens import (
@@ -88,11 +91,11 @@ def _start(
     return JourneyRun.start(name, page, account.base_url, account.cip, limits, attempt)
 
 
-def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> None:
+def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> BaseScreen:
     """The end of a journey: eEspresso's home page, reached through the seed's confirmation
-    page when the portal shows one. The confirmation text is recorded wherever it shows; a
-    confirmation page without a way on is the seed's own proof, so it ends the journey well,
-    with a warning that eEspresso itself was not reached."""
+    page when the portal shows one, and returned. The confirmation text is recorded wherever
+    it shows; a confirmation page without a way on is the seed's own proof, so it ends the
+    journey well (and is returned), with a warning that eEspresso itself was not reached."""
     if isinstance(screen, SuccessPage):
         _saw_success(run)
         after = screen.go_on()
@@ -103,13 +106,28 @@ def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> None:
                 "the confirmation page offers no link or button on to eEspresso; "
                 "the journey ended there",
             )
-            return
+            return screen
         screen = go_past_notices(after, run.result, "the confirmation page")
         where = "the confirmation page"
     home = _expect(screen, HomePage, where)
     home.expect_loaded()
     if not run.result.success_text_seen and home.shows_success():
         _saw_success(run)
+    return home
+
+
+def _log_out(run: JourneyRun, screen: BaseScreen) -> None:
+    """Leave no session behind: « Déconnexion » on the home page, then the login page or a
+    logged-out page as the portal's word that the session ended. The login has already
+    proved its point, so a logout that fails is a warning (``logout_failed``): the session
+    stays open on the portal until it expires."""
+    with run.step("logout", warning="logout_failed"):
+        if not isinstance(screen, HomePage):
+            raise unexpected(
+                f"the journey ended on {screen.label}, which has no logout control; the "
+                "session stays open until the portal ends it"
+            )
+        logged_out(screen.logout())
 
 
 def _saw_success(run: JourneyRun) -> None:
@@ -151,7 +169,8 @@ def first_access(
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
 ) -> JourneyResult:
-    """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso."""
+    """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso,
+    log out."""
     base_url, cip, device_name = account.base_url, account.cip, account.device_name
     run = _start("first_access", page, account, limits, attempt)
     with run.running():
@@ -183,7 +202,11 @@ def first_access(
                 screen = device_page.save_device(device_name)
                 screen = go_past_notices(screen, run.result, "the device name")
         with run.step("home"):
-            _arrive(run, screen, "clicking « Enregistrer »")
+            screen = _arrive(run, screen, "clicking « Enregistrer »")
+        try:
+            visit_pages(run, account.after_login)
+        finally:  # a broken page after login leaves no session behind either
+            _log_out(run, screen)
     return run.result
 
 
@@ -197,7 +220,8 @@ def later_login(
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
 ) -> JourneyResult:
-    """Log in with CIP and password, confirm with the vault's authenticator code, reach eEspresso.
+    """Log in with CIP and password, confirm with the vault's authenticator code, reach
+    eEspresso, log out.
 
     Raises ``NotEnrolled`` (before opening anything) when the vault has no secret for the account.
     """
@@ -222,7 +246,11 @@ def later_login(
             )
             screen = confirm.submit(code_page.submit_code, ARRIVED)
         with run.step("home"):
-            _arrive(run, screen, "submitting the code")
+            screen = _arrive(run, screen, "submitting the code")
+        try:
+            visit_pages(run, account.after_login)
+        finally:  # a broken page after login leaves no session behind either
+            _log_out(run, screen)
     return run.result
 
 

@@ -34,9 +34,19 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from pages import js_regex
 from pages.profile_check import Checker, ProfileError, Recognise
 
-__all__ = ["ELEMENTS", "Profile", "ProfileError", "Recognise", "builtin", "default", "load"]
+__all__ = [
+    "ELEMENTS",
+    "Profile",
+    "ProfileError",
+    "Recognise",
+    "builtin",
+    "check_names",
+    "default",
+    "load",
+]
 
 #: The elements a profile names, and what each one is, in words for messages.
 ELEMENTS: dict[str, str] = {
@@ -54,6 +64,7 @@ ELEMENTS: dict[str, str] = {
     "decline": "button never pressed (« Changer mon mot de passe »)",
     "home": "home page heading (eEspresso)",
     "logout": "logout button or link",
+    "logged_out": "logged-out text (« Vous êtes déconnecté »)",
     "locked": "lockout text",
     "password_expiry": "password-expiry text (« expirera dans N jours »)",
     "password_length": "password length rule (« 14 à 20 caractères »)",
@@ -158,6 +169,19 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
         selectors={key: found for key, found in selectors.items() if found},
         recognise=recognise,
     )
+
+
+def check_names(source: str, key: str, names: object) -> tuple[str, ...]:
+    """Names given elsewhere than in a profile (a monitor's pages to visit), checked as a
+    profile's are, with the browser's engine too; ``ProfileError`` names ``source`` and
+    ``key``."""
+    check = Checker(source)
+    checked = check.names(key, names)
+    errors = js_regex.javascript_errors(list(checked))
+    for index, (name, error) in enumerate(zip(checked, errors, strict=True)):
+        if error:
+            raise check.error(f"{key}[{index}]", f"{name!r} is refused by the browser: {error}")
+    return checked
 
 
 @functools.cache

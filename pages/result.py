@@ -39,6 +39,7 @@ class Cause(StrEnum):
     TLS_INVALID = "tls_invalid"
     ACCOUNT_PAUSED = "account_paused"
     ACTION_REQUIRED = "action_required"
+    APP_CHECK_FAILED = "app_check_failed"
 
     @property
     def words(self) -> str:
@@ -69,6 +70,7 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.ACTION_REQUIRED: (
         "the portal asks for something the suite must not do (a new password, terms to accept)"
     ),
+    Cause.APP_CHECK_FAILED: "the login worked but a page of the application after it did not",
 }
 
 

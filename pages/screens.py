@@ -7,6 +7,7 @@ from pages.enrollment import DevicePage, EnrollmentPage, qr_locator
 from pages.home import HomePage
 from pages.lockout import LockoutPage
 from pages.login import LoginPage
+from pages.logout import LoggedOutPage, LogoutQuestionPage
 from pages.notices import NoticePage, SuccessPage
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "EnrollmentPage",
     "HomePage",
     "LockoutPage",
+    "LoggedOutPage",
     "LoginPage",
+    "LogoutQuestionPage",
     "NoticePage",
     "SuccessPage",
     "identify",

@@ -24,6 +24,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from authenticator.vault import Vault
+from pages.account import Account
 from pages.failures import JourneyFailure, network_failure, slow
 from pages.masking import masked_screenshot
 from pages.navigation import Navigation
@@ -37,6 +39,7 @@ STEP_TITLES: dict[str, str] = {
     "code": "Étape 6 : Indiquer le code à usage unique fourni par « Google Authenticator »",
     "device": "Étape 7 : Créer un nom pour l'appareil mobile, cliquer sur « Enregistrer »",
     "home": "Accès à eEspresso",
+    "logout": "Se déconnecter d'eEspresso",
 }
 
 #: The Allure step that records the seed's proof of step 7.
@@ -47,6 +50,8 @@ def warning_title(warning: dict) -> str:
     """The Allure step title of one warning (portal text only, never a secret)."""
     if warning.get("kind") == "password_expiring":
         return f"Avis : le mot de passe expire dans {warning.get('days')} jours"
+    if warning.get("kind") == "logout_failed":
+        return f"Avis : la déconnexion a échoué ({str(warning.get('text', ''))[:100]})"
     return f"Avis : {str(warning.get('text', ''))[:120]}"
 
 
@@ -79,7 +84,10 @@ def capturing_screens() -> Iterator[None]:
 class Attempt(Protocol):
     """What an account guard records of one journey: every password or code submission just
     before it is sent (so a crash mid-step still counts), and the portal's proof that the
-    submissions so far were accepted (the next expected screen appeared)."""
+    submissions so far were accepted (the next expected screen appeared); before anything,
+    that its store is the one that counted the account's failures so far."""
+
+    def check_store(self, vault: Vault, account: Account) -> None: ...
 
     def submitting(self, what: str) -> None: ...
 
@@ -88,6 +96,9 @@ class Attempt(Protocol):
 
 class Unguarded:
     """No guard: the embedded sandbox's throw-away accounts cannot hurt anybody."""
+
+    def check_store(self, vault: Vault, account: Account) -> None:
+        pass
 
     def submitting(self, what: str) -> None:
         pass
@@ -113,6 +124,8 @@ class JourneyRun:
         self._started = time.perf_counter()
         self._capture = _CAPTURE_SCREENS.get()
         self._capture_ms = 0.0
+        self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
+        self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
 
     @classmethod
     def start(
@@ -132,33 +145,45 @@ class JourneyRun:
         if self.result.cause is None:  # the first failure is the one that explains
             self.result.cause = cause
             self.result.error = " ".join(message.split())[:500]
-            self.result.failed_step = STEP_TITLES[step]
+            self.result.failed_step = self.titles.get(step, step)
 
     @contextmanager
-    def step(self, step_id: str) -> Iterator[None]:
+    def step(
+        self, step_id: str, title: str | None = None, *, warning: str | None = None
+    ) -> Iterator[None]:
         """Run one seed step; on a portal failure, record it and stop the journey.
 
         The step's time is the portal's: the authenticator's wait for a fresh time step
         (``result.code_wait_ms``) is not counted, so a probe run right after another one does
-        not read as a slow portal.
+        not read as a slow portal. ``title``: that of a step not in ``STEP_TITLES``.
+
+        A step given a ``warning`` kind comes after the journey proved its point (logging
+        out after reaching eEspresso): its failure is a warning of that kind, the journey
+        goes on and passes, and its time stays out of ``duration_ms`` and of the journey's
+        ``max_ms`` budget, so the login is measured as before.
         """
+        title = self.titles.setdefault(step_id, title or STEP_TITLES[step_id])
         started = time.perf_counter()
         waited_before = self.result.code_wait_ms
         try:
-            with allure.step(STEP_TITLES[step_id]):
+            with allure.step(title):
                 try:
                     yield
                 except PlaywrightTimeoutError:
-                    raise slow(STEP_TITLES[step_id], self.limits.timeout_ms) from None
+                    raise slow(title, self.limits.timeout_ms) from None
                 except PlaywrightError as error:
                     raise self._classify(error) from None
         except JourneyFailure as failure:
-            self.fail(failure.cause, failure.message, step_id)
-            raise _Stop from None
+            if warning is None:
+                self.fail(failure.cause, failure.message, step_id)
+                raise _Stop from None
+            warn(self.result, warning, failure.message, cause=failure.cause.value)
         finally:
             waited = self.result.code_wait_ms - waited_before
             took = (time.perf_counter() - started) * 1000 - waited
             self.result.steps[step_id] = round(max(0.0, took), 1)
+            if warning is not None:
+                self._aside[step_id] = self.result.steps[step_id]
             if self._capture:
                 self._screenshot(step_id)
 
@@ -190,7 +215,7 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
-        elapsed -= self._capture_ms
+        elapsed -= self._capture_ms + sum(self._aside.values())
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:
             self._check_limits()
@@ -201,11 +226,12 @@ class JourneyRun:
         for step_id, bound in self.limits.step_max_ms.items():
             took = self.result.steps.get(step_id)
             if took is not None and took > bound:
-                message = f"{STEP_TITLES[step_id]} took {took:.0f} ms (limit {bound:.0f} ms)"
+                message = f"{self.titles[step_id]} took {took:.0f} ms (limit {bound:.0f} ms)"
                 self.fail(Cause.SLOW, message, step_id)
                 return
         bound = self.limits.max_ms
         if bound is not None and self.result.duration_ms > bound:
-            last = next(reversed(self.result.steps), "home")
+            own = [step for step in self.result.steps if step not in self._aside]
+            last = own[-1] if own else "home"
             message = f"the journey took {self.result.duration_ms:.0f} ms (limit {bound:.0f} ms)"
             self.fail(Cause.SLOW, message, last)

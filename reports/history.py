@@ -5,6 +5,8 @@ The monitors own the file and its schema (``monitors/history.py``: table ``probe
 ``duration_ms``). We do not import its ``History`` class: it creates the file and the schema on
 open, and a gate must never turn a missing or foreign file into an empty history that passes.
 This module is the only place that knows that schema; anything unexpected is an ``InputError``.
+Probes run inside a maintenance window (column ``maintenance`` = 1, written by runners that
+know windows) are planned downtime: the SLO rules leave them out.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ def read_slo(
                     " pass the monitors' history file (monitors.sqlite)"
                 )
             sql = "SELECT journey, status, duration_ms FROM probes WHERE started_at >= ?"
+            if "maintenance" in columns:
+                sql += " AND maintenance = 0"
             args: list = [since]
             if monitor_ids:
                 sql += f" AND monitor_id IN ({','.join('?' * len(monitor_ids))})"
@@ -71,8 +75,8 @@ def read_slo(
         raise InputError(f"monitors history {file} is not a readable SQLite file: {exc}") from exc
     if not rows:
         raise InputError(
-            f"monitors history {file} has no probes in the last {window_hours:g} h:"
-            " run the monitors first or widen [monitors] window_hours"
+            f"monitors history {file} has no probes outside maintenance windows in the last"
+            f" {window_hours:g} h: run the monitors first or widen [monitors] window_hours"
         )
     logins = [row for row in rows if row[0] == login_journey and row[1] != DOWN]
     durations = [float(duration) for _, _, duration in logins]

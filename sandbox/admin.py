@@ -77,7 +77,12 @@ def _not_found(error: _NotFound):
 
 
 def _state(account: Account) -> dict[str, Any]:
-    return account.state(current().now())
+    """The account as ``Account.state`` shows it, plus its open sessions: a probe that logs
+    out leaves none behind."""
+    sandbox = current()
+    idle = sandbox.config["SESSION_IDLE_SECONDS"]
+    sessions = sandbox.store.open_sessions(account.cip, sandbox.wall_clock(), idle)
+    return {**account.state(sandbox.now()), "open_sessions": sessions}
 
 
 @bp.post("/accounts")

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from sandbox import admin, faults, notices, security, views
+from sandbox import admin, apps, faults, notices, security, views
 from sandbox.config import build_config
 from sandbox.core import Sandbox, current
 from sandbox.faults import ADMIN_PREFIX
@@ -43,5 +43,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(notices.bp)
+    app.register_blueprint(apps.bp)
     app.register_blueprint(admin.bp)
     return app

@@ -120,6 +120,10 @@ class AdminClient:
     def account(self, cip: str) -> dict[str, Any]:
         return self._call("GET", self._path(cip))
 
+    def open_sessions(self, cip: str) -> int:
+        """How many sessions of ``cip`` are open (logged in, neither logged out nor expired)."""
+        return self._call("GET", self._path(cip))["open_sessions"]
+
     def accounts(self) -> list[dict[str, Any]]:
         return self._call("GET", "/accounts")
 
@@ -169,6 +173,7 @@ class AdminClient:
         error_500: list[str] | None = None,
         outage: bool | None = None,
         clock_offset: float | None = None,
+        broken_pages: list[str] | None = None,
     ) -> dict[str, Any]:
         """Merge the given faults into the current ones (None leaves a fault unchanged)."""
         body = {
@@ -176,6 +181,7 @@ class AdminClient:
             "error_500": error_500,
             "outage": outage,
             "clock_offset": clock_offset,
+            "broken_pages": broken_pages,
         }
         return self._call("PUT", "/faults", {k: v for k, v in body.items() if v is not None})
 

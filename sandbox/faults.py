@@ -1,4 +1,5 @@
-"""Fault injection: latency and forced 500 per path prefix, outage, clock offset.
+"""Fault injection: latency and forced 500 per path prefix, outage, clock offset, and
+broken application pages (``broken_pages``: answered by ``sandbox.apps`` with an error).
 
 Faults apply to portal pages only, never to the admin API under ``/_sandbox/``, so a test
 can always clear what it injected. The clock offset is read by ``Sandbox.now`` (TOTP,
@@ -64,7 +65,7 @@ def _prefix(value: Any) -> str:
 
 def update(faults: Faults, spec: dict[str, Any]) -> None:
     """Merge ``spec`` (keys of ``AdminClient.set_faults``) into ``faults`` after validation."""
-    unknown = set(spec) - {"latency", "error_500", "outage", "clock_offset"}
+    unknown = set(spec) - {"latency", "error_500", "outage", "clock_offset", "broken_pages"}
     if unknown:
         raise FaultError(f"unknown fault(s): {', '.join(sorted(unknown))}")
     changes: dict[str, Any] = {}
@@ -78,6 +79,10 @@ def update(faults: Faults, spec: dict[str, Any]) -> None:
         if not isinstance(spec["error_500"], list):
             raise FaultError("error_500 must be a list of path prefixes")
         changes["error_500"] = [_prefix(p) for p in spec["error_500"]]
+    if spec.get("broken_pages") is not None:
+        if not isinstance(spec["broken_pages"], list):
+            raise FaultError("broken_pages must be a list of path prefixes")
+        changes["broken_pages"] = [_prefix(p) for p in spec["broken_pages"]]
     if spec.get("outage") is not None:
         if not isinstance(spec["outage"], bool):
             raise FaultError("outage must be true or false")
@@ -88,6 +93,11 @@ def update(faults: Faults, spec: dict[str, Any]) -> None:
         )
     for key, value in changes.items():
         setattr(faults, key, value)
+
+
+def broken(faults: Faults, path: str) -> bool:
+    """Whether the application page at ``path`` is to show an error (``broken_pages``)."""
+    return _longest_prefix(path, faults.broken_pages) is not None
 
 
 def init_app(app: Flask) -> None:

@@ -59,12 +59,14 @@ class Account:
 
 @dataclass
 class Faults:
-    """Injected faults: latency and forced 500 per path prefix, outage, clock offset."""
+    """Injected faults: latency and forced 500 per path prefix, outage, clock offset, and
+    application pages that show an error instead of their content."""
 
     latency: dict[str, float] = field(default_factory=dict)
     error_500: list[str] = field(default_factory=list)
     outage: bool = False
     clock_offset: float = 0.0
+    broken_pages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +74,7 @@ class Faults:
             "error_500": list(self.error_500),
             "outage": self.outage,
             "clock_offset": self.clock_offset,
+            "broken_pages": list(self.broken_pages),
         }
 
 
@@ -141,3 +144,15 @@ class Store:
     def session_count(self) -> int:
         with self.lock:
             return len(self._sessions)
+
+    def open_sessions(self, cip: str, now: float, idle: float) -> int:
+        """Sessions of account ``cip`` still open: from the accepted password (the portal's and
+        the identity server's sessions name it ``cip``, the application's ``user``) until
+        logout, lockout, or ``idle`` seconds without a request (the expiry ``load_session``
+        applies on the session's next request)."""
+        with self.lock:
+            return sum(
+                1
+                for data, seen in self._sessions.values()
+                if now - seen <= idle and cip in (data.get("cip"), data.get("user"))
+            )

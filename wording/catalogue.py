@@ -151,6 +151,16 @@ CAUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
          "terms); nothing was submitted: do it once in a browser with the monitoring account, "
          "then update the probe's password if it changed."),
     ),
+    "app_check_failed": (
+        ("Page de l'application en échec",
+         "La connexion fonctionne, mais une page de l'application après la connexion ne "
+         "s'affiche pas comme prévu : lisez les titres qu'elle montre dans le détail et "
+         "prévenez l'équipe de l'application (le portail de connexion n'est pas en cause)."),
+        ("Application page failing",
+         "The login works, but a page of the application after it does not show what it should: "
+         "read the headings it shows in the details and tell the application's team (the login "
+         "portal is not at fault)."),
+    ),
     "paused": (
         ("Sonde en pause",
          "La sonde est en pause pour protéger le compte du verrouillage : corrigez le mot de "
@@ -266,6 +276,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.incidents": ("Incidents ouverts", "Open incidents"),
     "page.paused": ("Comptes en pause", "Paused accounts"),
     "page.none": ("Aucun.", "None."),
+    "page.maintenance": ("Fenêtres de maintenance en cours", "Maintenance windows open"),
+    "page.maintenance_day": ("sondes en maintenance (hors disponibilité)",
+                             "probes in maintenance (not in uptime)"),
+    "page.cell_maintenance": ("{probes} en maintenance, hors disponibilité",
+                              "{probes} in maintenance, not in uptime"),
+    "page.in_maintenance": ("En maintenance jusqu'au {when} : {reason}",
+                            "In maintenance until {when}: {reason}"),
+    "page.col.until": ("Jusqu'au", "Until"),
+    "page.col.reason": ("Raison", "Reason"),
     "page.col.monitor": ("Sonde", "Monitor"),
     "page.col.account": ("Compte", "Account"),
     "page.col.cause": ("Cause", "Cause"),

@@ -3,7 +3,8 @@
 On its own origin, it sends a browser without a session to the identity server's
 authorization endpoint, takes the code back at ``/callback`` (``state`` checked, RFC 6749
 §10.12), exchanges it server to server at the token endpoint with its client secret, asks
-userinfo who logged in, and shows its home page with the seed's success sentence.
+userinfo who logged in, and shows its home page with the seed's success sentence. Its
+« Déconnexion » ends its own session and then the identity server's (``keycloak.logout``).
 """
 
 from __future__ import annotations
@@ -131,9 +132,15 @@ def home():
 
 @bp.post("/deconnexion")
 def logout():
+    """End the application's session, then the identity server's through its end-session
+    endpoint (OpenID Connect RP-Initiated Logout 1.0 §2), which brings the browser back."""
     session.clear()
     session.ended = True  # type: ignore[attr-defined]
-    return redirect(url_for("portal.index"))
+    query = {
+        "client_id": current_app.config["CLIENT_ID"],
+        "post_logout_redirect_uri": url_for("portal.index", _external=True),
+    }
+    return redirect(_realm_url("logout") + "?" + urlencode(query))
 
 
 def create_client_app(idp: Flask, idp_url: str, fetch: Fetch | None = None) -> Flask:

@@ -69,10 +69,16 @@ def after_authentication(account: Account) -> Response:
     return complete(account)
 
 
-def _back_to_client(params: dict[str, str]) -> Response:
+def _back_to_client(params: dict[str, str], user: str | None = None) -> Response:
+    """End the authentication session; a ``user`` who logged in keeps Keycloak's SSO
+    session (a new id) until the end-session endpoint or the idle timeout ends it."""
     redirect_uri = session.get("redirect_uri", "")
     session.clear()
-    session.ended = True  # type: ignore[attr-defined]
+    if user is None:
+        session.ended = True  # type: ignore[attr-defined]
+    else:
+        session.update(user=user)
+        session.rotate = True  # type: ignore[attr-defined]
     separator = "&" if "?" in redirect_uri else "?"
     return redirect(redirect_uri + separator + urlencode(params))
 
@@ -101,7 +107,7 @@ def complete(account: Account) -> Response:
         account.consecutive_failures = 0  # Keycloak's brute-force count ends at a success
         sandbox.store.record(account.cip, "login_ok", now)
     params = {"state": session.get("state", ""), "session_state": session.get("tab_id", "")}
-    return _back_to_client({**params, "iss": _issuer(), "code": code})
+    return _back_to_client({**params, "iss": _issuer(), "code": code}, user=account.cip)
 
 
 def refuse_to_client(error: str) -> Response:

@@ -1,8 +1,8 @@
 """The identity server's app factory and its OpenID Connect back channel.
 
-``create_idp_app`` serves the realm's browser pages (``login_flow``, ``actions``), the token
-and userinfo endpoints the application calls server to server, and the sandbox admin API
-(accounts, faults, audit, request log, plus ``required-actions``). It shares the stand-in
+``create_idp_app`` serves the realm's browser pages (``login_flow``, ``actions``, ``logout``),
+the token and userinfo endpoints the application calls server to server, and the sandbox
+admin API (accounts, faults, audit, request log, plus ``required-actions``). It shares the stand-in
 portal's store, rules, sessions and faults; only the pages and the protocol are Keycloak's.
 """
 
@@ -20,7 +20,7 @@ from sandbox import admin, faults, security
 from sandbox.app import MAX_BODY, log_request
 from sandbox.core import Sandbox, current
 from sandbox.faults import ADMIN_PREFIX
-from sandbox.keycloak import actions, admin_ext, login_flow
+from sandbox.keycloak import actions, admin_ext, login_flow, logout
 from sandbox.keycloak.config import build
 from sandbox.keycloak.pages import check_realm, error_page
 from sandbox.keycloak.state import Grant, KeycloakState, state_of
@@ -117,7 +117,7 @@ def create_idp_app(config: Mapping[str, Any] | None = None) -> Flask:
     faults.init_app(app)
     security.init_app(app, csrf=False)  # Keycloak's forms carry a one-use session code
     app.register_error_handler(HTTPException, _http_error)
-    for blueprint in (login_flow.bp, actions.bp, oidc, admin.bp, admin_ext.bp):
+    for blueprint in (login_flow.bp, actions.bp, logout.bp, oidc, admin.bp, admin_ext.bp):
         app.register_blueprint(blueprint)
     return app
 

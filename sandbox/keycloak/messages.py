@@ -73,6 +73,10 @@ EN: dict[str, str] = {
     "pageNotFound": "Page not found",
     "internalServerError": "An internal server error has occurred",
     "invalidRequestMessage": "Invalid Request",
+    "logoutConfirmTitle": "Logging out",
+    "logoutConfirmHeader": "Do you want to log out?",
+    "doLogout": "Logout",
+    "successLogout": "You are logged out",
 }
 
 FR: dict[str, str] = {
@@ -141,6 +145,10 @@ FR: dict[str, str] = {
     "pageNotFound": "Page non trouvée",
     "internalServerError": "Une erreur interne du serveur s'est produite",
     "invalidRequestMessage": "Requête invalide",
+    "logoutConfirmTitle": "Déconnexion",
+    "logoutConfirmHeader": "Voulez-vous vous déconnecter ?",
+    "doLogout": "Se déconnecter",
+    "successLogout": "Vous êtes déconnecté",
 }
 
 BUNDLES = {"fr": FR, "en": EN}

@@ -32,12 +32,17 @@ from tests.fixtures.accounts import (
     record_account,
     seed_enrolled,
 )
+from tests.fixtures.real_run import JOURNEYS_MARKER, RealRun, on_account
+
+#: The plan of a run on a real target (``tests.fixtures.real_run``), once collected.
+REAL_RUN = pytest.StashKey[RealRun]()
 
 # Fixtures that only the sandbox can provide: tests using them cannot run on a real portal.
 SANDBOX_FIXTURES = {"sandbox", "make_account", "enrolled_factory", "sandbox_factory"}
 # Never on a real portal: negative tests count failures against the account (5 lock it,
-# docs/portal.md) and variant tests need the sandbox's markup switches.
-SANDBOX_MARKERS = ("negative", "variants")
+# docs/portal.md), variant tests need the sandbox's markup switches, and a test marked
+# ``sandbox_only`` says why itself.
+SANDBOX_MARKERS = ("negative", "variants", "sandbox_only")
 
 
 def _needs_sandbox(item: pytest.Item) -> bool:
@@ -55,9 +60,21 @@ def pytest_configure(config: pytest.Config) -> None:
     """Traces record typed values: keep them on failure for sandbox runs only. On a real
     portal pytest-playwright's recordings are refused; a failure still gets the suite's own
     screenshot, with the QR and the fields masked (docs/design.md, "Secrets")."""
+    config.addinivalue_line(
+        "markers",
+        f"{JOURNEYS_MARKER}(n): the test runs n journeys as the configured account (default 1)",
+    )
+    config.addinivalue_line(
+        "markers", "sandbox_only(reason): never on a real portal, for the reason given"
+    )
+    sandbox = not config.getoption("--base-url", default=None)
+    if not sandbox and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError(
+            "-n: on a real portal the tests log in as one account, one after the other "
+            "(a first access before the later logins); run without -n"
+        )
     if not hasattr(config.option, "tracing"):
         return
-    sandbox = not config.getoption("--base-url", default=None)
     asked = [
         f"--{name}={config.getoption(name)}"
         for name in RECORDINGS
@@ -74,9 +91,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.tracing = "retain-on-failure" if sandbox else "off"
 
 
-@pytest.hookimpl(trylast=True)  # after -m / -k: only the tests that would really run count
+@pytest.hookimpl(trylast=True)  # after -m / -k and any shuffling: only what will really run
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a real portal: refuse enrollment unless allowed; leave out sandbox-only tests."""
+    """On a real portal: leave out sandbox-only tests, plan the run for its one account
+    (``RealRun.plan``: one enrollment at most, first), refuse enrollment unless allowed."""
     settings = Settings.from_sources(
         {
             "base_url": config.getoption("--base-url", default=None),
@@ -89,6 +107,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if sandbox_only:
         config.hook.pytest_deselected(items=sandbox_only)
         items[:] = [i for i in items if i not in sandbox_only]
+    if any(on_account(item) for item in items):
+        run = RealRun.plan(settings, _configured_account(settings), items)
+        if sandbox_only:
+            run.notes.insert(
+                0,
+                f"{len(sandbox_only)} test(s) left out: they need the sandbox (its admin API, "
+                "faults or variants), send refused input that counts towards the lockout, or "
+                "log in from a process of their own",
+            )
+        config.stash[REAL_RUN] = run
     enrolling = [i for i in items if i.get_closest_marker("enrollment")]
     if enrolling and not settings.allow_enrollment:
         raise pytest.UsageError(
@@ -96,6 +124,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             f"{settings.cip or 'the account'} on {settings.base_url}: pass --allow-enrollment, "
             "or leave them out with -m 'not enrollment'"
         )
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    """Before the first test of a real-target run: what was left out, what it will cost."""
+    run = config.stash.get(REAL_RUN, None)
+    if run is None:
+        return []
+    return [*run.notes, run.start_line(), *([run.stopped] if run.stopped else [])]
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """After the last test of a real-target run: what was sent, the guard's budget left."""
+    run = config.stash.get(REAL_RUN, None)
+    if run is not None:
+        if run.stopped:
+            terminalreporter.write_line(f"journeys stopped: {run.stopped}")
+        terminalreporter.write_line(run.end_line())
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -251,7 +298,7 @@ def enrolled_factory(
     return make
 
 
-def _configured_account(settings: Settings) -> TestAccount:
+def _configured_account(settings: Settings, run: RealRun | None = None) -> TestAccount:
     if not (settings.cip and settings.password):
         raise pytest.UsageError(
             f"--base-url {settings.base_url} needs EESPRESSO_CIP and EESPRESSO_PASSWORD"
@@ -262,8 +309,17 @@ def _configured_account(settings: Settings) -> TestAccount:
         settings.password,
         DEVICE_NAME,
         settings.profile,
-        guarded=True,
+        guard=run,
     )
+
+
+def _run_account(settings: Settings, request: pytest.FixtureRequest) -> TestAccount:
+    """The configured account, its journeys guarded and counted by the run; skipped once the
+    run's journeys were stopped."""
+    run = request.config.stash[REAL_RUN]
+    run.current = request.node.nodeid
+    run.check()
+    return _configured_account(settings, run)
 
 
 @pytest.fixture
@@ -271,19 +327,20 @@ def account(settings: Settings, request: pytest.FixtureRequest) -> TestAccount:
     """An account that has not enrolled yet (sandbox), or the configured one (real portal)."""
     if settings.is_sandbox:
         return request.getfixturevalue("make_account")()
-    return _configured_account(settings)
+    return _run_account(settings, request)
 
 
 @pytest.fixture
 def enrolled(settings: Settings, request: pytest.FixtureRequest, vault: Vault) -> TestAccount:
-    """An enrolled account whose secret is in ``vault``: seeded (sandbox) or configured."""
+    """An enrolled account whose secret is in ``vault``: seeded (sandbox) or configured; on a
+    real portal the run's first access, if it had one, ran before."""
     if settings.is_sandbox:
         return request.getfixturevalue("enrolled_factory")()
-    configured = _configured_account(settings)
+    configured = _run_account(settings, request)
     if vault.get(configured.base_url, configured.cip) is None:
-        raise pytest.UsageError(
-            f"the vault {settings.vault_path} has no secret for {configured.cip}: "
-            "run 'python -m monitors enroll' first"
+        pytest.skip(
+            f"the run's first access left no secret for {configured.cip} in "
+            f"{settings.vault_path} (see its failure): nothing to log in with"
         )
     return configured
 

@@ -34,11 +34,16 @@ pytestmark = [pytest.mark.a11y, allure.feature("Accessibility")]
 FAULTY_RULES = {"label", "field-label", "paste-allowed", "error-announced"}
 
 
+# Where a journey ends: eEspresso's home page, or a confirmation page that offers no way on.
+LAST_SCREENS = ("accueil", "confirmation")
+
+
 @allure.story("first access")
 @pytest.mark.enrollment
 def test_first_access_screens_are_accessible(page, account, vault):
     audit = audit_first_access(page, account, vault)
-    assert audit.screens[:2] == ["connexion", "configuration"] and audit.screens[-1] == "accueil"
+    assert audit.screens[:2] == ["connexion", "configuration"]
+    assert audit.screens[-1] in LAST_SCREENS
     audit.verdict()
 
 
@@ -46,8 +51,27 @@ def test_first_access_screens_are_accessible(page, account, vault):
 @pytest.mark.login
 def test_later_login_screens_are_accessible(page, enrolled, vault):
     audit = audit_later_login(page, enrolled, vault)
-    assert audit.screens == ["connexion", "code", "accueil"]
+    assert audit.screens[:2] == ["connexion", "code"] and audit.screens[-1] in LAST_SCREENS
     audit.verdict()
+
+
+@allure.story("first access")
+@pytest.mark.parametrize("success", ["page", "page-only"])
+def test_the_audits_go_past_notices_and_the_confirmation_page(
+    success, fresh_page, make_account, vault
+):
+    """The audits meet what the journeys meet: a password-expiry notice, notices after the
+    code and the seed's confirmation page, with or without a way on to eEspresso."""
+    account = make_account(success=success, notices="all", layout="two-page")
+    first = audit_first_access(fresh_page(), account, vault)
+    ends = ["confirmation", "accueil"] if success == "page" else ["confirmation"]
+    assert first.screens[-len(ends) :] == ends, first.screens
+    assert {"password_expiring", "interstitial"} <= {w["kind"] for w in first.met.warnings}
+    first.verdict()
+    later = audit_later_login(fresh_page(), account, vault)
+    assert later.screens[:2] == ["connexion", "code"] and later.screens[-1] in LAST_SCREENS
+    assert "interstitial" in {w["kind"] for w in later.met.warnings}
+    later.verdict()
 
 
 @allure.story("refusals are announced")

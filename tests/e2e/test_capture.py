@@ -77,6 +77,7 @@ def test_a_capture_of_a_full_first_access_and_a_login_holds_no_secret(make_accou
         "06-a-notice",  # remember this computer
         "07-the-confirmation-page",
         "08-the-eespresso-home-page",
+        "09-the-login-page",  # logged out
     ]
     assert "[Screen 3: the enrollment page](03-the-enrollment-page.md)" in (
         enroll / "capture.md"

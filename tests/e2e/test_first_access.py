@@ -5,7 +5,7 @@ from __future__ import annotations
 import allure
 import pytest
 
-from pages.screens import EnrollmentPage, HomePage, LoginPage
+from pages.screens import EnrollmentPage, LoginPage, identify
 from pages.steps import FEATURES
 from tests.fixtures.accounts import TestAccount, critical_journey, enroll, expect_ok
 
@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.enrollment, allure.feature(FEATURES["first_access"])]
 @pytest.mark.smoke
 def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
     result = expect_ok(enroll(page, account, vault))
-    assert list(result.steps) == ["open", "login", "scan", "code", "device", "home"]
+    assert list(result.steps) == ["open", "login", "scan", "code", "device", "home", "logout"]
+    assert result.warnings == []
+    assert isinstance(identify(page), LoginPage)  # logged out: the login page again
     entry = vault.get(account.base_url, account.cip)
     assert entry is not None and entry.state == "active" and entry.last_step is not None
     assert entry.device_name == account.device_name
@@ -29,9 +31,9 @@ def test_first_access_shows_the_success_text_and_the_saved_device(
     account = make_account()
     device = "Mon iPhone de test 2"
     renamed = TestAccount(account.base_url, account.cip, account.password, device)
-    expect_ok(enroll(page, renamed, vault))
-    home = HomePage(page).expect_loaded().expect_device(device)
-    assert home.shows_success()
+    result = expect_ok(enroll(page, renamed, vault))
+    assert result.success_text_seen  # on the home page, before the logout
+    assert sandbox.admin.open_sessions(account.cip) == 0
     state = sandbox.admin.account(account.cip)
     assert state["enrolled"] and state["devices"] == [device]
     assert [e["event"] for e in sandbox.admin.audit(account.cip)] == ["enrolled", "login_ok"]

@@ -9,8 +9,8 @@ import allure
 import pytest
 
 from monitors.journey_cli import JSON_KEYS
-from pages.steps import STORIES, SUCCESS_SEEN
-from tests.fixtures.accounts import run_cli
+from pages.steps import STEP_TITLES, STORIES, SUCCESS_SEEN
+from tests.fixtures.accounts import TestAccount, new_cip, new_password, run_cli, seed_enrolled
 
 pytestmark = [allure.feature("Journey CLI")]
 BAD_PROFILE = "<a profile with a Python-only name>"  # written by the test that uses it
@@ -52,7 +52,7 @@ def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vau
     assert tuple(data) == JSON_KEYS
     assert data["journey"] == "first_access" and data["ok"] is True and data["cause"] is None
     assert data["target"] == account.base_url and data["cip"] == account.cip
-    assert list(data["steps"]) == ["open", "login", "scan", "code", "device", "home"]
+    assert list(data["steps"]) == ["open", "login", "scan", "code", "device", "home", "logout"]
     assert data["success_text_seen"] is True and data["warnings"] == []
     results = [json.loads(p.read_text()) for p in allure_dir.glob("*-result.json")]
     assert [r["status"] for r in results] == ["passed"]
@@ -91,6 +91,7 @@ def test_login_reports_the_notices_it_went_past_in_json_allure_and_words(
 @allure.story(STORIES["later_login"])
 @allure.severity(allure.severity_level.CRITICAL)
 @pytest.mark.login
+@pytest.mark.sandbox_only("logs in from a process of its own, outside the run's count")
 def test_login_with_the_vault_secret_exits_0(enrolled, vault):
     result = cli(
         "login",
@@ -105,7 +106,35 @@ def test_login_with_the_vault_secret_exits_0(enrolled, vault):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["journey"] == "later_login" and data["ok"] is True
-    assert list(data["steps"]) == ["open", "login", "code", "home"]
+    assert list(data["steps"]) == ["open", "login", "code", "home", "logout"]
+    assert data["warnings"] == []
+
+
+@allure.story(STORIES["later_login"])
+@pytest.mark.login
+def test_a_failed_logout_is_a_warning_in_json_and_allure_and_the_login_exits_0(
+    sandbox_factory, vault, tmp_path
+):
+    cip, password = new_cip("CLI"), new_password()
+    with sandbox_factory() as portal:  # its own portal: faults are instance-wide
+        created = portal.admin.create_account(cip, password, enrolled=True)
+        seed_enrolled(vault, TestAccount(portal.url, cip, password), created)
+        portal.admin.set_faults(error_500=["/deconnexion"])
+        allure_dir = tmp_path / "allure"
+        argv = ("login", "--base-url", portal.url, "--cip", cip, "--json")
+        result = cli(*argv, "--alluredir", str(allure_dir), password=password, vault=vault.path)
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert data["ok"] is True and data["cause"] is None and "logout" in data["steps"]
+        (warning,) = data["warnings"]
+        assert warning["kind"] == "logout_failed" and warning["cause"] == "http_error"
+        assert "HTTP 500" in warning["text"]
+        assert portal.admin.open_sessions(cip) == 1  # left open, as the warning says
+    (report,) = [json.loads(p.read_text()) for p in allure_dir.glob("*-result.json")]
+    assert report["status"] == "passed"
+    titles = [step["name"] for step in report["steps"]]
+    assert any(t.startswith("Avis : la déconnexion a échoué") for t in titles)
+    assert STEP_TITLES["logout"] in titles
 
 
 @allure.story(STORIES["later_login"])

@@ -7,7 +7,6 @@ and refuse enrollment tests unless ``--allow-enrollment`` is given.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,38 +17,13 @@ import pytest
 from authenticator import Vault
 from pages.steps import STORIES
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
+from tests.fixtures.suite_process import ROOT, run_suite
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [allure.feature("Real portal targets")]
 
 
 def _pytest(*args: str, account: TestAccount, vault: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EESPRESSO_", "PYTEST_"))}
-    env |= {
-        "EESPRESSO_CIP": account.cip,
-        "EESPRESSO_PASSWORD": account.password,
-        "EESPRESSO_VAULT": str(vault),
-        "EESPRESSO_GUARD": str(vault.parent / "guard.sqlite"),  # the "machine's" store
-    }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests/e2e",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            f"--base-url={account.base_url}",
-            *args,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    return run_suite(*args, account=account, vault=vault)
 
 
 @allure.story(STORIES["later_login"])

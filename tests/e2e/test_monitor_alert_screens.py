@@ -88,7 +88,7 @@ def test_refused_password_alert_shows_the_failing_screen_next_to_the_last_succes
             assert prober.probe(monitor).record.status == "ok"
             folder = prober.screens.folder / monitor.id
             kept = {path.name: path for path in folder.iterdir()}
-            assert sorted(kept) == ["code.png", "home.png", "login.png", "open.png"]
+            assert sorted(kept) == ["code.png", "home.png", "login.png", "logout.png", "open.png"]
             assert stat.S_IMODE(folder.stat().st_mode) == 0o700
             assert stat.S_IMODE(prober.screens.folder.stat().st_mode) == 0o700
             assert {stat.S_IMODE(p.stat().st_mode) for p in kept.values()} == {0o600}

@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from authenticator import Vault
 from monitors.chromium import WarmBrowser, marked_pids
 from monitors.config import load
 from monitors.history import History
@@ -100,7 +101,9 @@ def make_runner(tmp_path, monkeypatch):
                              history="history.sqlite")  # fmt: skip
         config = every(load(path), every_s)
         browser = WarmBrowser()
-        binder = Binder(journeys={"first_access": journey}, open_vault=lambda _path: None)
+        binder = Binder(
+            journeys={"first_access": journey}, open_vault=lambda _: Vault(tmp_path / "vault")
+        )
         prober = Prober(config, History(config.history), browser, binder)
         runner = Runner(config, prober, out=io.StringIO())
         made.append(runner)
@@ -115,7 +118,7 @@ def make_runner(tmp_path, monkeypatch):
 
 def test_once_with_a_warm_browser_and_fresh_contexts(portal, make_runner):
     runner = make_runner(portal)
-    assert runner.run_once()
+    assert runner.run_once(), runner.out.getvalue()
     assert runner.run_forever(max_probes=3) == 3
     probes = runner.prober.history.probes("home")
     assert [p.status for p in probes] == ["ok"] * 4
@@ -124,14 +127,18 @@ def test_once_with_a_warm_browser_and_fresh_contexts(portal, make_runner):
     assert len(lines) == 4 and all("home" in line and " OK " in line for line in lines)
 
 
-def test_hard_timeout_kills_the_browser_and_the_next_probe_relaunches_it(portal, make_runner):
+def test_hard_timeout_kills_the_browser_and_the_next_probe_relaunches_it(
+    portal, make_runner, tmp_path
+):
     runner = make_runner(portal, timeout="3s", journey=stuck)
     Portal.mode = "hang"
     outcome = runner.prober.probe(runner.config.monitors[0])  # the hang is 20 s, the limit 3
     assert outcome.record.status == "failed" and outcome.record.cause == "probe_error"
     assert "timeout" in outcome.record.error
     Portal.mode = "up"
-    runner.prober.binder = Binder(journeys={"first_access": open_home}, open_vault=lambda p: None)
+    runner.prober.binder = Binder(
+        journeys={"first_access": open_home}, open_vault=lambda _: Vault(tmp_path / "vault")
+    )
     assert runner.prober.probe(runner.config.monitors[0]).record.status == "ok"
     assert runner.prober.browser.launches == 2
 

@@ -142,6 +142,35 @@ def test_outage_of_five_probes_gives_one_alert_and_one_recovery(portal, make, ho
     assert_no_secret(prober, bodies, PASSWORD)
 
 
+def test_twenty_probes_leave_no_session_open(portal, make):
+    """Every probe logs out: ten accounts probed twice each (in turn, so that no probe waits
+    for its account's next TOTP step) keep no session open on the portal."""
+    built = [make(portal) for _ in range(10)]
+    records = [prober.probe(monitor).record for _ in range(2) for prober, monitor in built]
+    assert [r.status for r in records] == ["ok"] * 20
+    assert all("logout" in r.steps and r.warnings == [] for r in records)
+    assert [portal.admin.open_sessions(m.account.cip) for _, m in built] == [0] * 10
+
+
+def test_a_failed_logout_is_a_warning_not_a_failed_login(portal, make, hook):
+    prober, monitor = make(portal, allure=True)
+    portal.admin.set_faults(error_500=["/deconnexion"])
+    try:
+        record = prober.probe(monitor).record
+    finally:
+        portal.admin.clear_faults()
+    assert record.status == "ok" and record.cause is None
+    (warning,) = record.warnings
+    assert warning["kind"] == "logout_failed" and "HTTP 500" in warning["text"]
+    assert prober.history.probes(monitor.id)[-1].warnings == [warning]  # the history's column
+    assert portal.admin.open_sessions(monitor.account.cip) == 1  # the session it could not end
+    (result,) = [json.loads(p.read_text()) for p in prober.config.allure_results.glob("*.json")
+                 if p.name.endswith("-result.json")]  # fmt: skip
+    assert result["status"] == "passed"
+    assert any(s["name"].startswith("Avis : la déconnexion") for s in result["steps"])
+    assert hook.wait_for(lambda b: len(b) > 0, timeout=2) == []  # no alert for a warning
+
+
 def test_one_transient_failure_raises_no_alert(portal, make, hook):
     prober, monitor = make(portal)
     portal.admin.set_faults(error_500=["/"])

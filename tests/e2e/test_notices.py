@@ -12,7 +12,7 @@ import allure
 import pytest
 
 from authenticator import Authenticator
-from pages.screens import HomePage, SuccessPage
+from pages.screens import SuccessPage
 from pages.steps import STORIES
 from tests.fixtures.accounts import enroll, expect_ok, log_in
 
@@ -39,7 +39,8 @@ def test_first_access_goes_on_from_a_confirmation_page_to_eespresso(
     account = make_account(success="page", layout=layout)
     result = expect_ok(enroll(page, account, vault))
     assert result.success_text_seen and result.warnings == []
-    HomePage(page).expect_loaded().expect_device(account.device_name)
+    assert "home" in result.steps and sandbox.admin.open_sessions(account.cip) == 0
+    assert sandbox.admin.account(account.cip)["devices"] == [account.device_name]
     assert vault.get(account.base_url, account.cip).state == "active"
     # A phone one step ahead (within ±1) shows the next unused step now: no wait.
     later = expect_ok(log_in(fresh_page(), account, vault, authenticator=Authenticator(offset=30)))
@@ -54,7 +55,8 @@ def test_a_confirmation_page_without_a_way_on_is_a_success_with_a_warning(
     account = make_account(success="page-only")
     result = expect_ok(enroll(page, account, vault))
     assert result.success_text_seen
-    assert [w["kind"] for w in result.warnings] == ["no_way_on"]
+    assert [w["kind"] for w in result.warnings] == ["no_way_on", "logout_failed"]
+    assert "no logout control" in result.warnings[1]["text"]
     assert isinstance(SuccessPage(page).expect_loaded(), SuccessPage)
 
 
@@ -83,7 +85,7 @@ def test_first_access_goes_past_every_notice_and_reports_them(
     events = _events(sandbox, account.cip)
     assert [e for e in events if e.startswith("notice_")] == list(NOTICE_EVENTS.values())
     assert not set(CHANGES) & set(events)
-    HomePage(page).expect_loaded()
+    assert "home" in result.steps and sandbox.admin.open_sessions(account.cip) == 0
 
 
 @allure.story(STORIES["later_login"])

@@ -16,6 +16,8 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from pages.logout import logged_out
+from pages.screens import HomePage, LoginPage, LogoutQuestionPage
 from sandbox import RunningSandbox, running_sandbox
 from tests.fixtures.accounts import new_cip, new_password
 
@@ -45,6 +47,15 @@ def _to_set_up_page(page: Page, keycloak: RunningSandbox) -> str:
     return cip
 
 
+def _set_up(page: Page, keycloak: RunningSandbox, cip: str) -> None:
+    """Fill the set-up page with a good code and a device name: the application's home."""
+    secret = keycloak.admin.account(cip)["pending_secret"]
+    page.locator("#totp").fill(pyotp.TOTP(secret).now())
+    page.locator("#userLabel").fill("Mon iPhone")
+    page.locator("#saveTOTPBtn").click()
+    expect(page.get_by_text("Vous avez maintenant accès à votre eEspresso.")).to_be_visible()
+
+
 def test_set_up_fields_have_the_accessible_names_keycloak_gives_them(page: Page, keycloak):
     cip = _to_set_up_page(page, keycloak)
     quirk = keycloak.app.config["THEME"] == "keycloak.v2"
@@ -57,10 +68,17 @@ def test_set_up_fields_have_the_accessible_names_keycloak_gives_them(page: Page,
     if quirk:
         expect(page.get_by_role("textbox", name="Code à usage unique")).to_have_count(0)
     # First access ends on the application's origin with the seed's sentence.
-    secret = keycloak.admin.account(cip)["pending_secret"]
-    page.locator("#totp").fill(pyotp.TOTP(secret).now())
-    page.locator("#userLabel").fill("Mon iPhone")
-    page.locator("#saveTOTPBtn").click()
-    expect(page.get_by_text("Vous avez maintenant accès à votre eEspresso.")).to_be_visible()
+    _set_up(page, keycloak, cip)
     assert _origin(page.url) == keycloak.url
     assert keycloak.admin.account(cip)["consecutive_failures"] == 0
+
+
+def test_logout_asks_on_the_identity_server_and_leaves_no_session(page: Page, keycloak):
+    cip = _to_set_up_page(page, keycloak)
+    _set_up(page, keycloak, cip)
+    assert keycloak.admin.open_sessions(cip) == 2  # the application's and Keycloak's SSO
+    question = HomePage(page).logout()
+    assert isinstance(question, LogoutQuestionPage) and _origin(page.url) == keycloak.idp_url
+    expect(page.get_by_text("Voulez-vous vous déconnecter ?")).to_be_visible()
+    assert isinstance(logged_out(question), LoginPage)  # back through the application
+    assert keycloak.admin.open_sessions(cip) == 0

@@ -67,7 +67,8 @@ def login_passes(sandbox: RunningSandbox, cip: str, password: str, vault: Path) 
     done = run_cli(*argv, password=password, vault=vault, module="monitors")
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(done.stdout)
-    assert result["ok"] is True and list(result["steps"]) == ["open", "login", "code", "home"]
+    assert result["ok"] is True
+    assert list(result["steps"]) == ["open", "login", "code", "home", "logout"]
     assert [e["event"] for e in sandbox.admin.audit(cip)] == ["login_ok"]
 
 

@@ -60,3 +60,17 @@ def test_limits_given_to_the_journey(monitor):
     given = limits(monitor)
     assert given.max_ms == 8000 and given.step_max_ms == {"code": 2000}
     assert given.timeout_ms == 20_000  # half the probe's timeout, so the journey ends first
+
+
+def test_a_logout_threshold_is_a_step_threshold_like_the_others(tmp_path):
+    """Logging out is timed as a step: a threshold on it degrades a probe whose logout is
+    slow, while the journey's own time (``duration_ms``) leaves the logout out."""
+    thresholds = {"steps": {"logout": {"degraded_ms": 500}}}
+    config = {"id": "m", "every": "1m", "timeout": "40s", "thresholds": thresholds}
+    monitor = load(simple_config(tmp_path / "m.toml", [config])).monitors[0]
+    slow_logout = result()
+    slow_logout.steps["logout"] = 900.0
+    record = grade(monitor, slow_logout, started=1.0)
+    assert (record.status, record.cause) == ("degraded", "slow")
+    assert "step logout took 900 ms, above its degraded_ms 500" in record.error
+    assert limits(monitor).step_max_ms == {}  # no max_ms: the journey itself never fails on it

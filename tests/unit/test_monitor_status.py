@@ -58,7 +58,7 @@ def test_ninety_days_one_cell_per_day_with_days_without_data(tmp_path):
     days = summary.monitors[0].days
     assert len(days) == STRIP_DAYS and days[-1][0] == int(now // 86400)
     assert [d[0] for d in days] == list(range(days[0][0], days[0][0] + STRIP_DAYS))
-    by_age = {int(now // 86400) - day: (probes, up) for day, probes, up in days}
+    by_age = {int(now // 86400) - day: (probes, up) for day, probes, up, _ in days}
     assert by_age[20] == (10, 5) and by_age[3] == (10, 10) and by_age[50] == (0, 0)
     strip = uptime_strip(summary.monitors[0], "fr")
     assert strip.count("<rect") == STRIP_DAYS

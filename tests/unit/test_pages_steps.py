@@ -64,7 +64,34 @@ def test_the_overall_bound_fails_as_slow_on_the_last_step():
     assert run.result.cause is Cause.SLOW and "the journey took" in run.result.error
 
 
+def test_a_failure_in_a_warning_step_is_a_warning_and_its_time_is_kept_aside():
+    run = _run(Limits(max_ms=1000.0))
+    with run.step("home"):
+        pass
+    with run.step("logout", warning="logout_failed"):
+        time.sleep(0.02)
+        raise JourneyFailure(Cause.HTTP_ERROR, "HTTP 500\nafter logging out")
+    run._finish()
+    result = run.result
+    assert result.ok and result.cause is None and result.failed_step == ""
+    assert result.warnings == [
+        {"kind": "logout_failed", "cause": "http_error", "text": "HTTP 500 after logging out"}
+    ]
+    assert result.steps["logout"] >= 20.0
+    assert result.duration_ms < result.steps["logout"]  # the login's own time only
+
+
+def test_the_overall_bound_names_the_last_step_of_the_login_not_the_logout():
+    run = _run(Limits(max_ms=1.0))
+    with run.step("home"):
+        time.sleep(0.01)
+    with run.step("logout", warning="logout_failed"):
+        pass
+    run._finish()
+    assert run.result.cause is Cause.SLOW and run.result.failed_step == STEP_TITLES["home"]
+
+
 def test_step_titles_follow_the_seed_and_hold_no_secret_placeholder():
     assert STEP_TITLES["login"].startswith("Étape 2 : Saisir le CIP et le mot de passe")
-    assert set(STEP_TITLES) == {"open", "login", "scan", "code", "device", "home"}
+    assert set(STEP_TITLES) == {"open", "login", "scan", "code", "device", "home", "logout"}
     assert all("{" not in title for title in STEP_TITLES.values())

@@ -62,6 +62,17 @@ CASES = [
         ["Accès à distance"],
     ),
     (P["logout"], ["Déconnexion", "Se déconnecter", "Deconnexion"], ["Connexion", "Se connecter"]),
+    (
+        P["logged_out"],
+        [
+            "Vous êtes déconnecté.",
+            "Vous avez été déconnectée",
+            "Déconnexion réussie",
+            "Votre session est terminée",
+            "You are logged out",
+        ],
+        ["Se déconnecter", "Déconnexion", "Déconnectez-vous", "Voulez-vous vous déconnecter ?"],
+    ),
     (P["locked"], ["Compte verrouillé", "Compte bloqué", "Trop de tentatives"], ["Connexion"]),
     (
         P["success"],

@@ -19,7 +19,9 @@ from tests.fixtures.allure.support import FIXTURES, cli
 ALL_PASS = str(FIXTURES / "all_pass")
 
 
-def write_history(path: Path, probes: list[tuple[str, str, float]], age_s: float = 60) -> None:
+def write_history(
+    path: Path, probes: list[tuple[str, str, float]], age_s: float = 60, maintenance: bool = False
+) -> None:
     """``probes``: (journey, status, duration_ms), all started ``age_s`` ago."""
     with History(path) as history:
         for i, (journey, status, ms) in enumerate(probes):
@@ -33,6 +35,7 @@ def write_history(path: Path, probes: list[tuple[str, str, float]], age_s: float
                     status=status,
                     cause=None if status != "failed" else "unreachable",
                     duration_ms=ms,
+                    maintenance=maintenance,
                 )
             )
 
@@ -102,7 +105,7 @@ def test_probes_outside_the_window_are_ignored(capsys, tmp_path):
     write_history(db, [("later_login", "failed", 100.0)], age_s=3 * 3600)
     code, _, err = gate(capsys, "--history", str(db), "--policy", policy(tmp_path, window_hours=1))
     assert code == 2
-    assert "has no probes in the last 1 h: run the monitors first" in err
+    assert "has no probes outside maintenance windows in the last 1 h: run the monitors" in err
 
 
 def test_no_successful_login_fails_the_p95_rule(capsys, tmp_path):
@@ -138,3 +141,18 @@ def test_p95_interpolates_between_ranks():
     assert p95([]) is None
     assert p95([7.0]) == 7.0
     assert p95([float(v) for v in range(1, 101)]) == pytest.approx(95.05)
+
+
+def test_probes_inside_maintenance_windows_are_ignored(capsys, tmp_path):
+    """A deployment's failures and slow logins, inside its window, fail no release."""
+    db = tmp_path / "monitors.sqlite"
+    write_history(db, [("later_login", "ok", 1000.0)] * 4, age_s=600)
+    write_history(db, [("later_login", "failed", 30000.0)] * 6, maintenance=True)
+    write_history(db, [("later_login", "ok", 60000.0)] * 6, age_s=30, maintenance=True)
+    code, out, _ = gate(capsys, "--history", str(db), "--policy", policy(tmp_path))
+    assert code == 0, out
+    assert "PASS  monitors.uptime: 100.00% of 4 probes up" in out
+    assert "PASS  monitors.login_p95: p95 later_login 1000 ms over 4 probes" in out
+    write_history(db, [("later_login", "failed", 100.0)], age_s=20)  # outside any window
+    code, out, _ = gate(capsys, "--history", str(db), "--policy", policy(tmp_path))
+    assert code == 1 and "FAIL  monitors.uptime: 80.00% of 5 probes up" in out

@@ -60,6 +60,7 @@ def test_create_and_read_an_account_state(portal):
         "success": "home",
         "notices": "none",
         "expiry_days": 5,
+        "open_sessions": 0,
     }
     assert "password" not in created.get_json() and "secret" not in created.get_json()
 
@@ -200,7 +201,13 @@ def test_outage_answers_503_everywhere_but_the_admin_api(portal):
         assert "temporairement indisponible" in response.get_data(as_text=True)
     assert portal.admin("GET", "/faults").status_code == 200
     cleared = portal.admin("DELETE", "/faults").get_json()
-    assert cleared == {"latency": {}, "error_500": [], "outage": False, "clock_offset": 0.0}
+    assert cleared == {
+        "latency": {},
+        "error_500": [],
+        "outage": False,
+        "clock_offset": 0.0,
+        "broken_pages": [],
+    }
     assert portal.get("/").status_code == 200
 
 
@@ -252,3 +259,21 @@ def test_a_reset_or_deleted_account_ends_the_flow_it_was_in(portal, clock):
     assert portal.login(CIP, PASSWORD).location == "/configuration"
     portal.admin("DELETE", f"/accounts/{CIP}")
     assert portal.get("/configuration").status_code == 302
+
+
+def test_application_pages_after_login_and_the_fault_that_breaks_one(portal, clock):
+    secret = create(portal, enrolled=True).get_json()["secret"]
+    assert portal.get("/talons-de-paie").location == "/connexion"  # not logged in
+    portal.login(CIP, PASSWORD)
+    assert portal.post("/verification", {"code": pyotp.TOTP(secret).at(clock.now)}).location
+    home = portal.get("/accueil").get_data(as_text=True)
+    assert "Mes talons de paie" in home and "Mon dossier" in home
+    stubs = portal.get("/talons-de-paie")
+    assert stubs.status_code == 200 and "<h1>Mes talons de paie</h1>" in stubs.get_data(True)
+    faults = portal.admin("PUT", "/faults", {"broken_pages": ["/talons-de-paie"]}).get_json()
+    assert faults["broken_pages"] == ["/talons-de-paie"]
+    broken = portal.get("/talons-de-paie").get_data(as_text=True)
+    assert "Service temporairement indisponible" in broken and "Paie du" not in broken
+    assert "<h1>Mon dossier</h1>" in portal.get("/dossier").get_data(as_text=True)
+    bad = portal.admin("PUT", "/faults", {"broken_pages": "/dossier"})
+    assert bad.status_code == 400 and "broken_pages" in bad.get_json()["error"]

@@ -141,6 +141,22 @@ def test_logout_ends_the_server_session_even_for_a_replayed_cookie(clock):
     assert portal.get("/accueil").status_code == 302  # back to the login page
 
 
+def test_open_sessions_count_logins_until_logout_or_idle_expiry(clock):
+    portal, secret = enrolled(clock)  # the password accepted: a session of the account
+    assert state(portal, CIP)["open_sessions"] == 1
+    portal.post("/verification", {"code": code_for(secret, clock)})
+    assert state(portal, CIP)["open_sessions"] == 1  # the same session, now at home
+    portal.post("/deconnexion", {})
+    assert state(portal, CIP)["open_sessions"] == 0
+    other = PortalDriver(portal.app)  # another browser, never logged out
+    assert other.login(CIP, PASSWORD).location == "/verification"
+    assert state(portal, CIP)["open_sessions"] == 1  # read without the other's cookie
+    clock.advance(1800)
+    assert state(portal, CIP)["open_sessions"] == 1
+    clock.advance(1)  # past SESSION_IDLE_SECONDS without a request: expired
+    assert state(portal, CIP)["open_sessions"] == 0
+
+
 def test_session_cookie_is_httponly_samesite_lax_and_rotates_at_login(clock):
     portal = portal_for(clock)
     add_account(portal, CIP)
