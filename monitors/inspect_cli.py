@@ -6,8 +6,10 @@ answered inside the browser with "204 No Content" instead of being sent, so no l
 attempted, no lockout counted and no enrollment started. It writes ``DIR/inspect.md`` and
 ``DIR/inspect.html`` (and the annotated screenshot ``DIR/inspect.png``): the screen the
 profile recognises, each profile element found or missing with the role and accessible name
-that matched, the accessibility tree, and for the missing elements the names the page shows,
-in profile syntax (docs/real-portal.md).
+that matched, every field, button, link and image with the attributes a profile can name it
+by, the accessibility tree, and for the missing elements the names and attributes the page
+shows, in profile syntax (docs/real-portal.md). When the page looks like the software a
+built-in profile is written for (Keycloak), it says which profile to try.
 
 Exit 0 when the login screen is recognised, 1 when it is not (or the portal could not be
 opened), 2 on bad input; every error is one line.
@@ -41,7 +43,11 @@ def parser() -> argparse.ArgumentParser:
         description="Open the portal, submit nothing, and report what the suite recognises.",
     )
     top.add_argument("--base-url", required=True, help="the portal's address")
-    top.add_argument("--profile", help="portal profile (TOML); default: the built-in one")
+    top.add_argument(
+        "--profile",
+        help="portal profile: a TOML file or a built-in name (keycloak, keycloak-en); "
+        "default: the eEspresso wording",
+    )
     top.add_argument("--out", required=True, help="folder for inspect.md, inspect.html")
     top.add_argument("--timeout", type=float, default=30.0, help="seconds to open the page")
     top.add_argument("--headed", action="store_true", help="show the browser")
@@ -147,14 +153,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"{PROG}: cannot write the report in {folder}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    from pages.inspection_files import looks_like_line
+
     found = [f.key for f in screen.findings if f.found]
+    hint = f"; {looks_like_line(screen)}" if screen.looks_like else ""
     if screen.login:
-        print(f"login screen recognised on {base_url} ({len(found)} elements found): {report}")
+        print(
+            f"login screen recognised on {base_url} ({len(found)} elements found{hint}): {report}"
+        )
         return EXIT_OK
     seen = screen.screen or "no screen of the profile"
     print(
         f"no login screen recognised on {base_url} ({seen}; elements found: "
-        f"{', '.join(found) or 'none'}): {report}"
+        f"{', '.join(found) or 'none'}{hint}): {report}"
     )
     return EXIT_NOT_RECOGNISED
 

@@ -37,6 +37,7 @@ JSON_KEYS = (
     "started_at",
     "success_text_seen",
     "warnings",
+    "error",
 )
 PROG = "python -m monitors"
 #: The journey each command runs.
@@ -75,11 +76,16 @@ def parser() -> argparse.ArgumentParser:
             help="vault file (default $EESPRESSO_VAULT or ~/.local/share/eespresso/vault)",
         )
         command.add_argument("--alluredir", help="write an Allure result of the journey here")
-        command.add_argument("--json", action="store_true", help="print exactly one JSON line")
+        command.add_argument(
+            "--json",
+            action="store_true",
+            help="print exactly one JSON line (also when the account guard refuses)",
+        )
         command.add_argument("--timeout", type=float, default=30.0, help="seconds per page wait")
         command.add_argument(
             "--guard",
-            help="the account guard's store (default $EESPRESSO_GUARD or beside the vault)",
+            help="the account guard's store (default $EESPRESSO_GUARD, else guard.sqlite "
+            "beside --vault, else beside the default vault)",
         )
         command.add_argument(
             "--force-attempt",
@@ -99,8 +105,8 @@ def parser() -> argparse.ArgumentParser:
         )
         command.add_argument(
             "--profile",
-            help="portal profile (TOML) naming the portal's fields and buttons "
-            "(default: the built-in eEspresso wording)",
+            help="portal profile naming the portal's fields and buttons: a TOML file or a "
+            "built-in name such as keycloak or keycloak-en (default: the eEspresso wording)",
         )
         command.add_argument(
             "--browser-ws",
@@ -227,29 +233,58 @@ def summary(result) -> str:
     return "\n".join([*lines, *_warning_lines(result)])
 
 
+def _print_json(result) -> None:
+    data = result.to_json()
+    line = for_terminal_data({key: data[key] for key in JSON_KEYS})  # the page's words
+    print(json.dumps(line, ensure_ascii=False))
+
+
+def _refused(
+    args: argparse.Namespace | None, message: str, exit_code: int, cause: str | None = None
+) -> int:
+    """A run that ended before or outside the journey (bad settings, the account guard, the
+    vault): one line on stderr, and, once the command line was read with ``--json``, the one
+    JSON object a caller parses; ``cause`` is ``account_paused`` for a paused account,
+    ``probe_error`` for another process logging in as it (this machine's affair, not the
+    portal's), none for a usage error."""
+    from pages.result import Cause, JourneyResult
+
+    print(f"{PROG}: {for_terminal(message)}", file=sys.stderr)
+    if args is not None and args.json:
+        result = JourneyResult(
+            journey=COMMANDS[args.command],
+            target=args.base_url,
+            cip=args.cip or "",
+            cause=Cause(cause) if cause else None,
+            error=message,
+        )
+        _print_json(result)
+    return exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; ``argv`` includes the subcommand (``["login", "--base-url", ...]``)."""
     from authenticator import AuthenticatorError
     from authenticator.guard import AccountBusy, AccountGuard, AccountPaused
+    from pages.settings import guard_path
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    args = None
     try:
         args = parser().parse_args(argv)
         account, vault = _prepare(args)
-        with AccountGuard(args.guard).attempt(account, force=args.force_attempt) as attempt:
+        guard = AccountGuard(guard_path(args.guard, vault.path if args.vault else None))
+        with guard.attempt(account, force=args.force_attempt) as attempt:
             result = _run(args, account, vault, attempt)
     except UsageError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refused(args, str(error), EXIT_USAGE)
     except AccountPaused as error:  # refused before anything more reached the portal
-        print(f"{PROG}: {error}; --force-attempt overrides (logged)", file=sys.stderr)
-        return EXIT_GUARDED
+        message = f"{error}; --force-attempt overrides (logged)"
+        return _refused(args, message, EXIT_GUARDED, "account_paused")
     except AccountBusy as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_GUARDED
+        return _refused(args, str(error), EXIT_GUARDED, "probe_error")
     except AuthenticatorError as error:  # the vault failed mid-journey: its message is one line
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refused(args, str(error), EXIT_USAGE)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -258,9 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         write_journey_result(Path(args.alluredir), result)
     if args.json:
-        data = result.to_json()
-        line = for_terminal_data({key: data[key] for key in JSON_KEYS})  # the page's words
-        print(json.dumps(line, ensure_ascii=False))
+        _print_json(result)
     else:
         print(summary(result))
         if args.capture:

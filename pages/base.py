@@ -14,7 +14,7 @@ from typing import ClassVar, Self
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pages import capture, tree
+from pages import capture, inventory, tree
 from pages.elements import locate, profile_of
 from pages.failures import JourneyFailure, unexpected
 from pages.navigation import Navigation
@@ -72,9 +72,12 @@ class BaseScreen:
         return self
 
     def error_message(self) -> str:
-        """The visible alert's text on one line, or "" (messages are the portal's words)."""
+        """The visible alert's text on one line, else the profile's error text (a portal that
+        says its refusals in a live region beside the field), or "" (the portal's words)."""
         texts = [t for t in (_text(a) for a in self.alert.all()) if t]
-        return " ".join(" ".join(texts).split())[:300]
+        if not texts:
+            texts = [t for t in (_text(e) for e in locate(self.page, "error").all()[:3]) if t]
+        return tree.redact(" ".join(" ".join(texts).split()))[:300]
 
     def has_error(self) -> bool:
         return bool(self.error_message())
@@ -87,7 +90,7 @@ class BaseScreen:
         except AssertionError:
             raise unexpected(
                 f"no {ELEMENTS[key]} on {self.label} (profile key {key}; "
-                f"{self.profile.source} profile): {tree.outline(tree.snapshot(self.page))}"
+                f"{self.profile.source} profile): {page_outline(self.page)}"
             ) from None
         return locator
 
@@ -106,6 +109,14 @@ class BaseScreen:
         else:
             self.nav.submit(lambda: field.press("Enter"), where, self.timeout_ms)
         return identify(self.page, self.timeout_ms, after=where)
+
+
+def page_outline(page: Page) -> str:
+    """What a page shows, for a message: headings, buttons and named fields, then the fields
+    without a name by their attributes (a profile can name those only that way)."""
+    unnamed = inventory.unnamed_fields(page)
+    outline = tree.outline(tree.snapshot(page), 320 - len(unnamed))
+    return outline + (f"; {unnamed}" if unnamed else "")
 
 
 def code_field(page: Page) -> Locator:
@@ -193,5 +204,5 @@ def identify(
     raise JourneyFailure(
         Cause.UNEXPECTED_PAGE,
         f"after {where}: the portal showed a page the journey does not know{missing} "
-        f"({tree.outline(tree.snapshot(page))})",
+        f"({page_outline(page)})",
     )

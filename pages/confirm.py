@@ -25,7 +25,7 @@ from authenticator import (
 from pages.failures import JourneyFailure
 from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult
-from pages.screens import BaseScreen, LockoutPage, LoginPage
+from pages.screens import ActionRequiredPage, BaseScreen, LockoutPage, LoginPage
 from pages.steps import Attempt, JourneyRun
 
 #: The screen (or screens) that show a code was accepted.
@@ -127,6 +127,7 @@ class Confirmation:
         screen = self.settle(screen)
         if isinstance(screen, accepted):
             return self._activate(screen)
+        self._raise_if_action_required(screen)
         self._raise_if_not_a_refusal(screen)
         skew = known_skew(self.base_url, self.auth, self.account.period, self.timeout_s)
         if skew is None:
@@ -147,6 +148,7 @@ class Confirmation:
         screen = self.settle(resend(self.code()))
         if isinstance(screen, accepted):
             return self._activate(screen)
+        self._raise_if_action_required(screen)
         self._raise_if_not_a_refusal(screen)
         raise JourneyFailure(
             Cause.CLOCK_SKEW,
@@ -157,6 +159,13 @@ class Confirmation:
         self.vault.activate(self.base_url, self.cip)
         self.attempt.proven()
         return screen
+
+    def _raise_if_action_required(self, screen: BaseScreen) -> None:
+        """A required action after the code (Keycloak runs them once the login is complete):
+        the code was accepted, so the secret is kept as active; the journey ends there."""
+        if isinstance(screen, ActionRequiredPage):
+            self._activate(screen)
+            raise screen.failure("the code")
 
     @staticmethod
     def _raise_if_not_a_refusal(screen: BaseScreen) -> None:

@@ -4,7 +4,9 @@ Each element has a kind that says how a person finds it (docs/design.md, "Locato
 then label, then placeholder, then text): a field by its label or placeholder, a button by
 its role and name, a control by button or link, an image by its name, a heading, a text.
 The page objects, ``python -m monitors inspect`` and the per-screen capture all locate
-elements here, so an element is found the same way everywhere.
+elements here, so an element is found the same way everywhere. A profile may also name an
+element by its markup (``attributes``, ``css``: for fields a portal leaves without a name);
+those elements are found here too, beside the ones matched by name.
 
 A journey binds its account's profile to its page (``bind``); page objects read it back with
 ``profile_of``. A page no journey bound (a test driving page objects directly) reads the
@@ -42,6 +44,8 @@ KINDS: dict[str, str] = {
     "locked": "heading",
     "password_expiry": "text",
     "password_length": "text",
+    "error": "text",
+    "action_required": "text",
 }
 #: The accessibility roles a person would find each kind of element under.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -66,8 +70,19 @@ def profile_of(page: Page) -> Profile:
 
 
 def locate(page: Page, key: str, profile: Profile | None = None) -> Locator:
-    """All elements of ``page`` that match element ``key`` of the profile."""
+    """All elements of ``page`` that match element ``key`` of the profile: by what a person
+    sees, or by the markup (attributes, CSS) the profile names it by, or both."""
     profile = profile or profile_of(page)
+    by_sight = _by_sight(page, key, profile) if profile.names[key] else None
+    selectors = profile.selectors.get(key)
+    if not selectors:
+        return by_sight if by_sight is not None else page.locator(":not(*)")
+    by_markup = page.locator(", ".join(selectors))
+    return by_markup if by_sight is None else by_sight.or_(by_markup)
+
+
+def _by_sight(page: Page, key: str, profile: Profile) -> Locator:
+    """Element ``key`` by role and accessible name, label, placeholder or text."""
     pattern, kind = profile[key], KINDS[key]
     if kind == "field":
         found = page.get_by_label(pattern).or_(page.get_by_placeholder(pattern))

@@ -19,13 +19,14 @@ from PIL import Image, ImageDraw, ImageFont
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from pages import tree
+from pages import inventory, tree
 from pages.base import RENDER_MS, BaseScreen, recognise
 from pages.elements import KINDS, ROLES, locate, profile_of
+from pages.inventory import Control
 from pages.js_regex import literal
 from pages.masking import masked_screenshot
-from pages.profile import ELEMENTS, Profile
-from pages.screens import LoginPage
+from pages.profile import ELEMENTS, Profile, builtin, builtin_names
+from pages.screens import CodePage, DevicePage, EnrollmentPage, LoginPage
 
 BOX_COLOR = "#00A050"
 _CANDIDATES_MAX = 5
@@ -60,6 +61,11 @@ class ScreenRecord:
     nodes: tuple[tree.Node, ...]
     candidates: dict[str, list[str]]  # missing key → names seen on the page, in profile syntax
     png: bytes  # masked screenshot with the elements found boxed
+    controls: tuple[Control, ...] = ()  # every field, button, link and image, with attributes
+    # missing key → (profile line naming it by markup, the control it names)
+    markup: dict[str, tuple[str, str]] | None = None
+    # built-in profiles whose software this page looks like: (product, profile name)
+    looks_like: tuple[tuple[str, str], ...] = ()
 
 
 def _find(page: Page, key: str, profile: Profile, scroll: tuple[float, float]) -> Finding:
@@ -93,6 +99,76 @@ def _candidates(
         if seen:
             suggestions[finding.key] = [literal(name) for name in seen[:_CANDIDATES_MAX]]
     return suggestions
+
+
+# The texts by which a control without a usable name tells what it is for.
+def _clues(control: Control) -> list[str]:
+    attrs = control.attributes
+    return [t for t in (control.label, attrs.get("placeholder"), attrs.get("title"),
+                        attrs.get("alt"), control.name) if t]  # fmt: skip
+
+
+def _fits(control: Control, kind: str) -> bool:
+    if kind in ("field", "placeholder"):
+        return control.is_field and control.role not in ("checkbox", "radio")
+    return control.role in ROLES.get(kind, ())
+
+
+def _wanted(screen: BaseScreen | None, markup: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    """The elements to suggest names for: the screen's own; on a screen not recognised, the
+    login screen's, and those of every screen whose fields the markup candidates found (a
+    set-up page whose code field has no name still needs its QR named)."""
+    if screen is not None:
+        return screen.needs
+    wanted = list(LoginPage.needs)
+    for other in (EnrollmentPage, DevicePage, CodePage):
+        if set(other.needs) & set(markup):
+            wanted += [key for key in other.needs if key not in wanted]
+    return tuple(wanted)
+
+
+def markup_candidates(
+    findings: list[Finding], controls: list[Control], profile: Profile
+) -> dict[str, tuple[str, str]]:
+    """For each missing element, a control of its kind that the profile's names describe by
+    its label near it, placeholder, title or alt but that no locator finds by name (a field
+    whose label points elsewhere): the profile line naming it by attribute, and the control."""
+    suggestions: dict[str, tuple[str, str]] = {}
+    taken: set[str] = set()
+    for finding in findings:
+        kind = KINDS[finding.key]
+        if finding.found or kind not in _SUGGESTED_KINDS:
+            continue
+        pattern = profile[finding.key]
+        for control in controls:
+            line = control.profile_line()
+            if not line or line in taken or not _fits(control, kind):
+                continue
+            if any(pattern.search(clue) for clue in _clues(control)):
+                suggestions[finding.key] = (line, control.describe())
+                taken.add(line)
+                break
+    return suggestions
+
+
+def looks_like(page: Page, current: Profile) -> list[tuple[str, str]]:
+    """The built-in profiles written for the software this page belongs to (their
+    ``[recognise]`` selector matches), those for the page's language first; none when the
+    page's profile is already one of them."""
+    try:
+        lang = str(page.evaluate("() => document.documentElement.lang || ''")).lower()
+        found = [
+            (name, builtin(name))
+            for name in builtin_names()
+            if builtin(name).recognise and page.locator(builtin(name).recognise.css).count()
+        ]
+    except PlaywrightError:
+        return []
+    mine = current.recognise.product if current.recognise else None
+    if any(profile.recognise.product == mine for _, profile in found):
+        return []  # the page's profile is already written for it (or based on one that is)
+    for_lang = [(n, p) for n, p in found if p.recognise.lang and lang.startswith(p.recognise.lang)]
+    return [(p.recognise.product, n) for n, p in (for_lang or found)]
 
 
 def annotate(png: bytes, findings: list[Finding]) -> bytes:
@@ -129,6 +205,8 @@ def record_screen(page: Page, screen: BaseScreen | None) -> ScreenRecord:
     scroll = tuple(page.evaluate("() => [window.scrollX, window.scrollY]"))
     findings = [_find(page, key, profile, scroll) for key in ELEMENTS]  # type: ignore[arg-type]
     nodes = tree.snapshot(page)
+    controls = inventory.controls(page)
+    markup = markup_candidates(findings, controls, profile)
     path = re.sub(r"[?#].*", "", page.url.split("://", 1)[-1].partition("/")[2])
     return ScreenRecord(
         path="/" + path,
@@ -138,8 +216,11 @@ def record_screen(page: Page, screen: BaseScreen | None) -> ScreenRecord:
         findings=tuple(findings),
         nodes=tuple(nodes),
         # The screen's own elements, or the login screen's when none was recognised.
-        candidates=_candidates(findings, nodes, (screen or LoginPage).needs),
+        candidates=_candidates(findings, nodes, _wanted(screen, markup)),
         png=annotate(masked_screenshot(page), findings),
+        controls=tuple(controls),
+        markup=markup,
+        looks_like=tuple(looks_like(page, profile)),
     )
 
 

@@ -29,6 +29,7 @@ from pages.logout import logged_out
 from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult, Limits
 from pages.screens import (
+    ActionRequiredPage,
     BaseScreen,
     CodePage,
     DevicePage,
@@ -67,6 +68,8 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     """The screen a step expects, or the cause its actual screen stands for."""
     if isinstance(screen, wanted):
         return screen
+    if isinstance(screen, ActionRequiredPage):
+        raise screen.failure(where)
     if isinstance(screen, LockoutPage):
         raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
     if isinstance(screen, LoginPage) and screen.has_error():
@@ -149,8 +152,8 @@ def _sign_in(
         run.attempt.submitting("password")
         screen = login.submit()
         screen = go_past_notices(screen, run.result, "the password")
-        if isinstance(screen, CodePage | EnrollmentPage):
-            run.attempt.proven()
+        if isinstance(screen, CodePage | EnrollmentPage | ActionRequiredPage):
+            run.attempt.proven()  # a required action shows only once the password is accepted
         if isinstance(screen, other):
             raise unexpected(other_means)
         return _expect(screen, wanted, "clicking « CONNEXION »")  # type: ignore[return-value]

@@ -58,7 +58,7 @@ def python_only(source: str) -> str | None:
     return None
 
 
-def _node() -> str | None:
+def node() -> str | None:
     """Playwright's own Node.js (the one that drives the browser), else one on the PATH."""
     try:
         from playwright._impl._driver import compute_driver_executable
@@ -68,23 +68,29 @@ def _node() -> str | None:
         return shutil.which("node")
 
 
-@functools.lru_cache(maxsize=64)
-def _compile_in_javascript(sources: tuple[str, ...]) -> tuple[str | None, ...] | None:
-    node = _node()
-    if node is None:
+def run_node(script: str, payload: object, *args: str) -> object:
+    """What ``script`` prints (JSON) when given ``payload`` (JSON) on its standard input;
+    None when no Node.js runs it. ``pages.css_selector`` asks the same engine about CSS."""
+    executable = node()
+    if executable is None:
         return None
     try:
         done = subprocess.run(
-            [node, "-e", _NODE_SCRIPT],
-            input=json.dumps(list(sources)),
+            [executable, "-e", script, *args],
+            input=json.dumps(payload),
             capture_output=True,
             text=True,
             timeout=_NODE_TIMEOUT_S,
             check=True,
         )
-        errors = json.loads(done.stdout)
+        return json.loads(done.stdout)
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_in_javascript(sources: tuple[str, ...]) -> tuple[str | None, ...] | None:
+    errors = run_node(_NODE_SCRIPT, list(sources))
     if not isinstance(errors, list) or len(errors) != len(sources):
         return None
     return tuple(error if isinstance(error, str) else None for error in errors)

@@ -7,6 +7,13 @@ texts) with case-insensitive regular expressions, plus the support numbers the p
     [elements.user_name]
     names = ["identifiant"]      # added to the built-in profile's names
     # replace = true             # use only these
+    [elements.code]
+    attributes = { id = "totp" } # or by markup, when the field has no usable name
+    # css = "#totp"              # or a CSS selector; exact = false: the value contains it
+
+Names are matched against what a person sees (role and accessible name, label, placeholder,
+text); ``attributes`` (``ATTRIBUTES``) and ``css`` are the fallback a user chooses for a portal
+whose markup gives an element no usable name (PORTAL.md: Keycloak's OTP set-up fields).
 
 The built-in profile (``profiles/eespresso.toml``, package data) is the procedure's wording;
 a profile file adds names to it, or replaces an element's names. A profile is checked when it
@@ -28,6 +35,18 @@ from pathlib import Path
 from types import MappingProxyType
 
 from pages import js_regex
+from pages.profile_check import Checker, ProfileError, Recognise
+
+__all__ = [
+    "ELEMENTS",
+    "Profile",
+    "ProfileError",
+    "Recognise",
+    "builtin",
+    "check_names",
+    "default",
+    "load",
+]
 
 #: The elements a profile names, and what each one is, in words for messages.
 ELEMENTS: dict[str, str] = {
@@ -49,14 +68,14 @@ ELEMENTS: dict[str, str] = {
     "locked": "lockout text",
     "password_expiry": "password-expiry text (« expirera dans N jours »)",
     "password_length": "password length rule (« 14 à 20 caractères »)",
+    "error": "error text beside a field or form (« invalide »)",
+    "action_required": "form the suite must not fill (new password, terms to accept)",
 }
-_ROOT_KEYS = {"name", "elements", "support_numbers"}
-_ELEMENT_KEYS = {"names", "replace"}
+_ROOT_KEYS = {"name", "elements", "support_numbers", "recognise", "base"}
+_ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}
 BUILTIN = "eespresso.toml"
-
-
-class ProfileError(ValueError):
-    """A profile that cannot be used: one line naming the file and the key."""
+# A pattern no text matches, for an element a profile names by markup only.
+_NOTHING = "(?!)"
 
 
 @dataclass(frozen=True)
@@ -67,75 +86,43 @@ class Profile:
     source: str  # the file it came from ("built-in" for the default)
     names: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False)
     support_numbers: tuple[str, ...] = field(default=(), repr=False)
+    # CSS selectors per element, from ``css`` and ``attributes``: the fallback by markup.
+    selectors: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    recognise: Recognise | None = field(default=None, repr=False)
     _patterns: Mapping[str, re.Pattern[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         compiled = {
-            key: re.compile("|".join(f"(?:{name})" for name in names), re.IGNORECASE)
+            key: re.compile("|".join(f"(?:{name})" for name in names) or _NOTHING, re.IGNORECASE)
             for key, names in self.names.items()
         }
         object.__setattr__(self, "_patterns", MappingProxyType(compiled))
         object.__setattr__(self, "names", MappingProxyType(dict(self.names)))
+        object.__setattr__(self, "selectors", MappingProxyType(dict(self.selectors)))
 
     def __getitem__(self, key: str) -> re.Pattern[str]:
         """The pattern of element ``key`` (one of ``ELEMENTS``)."""
         return self._patterns[key]
 
 
-class _Checker:
-    """Reads one profile's TOML, with errors that carry the file and the key path."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def error(self, key: str, message: str) -> ProfileError:
-        return ProfileError(f"{self.source}: {key}: {message}")
-
-    def reject_unknown(self, table: dict, allowed: set[str], prefix: str) -> None:
-        for key in table:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.error(f"{prefix}{key}", f"unknown key; expected one of {known}")
-
-    def names(self, key: str, value: object) -> tuple[str, ...]:
-        if not isinstance(value, list) or not value:
-            raise self.error(key, 'expected a non-empty list of names, e.g. names = ["CIP"]')
-        for index, name in enumerate(value):
-            where = f"{key}[{index}]"
-            if not isinstance(name, str) or not name.strip():
-                raise self.error(where, f"expected a non-empty string, got {name!r}")
-            try:
-                compiled = re.compile(name, re.IGNORECASE)
-            except re.error as error:
-                raise self.error(where, f"{name!r} is not a regular expression: {error}") from None
-            if compiled.search(""):
-                raise self.error(where, f"{name!r} matches the empty text, so every element")
-            if advice := js_regex.python_only(name):
-                raise self.error(where, f"{name!r} does not work in the browser: {advice}")
-        return tuple(value)
-
-    def browser_check(self, names: dict[str, tuple[str, ...]]) -> None:
-        """Compile every name with the browser's engine at once (one Node.js run)."""
-        flat = [(key, index, name) for key, all_names in names.items()
-                for index, name in enumerate(all_names)]  # fmt: skip
-        errors = js_regex.javascript_errors([name for _, _, name in flat])
-        for (key, index, name), error in zip(flat, errors, strict=True):
-            if error:
-                where = f"elements.{key}.names[{index}]"
-                raise self.error(where, f"{name!r} is refused by the browser's engine: {error}")
-
-
 def parse(text: str, source: str, base: Profile | None) -> Profile:
     """A profile from TOML ``text``; its names are added to ``base``'s (None: the built-in
     profile itself, which must name every element)."""
-    check = _Checker(source)
+    check = Checker(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # the message carries line and column
         raise ProfileError(f"{source}: not valid TOML: {error}") from None
     check.reject_unknown(data, _ROOT_KEYS, "")
+    if "base" in data:  # « base = "keycloak" »: add to a shipped profile, not the default
+        if base is None or not isinstance(data["base"], str):
+            raise check.error("base", 'expected the name of a built-in profile, e.g. "keycloak"')
+        try:
+            base = builtin(data["base"])
+        except ProfileError as error:
+            raise check.error("base", str(error)) from None
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise check.error("name", 'missing or empty; write e.g. name = "eEspresso — staging"')
@@ -144,12 +131,17 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
         raise check.error("elements", "expected tables like [elements.user_name]")
     check.reject_unknown(elements, set(ELEMENTS), "elements.")
     own: dict[str, tuple[str, ...]] = {}
+    markup: dict[str, tuple[str, ...]] = {}
     replaced: set[str] = set()
     for key, table in elements.items():
         if not isinstance(table, dict):
             raise check.error(f"elements.{key}", 'expected a table with names = ["…"]')
         check.reject_unknown(table, _ELEMENT_KEYS, f"elements.{key}.")
-        own[key] = check.names(f"elements.{key}.names", table.get("names"))
+        markup[key] = check.markup(key, table)
+        if "names" in table or not markup[key]:
+            own[key] = check.names(f"elements.{key}.names", table.get("names"))
+        else:
+            own[key] = ()
         replace = table.get("replace", False)
         if not isinstance(replace, bool):
             raise check.error(f"elements.{key}.replace", f"expected true or false, got {replace!r}")
@@ -160,18 +152,30 @@ def parse(text: str, source: str, base: Profile | None) -> Profile:
     numbers = data.get("support_numbers", list(base.support_numbers) if base else [])
     if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
         raise check.error("support_numbers", 'expected a list of strings like ["13232"]')
+    recognise = check.recognise(data.get("recognise")) or (base.recognise if base else None)
     check.browser_check(own)
+    check.css_check(markup, {key: table.get("css") for key, table in elements.items()})
     merged = dict(base.names) if base else {}
+    selectors = dict(base.selectors) if base else {}
     for key, names in own.items():
         merged[key] = names if key in replaced else (*merged.get(key, ()), *names)
-    return Profile(name=name, source=source, names=merged, support_numbers=tuple(numbers))
+        kept = () if key in replaced else selectors.get(key, ())
+        selectors[key] = (*kept, *markup[key])
+    return Profile(
+        name=name,
+        source=source,
+        names=merged,
+        support_numbers=tuple(numbers),
+        selectors={key: found for key, found in selectors.items() if found},
+        recognise=recognise,
+    )
 
 
 def check_names(source: str, key: str, names: object) -> tuple[str, ...]:
     """Names given elsewhere than in a profile (a monitor's pages to visit), checked as a
     profile's are, with the browser's engine too; ``ProfileError`` names ``source`` and
     ``key``."""
-    check = _Checker(source)
+    check = Checker(source)
     checked = check.names(key, names)
     errors = js_regex.javascript_errors(list(checked))
     for index, (name, error) in enumerate(zip(checked, errors, strict=True)):
@@ -187,13 +191,37 @@ def default() -> Profile:
     return parse(text, "built-in", None)
 
 
+def builtin_names() -> tuple[str, ...]:
+    """The profiles shipped with the suite, by the name ``--profile`` accepts (``keycloak``)."""
+    folder = resources.files("profiles")
+    return tuple(sorted(p.name[: -len(".toml")] for p in folder.iterdir()
+                        if p.name.endswith(".toml")))  # fmt: skip
+
+
+@functools.cache
+def builtin(name: str) -> Profile:
+    """A shipped profile by name (``keycloak``), over the built-in one; the default itself
+    for ``eespresso``."""
+    if name == BUILTIN.removesuffix(".toml"):
+        return default()
+    if name not in builtin_names():
+        known = ", ".join(builtin_names())
+        raise ProfileError(f"{name}: no such built-in profile; known: {known}")
+    text = resources.files("profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return parse(text, f"built-in {name}", default())
+
+
 def load(path: str | Path) -> Profile:
-    """A profile file, over the built-in profile; ``ProfileError`` (one line) if unusable."""
+    """A profile file, over the built-in profile, or a shipped profile by its bare name
+    (``keycloak``) when no such file exists; ``ProfileError`` (one line) if unusable."""
     path = Path(path)
+    if path.suffix == "" and path.name in builtin_names() and not path.exists():
+        return builtin(path.name)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError(f"{path}: no such profile file") from None
+        known = ", ".join(builtin_names())
+        raise ProfileError(f"{path}: no such profile file (built-in profiles: {known})") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise ProfileError(f"{path}: cannot read the profile: {reason}") from None

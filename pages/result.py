@@ -38,6 +38,7 @@ class Cause(StrEnum):
     TLS_EXPIRED = "tls_expired"
     TLS_INVALID = "tls_invalid"
     ACCOUNT_PAUSED = "account_paused"
+    ACTION_REQUIRED = "action_required"
     APP_CHECK_FAILED = "app_check_failed"
 
     @property
@@ -66,6 +67,9 @@ CAUSE_WORDS: dict[Cause, str] = {
     Cause.TLS_EXPIRED: "the portal's TLS certificate has expired",
     Cause.TLS_INVALID: "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
     Cause.ACCOUNT_PAUSED: "the account is paused to protect it from lockout",
+    Cause.ACTION_REQUIRED: (
+        "the portal asks for something the suite must not do (a new password, terms to accept)"
+    ),
     Cause.APP_CHECK_FAILED: "the login worked but a page of the application after it did not",
 }
 

@@ -1,5 +1,6 @@
 """Every screen's page object, imported once so ``identify`` knows them all."""
 
+from pages.action import ActionRequiredPage
 from pages.base import BaseScreen, identify
 from pages.code import CodePage
 from pages.enrollment import DevicePage, EnrollmentPage, qr_locator
@@ -10,6 +11,7 @@ from pages.logout import LoggedOutPage, LogoutQuestionPage
 from pages.notices import NoticePage, SuccessPage
 
 __all__ = [
+    "ActionRequiredPage",
     "BaseScreen",
     "CodePage",
     "DevicePage",

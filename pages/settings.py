@@ -18,6 +18,8 @@ from pages.profile import Profile, ProfileError
 from pages.profile import default as default_profile
 from pages.profile import load as load_profile
 
+GUARD_ENV = "EESPRESSO_GUARD"  # authenticator.guard.PATH_ENV
+GUARD_FILE = "guard.sqlite"
 PASSWORD_ENV = "EESPRESSO_PASSWORD"
 CIP_ENV = "EESPRESSO_CIP"
 BASE_URL_ENV = "PYTEST_BASE_URL"
@@ -55,6 +57,23 @@ def read_password(
             "(never on argv)"
         )
     return password
+
+
+def guard_path(
+    explicit: str | os.PathLike[str] | None,
+    vault: str | os.PathLike[str] | None,
+    env: Mapping[str, str] | None = None,
+) -> Path | None:
+    """Where the account guard keeps its records: ``explicit`` (``--guard``, ``[guard] path``),
+    else ``$EESPRESSO_GUARD``, else beside the vault the user named (``--vault``), so a vault
+    kept in a folder of its own keeps the lockout budget of its accounts with it; None: the
+    guard's default, beside the default vault."""
+    env = os.environ if env is None else env
+    if explicit:
+        return Path(explicit)
+    if env.get(GUARD_ENV):
+        return Path(env[GUARD_ENV])
+    return Path(vault).with_name(GUARD_FILE) if vault else None
 
 
 @dataclass(frozen=True)

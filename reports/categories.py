@@ -29,6 +29,7 @@ CATEGORY_OF: dict[Cause, str] = {
     Cause.UNEXPECTED_PAGE: "Portal markup changed",
     Cause.QR_UNREADABLE: "QR code unreadable",
     Cause.TLS_EXPIRING: "TLS certificate expiring",
+    Cause.ACTION_REQUIRED: "Action required at the portal",
     Cause.APP_CHECK_FAILED: "Application page broken",
 }
 # "AssertionError: code_rejected: ..." or "code_rejected: ..." (pytest prefixes the type).

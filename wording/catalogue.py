@@ -140,6 +140,17 @@ CAUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
          "Passwords or codes sent without proof of acceptance paused the account to protect it "
          "from lockout: fix the cause, then run 'python -m monitors resume {monitor}'."),
     ),
+    "action_required": (
+        ("Action requise sur le portail",
+         "Le portail demande une action que la sonde ne doit pas faire (choisir un nouveau mot "
+         "de passe, accepter des conditions); rien n'a été envoyé : faites-la une fois dans un "
+         "navigateur avec le compte de surveillance, puis mettez à jour le mot de passe de la "
+         "sonde s'il a changé."),
+        ("Action required at the portal",
+         "The portal asks for something the probe must not do (choose a new password, accept "
+         "terms); nothing was submitted: do it once in a browser with the monitoring account, "
+         "then update the probe's password if it changed."),
+    ),
     "app_check_failed": (
         ("Page de l'application en échec",
          "La connexion fonctionne, mais une page de l'application après la connexion ne "

@@ -36,7 +36,8 @@ def test_the_built_in_profile_names_every_element_and_travels_on_the_account():
     assert "password" not in repr(account) and "eEspresso" in repr(account.profile)
 
 
-@pytest.mark.parametrize("name", ["eespresso.toml", "sandbox-alt.toml", "sandbox-other.toml"])
+@pytest.mark.parametrize("name", ["eespresso.toml", "sandbox-alt.toml", "sandbox-other.toml",
+                                  "keycloak.toml", "keycloak-en.toml"])  # fmt: skip
 def test_the_shipped_profiles_load(name):
     profile = load(shipped(name))
     assert set(profile.names) == set(ELEMENTS) and profile.name
@@ -67,7 +68,8 @@ BAD = [
     ('name = "x"\ncolour = "red"', "colour: unknown key"),
     ("[elements.user_name]\nnames = ['a']", "name: missing or empty"),
     ('name = "x"\n[elements.username]\nnames = ["a"]', "elements.username: unknown key"),
-    ('name = "x"\n[elements.qr]\nnames = ["a"]\nexact = true', "elements.qr.exact: unknown key"),
+    ('name = "x"\n[elements.qr]\nnames = ["a"]\nexact = true', "elements.qr.exact: only applies"),
+    ('name = "x"\n[elements.qr]\nnames = ["a"]\nalt = "QR"', "elements.qr.alt: unknown key"),
     ('name = "x"\n[elements.qr]\nnames = "QR"', "elements.qr.names: expected a non-empty list"),
     ('name = "x"\n[elements.qr]\nnames = []', "elements.qr.names: expected a non-empty list"),
     ('name = "x"\n[elements.qr]\nnames = [""]', "elements.qr.names[0]: expected a non-empty"),
