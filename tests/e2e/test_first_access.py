@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.enrollment, allure.feature(FEATURES["first_access"])]
 def test_first_access_enrolls_the_account_and_lands_on_eespresso(page, account, vault):
     result = expect_ok(enroll(page, account, vault))
     assert list(result.steps) == ["open", "login", "scan", "code", "device", "home", "logout"]
-    assert result.warnings == []
+    assert "logout_failed" not in {w["kind"] for w in result.warnings}  # notices may show
     assert isinstance(identify(page), LoginPage)  # logged out: the login page again
     entry = vault.get(account.base_url, account.cip)
     assert entry is not None and entry.state == "active" and entry.last_step is not None

@@ -29,7 +29,8 @@ def test_later_login_reaches_eespresso_with_the_vault_code(page, enrolled, vault
 @critical_journey("later_login")
 def test_later_login_logs_out_and_leaves_no_session_open(page, enrolled, vault, sandbox):
     result = expect_ok(log_in(page, enrolled, vault))
-    assert result.warnings == [] and result.steps["logout"] > 0
+    assert "logout_failed" not in {w["kind"] for w in result.warnings}  # notices may show
+    assert result.steps["logout"] > 0
     assert isinstance(identify(page), LoginPage)
     assert sandbox.admin.open_sessions(enrolled.cip) == 0
     assert [e["event"] for e in sandbox.admin.audit(enrolled.cip)] == ["login_ok"]
