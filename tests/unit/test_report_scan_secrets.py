@@ -200,7 +200,7 @@ def as_another_user() -> Iterator[None]:
         os.setegid(0)
 
 
-@pytest.mark.parametrize("secret_values", [PASSWORD, SECRET])
+@pytest.mark.parametrize("secret_values", [PASSWORD, SECRET], ids=["password", "totp-secret"])
 def test_an_empty_folder_is_unusable_input_not_a_finding(capsys, monkeypatch, tmp_path,
                                                         secret_values):  # fmt: skip
     root = tmp_path / "artifacts"
