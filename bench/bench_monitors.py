@@ -36,7 +36,6 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
-from pages.steps import capturing_screens
 from sandbox.client import AdminClient
 from tests.fixtures.accounts import TestAccount, seed_enrolled
 from tests.fixtures.monitoring import every, write_config
@@ -155,7 +154,7 @@ def memory(folder: Path, url: str, admin: AdminClient, probes: int, accounts: in
 
 def screens(folder: Path, url: str, admin: AdminClient, probes: int) -> None:
     """What the masked screenshot of every step costs a probe: the same later login in a fresh
-    context of the warm browser, with and without ``capturing_screens``, interleaved so that a
+    context of the warm browser, with and without ``screenshots``, interleaved so that a
     change of load hits both alike."""
     config, prober = build(folder, url, admin, accounts=2 * probes + 1)
     monitors = list(config.monitors)
@@ -169,11 +168,7 @@ def screens(folder: Path, url: str, admin: AdminClient, probes: int) -> None:
             context = prober.browser.new_context()
             try:
                 started = time.perf_counter()
-                if capture:
-                    with capturing_screens():
-                        result = journey(context.new_page())
-                else:
-                    result = journey(context.new_page())
+                result = journey(context.new_page(), screenshots=capture)
                 return result, time.perf_counter() - started
             finally:
                 context.close()

@@ -18,7 +18,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 from wording.cli import OneLineParser
@@ -168,7 +167,6 @@ def _run(args: argparse.Namespace, account, vault, attempt):
     from playwright.sync_api import sync_playwright
 
     from pages import browser as chromium
-    from pages.capture import capturing
     from pages.journeys import run_journey
     from pages.result import Cause, JourneyResult, Limits
 
@@ -186,16 +184,16 @@ def _run(args: argparse.Namespace, account, vault, attempt):
             raise UsageError(str(error)) from None
         try:
             page = chromium.new_context(browser).new_page()
-            with capturing(args.capture) if args.capture else nullcontext():
-                return run_journey(
-                    journey,
-                    page,
-                    account,
-                    vault,
-                    limits=Limits(timeout_ms=args.timeout * 1000),
-                    compensate_clock=args.compensate_clock,
-                    attempt=attempt,
-                )
+            return run_journey(
+                journey,
+                page,
+                account,
+                vault,
+                limits=Limits(timeout_ms=args.timeout * 1000),
+                compensate_clock=args.compensate_clock,
+                attempt=attempt,
+                capture=args.capture or None,
+            )
         finally:
             browser.close()
 

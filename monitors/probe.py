@@ -37,7 +37,6 @@ from monitors.sinks import Outcome, Sinks
 from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
-from pages.steps import capturing_screens
 
 __all__ = ["Outcome", "ProbeBroken", "Prober"]
 
@@ -145,7 +144,10 @@ class Prober:
                 self.history.set_expiry(monitor.id, "tls", not_after, at=started)
                 tls_left = not_after - time.time()
         try:
-            journey = functools.partial(self.binder.bind(monitor), attempt=attempt)
+            # Each step's masked screen: an alert shows the failing one beside the last success.
+            journey = functools.partial(
+                self.binder.bind(monitor), attempt=attempt, screenshots=True
+            )
             result = self._journey(monitor, journey)
         except NotEnrolled as exc:
             result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
@@ -184,8 +186,7 @@ class Prober:
             try:
                 page = context.new_page()
                 ready.set()
-                with capturing_screens():
-                    return journey(page)
+                return journey(page)
             finally:
                 with contextlib.suppress(Exception):  # a context of a dying browser
                     context.close()

@@ -4,6 +4,11 @@ Page objects wrap a Playwright ``Page``, build their locators once and expose in
 that return the next page object (docs/design.md, "Code"). After a submit, which
 screen comes next depends on the portal (first access or not, code accepted or not, lockout),
 so verbs return ``identify(...)``: the first registered screen whose signature is visible.
+
+A screen registers itself where it is defined (``BaseScreen.__init_subclass__``), so this
+module imports none of them: ``pages.screens`` imports every page object, and the journeys
+and the inspection import it. Whoever watches the screens go by (a journey's capture) is told
+through the page's ``Navigation``, never imported here.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import ClassVar, Self
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-from pages import capture, inventory, tree
+from pages import inventory, tree
 from pages.elements import locate, profile_of
 from pages.failures import JourneyFailure, unexpected
 from pages.navigation import Navigation
@@ -158,8 +163,6 @@ def recognise(page: Page, wait_ms: float = RENDER_MS) -> BaseScreen | None:
     nothing matches (and no HTTP error explains it) wait up to ``wait_ms`` for a script to
     render one.
     """
-    import pages.screens  # noqa: F401  (registers every screen before the first lookup)
-
     found = _find(page)
     if found is None and not Navigation.of(page).http_error:
         anything = _SCREENS[0].signature(page)
@@ -188,7 +191,7 @@ def identify(
     nav = Navigation.of(page)
     where = after or "the portal"
     found = recognise(page, min(timeout_ms, RENDER_MS))
-    capture.observe(page, found)
+    nav.saw(found)
     if found is not None:
         found.timeout_ms = timeout_ms
         return found

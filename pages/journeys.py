@@ -14,6 +14,8 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
 from typing import TypeVar
 
 import allure
@@ -22,6 +24,7 @@ from playwright.sync_api import Page
 from authenticator import Authenticator, Vault
 from pages.account import Account
 from pages.after_login import visit_pages
+from pages.capture import Capture
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
@@ -84,11 +87,18 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
 
 
 def _start(
-    name: str, page: Page, account: Account, limits: Limits | None, attempt: Attempt | None
+    name: str,
+    page: Page,
+    account: Account,
+    limits: Limits | None,
+    attempt: Attempt | None,
+    screenshots: bool,
 ) -> JourneyRun:
     """A run of journey ``name`` for ``account``; its page reads the account's profile."""
     bind(page, account.profile)
-    return JourneyRun.start(name, page, account.base_url, account.cip, limits, attempt)
+    return JourneyRun.start(
+        name, page, account.base_url, account.cip, limits, attempt, screenshots=screenshots
+    )
 
 
 def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> BaseScreen:
@@ -168,11 +178,12 @@ def first_access(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
+    screenshots: bool = False,
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso,
     log out."""
     base_url, cip, device_name = account.base_url, account.cip, account.device_name
-    run = _start("first_access", page, account, limits, attempt)
+    run = _start("first_access", page, account, limits, attempt, screenshots)
     with run.running():
         enrollment = _sign_in(
             run,
@@ -219,6 +230,7 @@ def later_login(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
+    screenshots: bool = False,
 ) -> JourneyResult:
     """Log in with CIP and password, confirm with the vault's authenticator code, reach
     eEspresso, log out.
@@ -231,7 +243,7 @@ def later_login(
         raise NotEnrolled(
             f"no enrolled secret for CIP {cip} at {base_url} in the vault: enroll first"
         )
-    run = _start("later_login", page, account, limits, attempt)
+    run = _start("later_login", page, account, limits, attempt, screenshots)
     with run.running():
         code_page = _sign_in(
             run,
@@ -268,9 +280,15 @@ def run_journey(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
+    screenshots: bool = False,
+    capture: str | Path | None = None,
     journeys: dict[str, Journey] | None = None,
 ) -> JourneyResult:
     """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
+
+    ``screenshots``: a masked screenshot of the screen each step left (the monitors keep
+    them); ``capture``: a folder where every screen the journey passes is recorded
+    (``pages.capture``), for a person to read.
 
     ``attempt`` is an open attempt of the account guard (``authenticator.guard``): the journey
     tells it of every password and code before sending it, so the account's lockout budget
@@ -284,12 +302,14 @@ def run_journey(
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
     if attempt is not None:
         attempt.check_store(vault, account)
-    return registry[name](
-        page,
-        account,
-        vault,
-        authenticator=authenticator,
-        limits=limits,
-        compensate_clock=compensate_clock,
-        attempt=attempt,
-    )
+    with Capture(capture).recording(page) if capture is not None else nullcontext():
+        return registry[name](
+            page,
+            account,
+            vault,
+            authenticator=authenticator,
+            limits=limits,
+            compensate_clock=compensate_clock,
+            attempt=attempt,
+            screenshots=screenshots,
+        )

@@ -40,6 +40,9 @@ class Navigation:
         self.path = ""  # its path (never the query: it could carry anything)
         self.failure = ""  # Chromium's error text of the last failed navigation
         self.pending = 0  # document requests sent and not yet answered
+        # Told of every screen recognised on this page (a journey's capture): (page, screen
+        # object, or None for a page no screen matches).
+        self.watchers: list[Callable[[Page, object], None]] = []
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)
@@ -51,6 +54,11 @@ class Navigation:
         if watcher is None:
             watcher = _WATCHERS[page] = cls(page)
         return watcher
+
+    def saw(self, screen: object) -> None:
+        """Tell the watchers of the screen just recognised (``pages.base.identify``)."""
+        for watcher in list(self.watchers):
+            watcher(self.page, screen)
 
     @property
     def page(self) -> Page:

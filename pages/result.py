@@ -119,7 +119,7 @@ class JourneyResult:
     # When the portal says the password expires (Unix time); None until a journey reads it.
     password_expires_at: float | None = None
     # Masked PNG of the screen at the end of each step (for the failed step: the failing
-    # screen), only when the caller asked for them (``pages.steps.capturing_screens``).
+    # screen), only when the caller asked for them (``run_journey(..., screenshots=True)``).
     screens: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod

@@ -4,11 +4,11 @@ Each step of a journey is an Allure step titled after the seed and timed; a clas
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
 step's title and a one-line message, so journeys never raise for a portal failure.
 
-Inside ``capturing_screens()`` each step also ends with a masked screenshot of the screen it
-left (``result.screens``): the monitors compare a failing screen with the last good one. It is
-a context switch rather than a journey argument because only the caller that stores images
-wants it; tests leave it off and pay nothing. Screenshot time is not the portal's: it is left
-out of the step's time and of ``duration_ms``, like the wait for a fresh code.
+With ``screenshots`` (``run_journey(..., screenshots=True)``) each step also ends with a
+masked screenshot of the screen it left (``result.screens``): the monitors compare a failing
+screen with the last good one; a caller that stores no image leaves it off and pays nothing.
+Screenshot time is not the portal's: it is left out of the step's time and of
+``duration_ms``, like the wait for a fresh code.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from contextvars import ContextVar
 from typing import Protocol
 
 import allure
@@ -68,19 +67,6 @@ STORIES: dict[str, str] = {"first_access": "first access", "later_login": "later
 FEATURES: dict[str, str] = {"first_access": "First access", "later_login": "Later login"}
 
 
-_CAPTURE_SCREENS: ContextVar[bool] = ContextVar("capture_screens", default=False)
-
-
-@contextmanager
-def capturing_screens() -> Iterator[None]:
-    """Journeys started inside this block keep a masked screenshot of every step's screen."""
-    token = _CAPTURE_SCREENS.set(True)
-    try:
-        yield
-    finally:
-        _CAPTURE_SCREENS.reset(token)
-
-
 class Attempt(Protocol):
     """What an account guard records of one journey: every password or code submission just
     before it is sent (so a crash mid-step still counts), and the portal's proof that the
@@ -115,14 +101,20 @@ class JourneyRun:
     """Collects one journey's step timings and its outcome into a ``JourneyResult``."""
 
     def __init__(
-        self, result: JourneyResult, page: Page, limits: Limits, attempt: Attempt | None = None
+        self,
+        result: JourneyResult,
+        page: Page,
+        limits: Limits,
+        attempt: Attempt | None = None,
+        *,
+        screenshots: bool = False,
     ) -> None:
         self.result = result
         self.page = page
         self.limits = limits
         self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
-        self._capture = _CAPTURE_SCREENS.get()
+        self._capture = screenshots  # a masked screenshot at the end of each step
         self._capture_ms = 0.0
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
         self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
@@ -136,10 +128,12 @@ class JourneyRun:
         cip: str,
         limits: Limits | None,
         attempt: Attempt | None = None,
+        *,
+        screenshots: bool = False,
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
         result = JourneyResult(journey=journey, target=base_url, cip=cip)
-        return cls(result, page, limits or Limits(), attempt)
+        return cls(result, page, limits or Limits(), attempt, screenshots=screenshots)
 
     def fail(self, cause: Cause, message: str, step: str) -> None:
         if self.result.cause is None:  # the first failure is the one that explains

@@ -22,7 +22,6 @@ from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from pages.screens import EnrollmentPage, LoginPage
-from pages.steps import capturing_screens
 from sandbox import running_sandbox
 from tests.fixtures.accounts import TestAccount, enroll, log_in, new_cip, seed_enrolled
 from tests.fixtures.monitoring import receiver, write_config
@@ -127,8 +126,7 @@ def test_refused_password_alert_shows_the_failing_screen_next_to_the_last_succes
 def test_first_access_screens_hide_the_qr(page, fresh_page, make_account, tmp_path):
     """The QR is on screen after the login and scan steps; the captured screens never show it."""
     account = make_account()
-    with capturing_screens():
-        result = enroll(page, account, Vault(tmp_path / "vault"))
+    result = enroll(page, account, Vault(tmp_path / "vault"), screenshots=True)
     assert result.ok, result.error
     assert list(result.screens) == list(result.steps)  # one per step, in order
     for png in result.screens.values():

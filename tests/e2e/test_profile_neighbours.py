@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from authenticator import Vault
 from pages import tree
-from pages.capture import capturing
+from pages.capture import Capture
 from pages.elements import bind
 from pages.profile import builtin, builtin_names, load
 from pages.screens import LoginPage
@@ -46,7 +46,8 @@ def captured(page: Page, tmp_path, run: Callable[[], object]) -> Screens:
     """The screens ``run`` passes from a fresh start (no session left by the run before), as a
     capture records them."""
     page.context.clear_cookies()
-    with capturing(tmp_path / f"capture-{len(list(tmp_path.iterdir()))}") as capture:
+    capture = Capture(tmp_path / f"capture-{len(list(tmp_path.iterdir()))}")
+    with capture.recording(page):
         run()
     return [(title, list(shot.nodes)) for _, title, shot in capture.screens]
 
