@@ -110,7 +110,7 @@ def body(notice: Notice, language: Language, report_url: str = "") -> str:
             line("alert.failed_step", step=notice.failed_step or "-"),
         ]
         if notice.paused:
-            lines.append(cause_advice("paused", language, notice.monitor_id))
+            lines.append(say(language, "advice.paused", monitor=notice.monitor_id))
         lines += _screens_line(notice.screens, language)
     if report_url:
         lines.append(line("alert.report", url=report_url))

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from wording import cause_title
 from wording.cli import OneLineParser
 from wording.portal_text import for_terminal, for_terminal_data
 
@@ -221,8 +222,9 @@ def summary(result) -> str:
             ]
         )
     cause = result.cause
+    words = f"{cause_title(cause, 'en')} ({cause.value})"
     lines = [
-        f"{name} FAILED on {result.target} as {result.cip}: {cause.words} ({cause.value})",
+        f"{name} FAILED on {result.target} as {result.cip}: {words}",
         *([f"  at: {result.failed_step}"] if result.failed_step else []),
         f"  why: {for_terminal(result.error)}",
     ]

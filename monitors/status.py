@@ -157,7 +157,9 @@ def render_text(summary: Summary) -> str:
             last = say(lang, "status.last", status=status_word(m.last.status, lang),
                        when=when(m.last.started_at))  # fmt: skip
         if m.paused:
-            last += "  " + say(lang, "status.paused", advice=cause_advice("paused", lang, m.id))
+            last += "  " + say(
+                lang, "status.paused", advice=say(lang, "advice.paused", monitor=m.id)
+            )
         lines.append(
             f"{m.id:<24} {uptime_text(m.uptime_24h, lang):>8} {uptime_text(m.uptime_7d, lang):>8}"
             f" {uptime_text(m.uptime_90d, lang):>8} {m.probes_7d:>10}  {last}"

@@ -198,7 +198,7 @@ def _paused(summary: Summary) -> list[str]:
             esc(m.account),
             esc(m.id),
             f"<span class='nowrap'>{esc(when(m.paused[0]))}</span>",
-            esc(cause_advice("paused", lang, m.id)),
+            esc(say(lang, "advice.paused", monitor=m.id)),
         ]
         for m in paused
         if m.paused

@@ -9,69 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 
+from wording.causes import Cause
 
-class Cause(StrEnum):
-    """Why a journey or a probe failed, in the words ops is alerted with.
-
-    The journeys' causes come first; the others are the probe's own: a certificate or the
-    monitoring account's password about to expire, an account the vault holds no secret for,
-    the probe itself breaking (browser crash, hard timeout) without the portal being to
-    blame, and the certificate faults the credential-free up-check finds (expired, not
-    trusted).
-    """
-
-    UNREACHABLE = "unreachable"
-    HTTP_ERROR = "http_error"
-    SLOW = "slow"
-    CREDENTIALS_REJECTED = "credentials_rejected"
-    CODE_REJECTED = "code_rejected"
-    CLOCK_SKEW = "clock_skew"
-    LOCKED_OUT = "locked_out"
-    UNEXPECTED_PAGE = "unexpected_page"
-    QR_UNREADABLE = "qr_unreadable"
-    TLS_EXPIRING = "tls_expiring"
-    PASSWORD_EXPIRING = "password_expiring"
-    NOT_ENROLLED = "not_enrolled"
-    PROBE_ERROR = "probe_error"
-    TLS_EXPIRED = "tls_expired"
-    TLS_INVALID = "tls_invalid"
-    ACCOUNT_PAUSED = "account_paused"
-    ACTION_REQUIRED = "action_required"
-    APP_CHECK_FAILED = "app_check_failed"
-
-    @property
-    def words(self) -> str:
-        return CAUSE_WORDS[self]
-
-
-CAUSE_WORDS: dict[Cause, str] = {
-    Cause.UNREACHABLE: "the portal could not be reached",
-    Cause.HTTP_ERROR: "the portal answered with an HTTP error",
-    Cause.SLOW: "the portal answered too slowly",
-    Cause.CREDENTIALS_REJECTED: "the portal refused the CIP or password",
-    Cause.CODE_REJECTED: "the portal refused the authenticator code",
-    Cause.CLOCK_SKEW: "the clocks of the portal and of the probe disagree",
-    Cause.LOCKED_OUT: "the account is locked",
-    Cause.UNEXPECTED_PAGE: "the portal showed a page the journey does not know (markup changed?)",
-    Cause.QR_UNREADABLE: "the enrollment QR code could not be read",
-    Cause.TLS_EXPIRING: "the portal's TLS certificate expires soon",
-    Cause.PASSWORD_EXPIRING: (
-        "the monitoring account's password expires soon: change it before probes fail"
-    ),
-    Cause.NOT_ENROLLED: "the account has no active enrollment in the vault",
-    Cause.PROBE_ERROR: (
-        "the probe itself failed (browser crash or timeout), not necessarily the portal"
-    ),
-    Cause.TLS_EXPIRED: "the portal's TLS certificate has expired",
-    Cause.TLS_INVALID: "the portal's TLS certificate is not trusted (wrong name, unknown issuer)",
-    Cause.ACCOUNT_PAUSED: "the account is paused to protect it from lockout",
-    Cause.ACTION_REQUIRED: (
-        "the portal asks for something the suite must not do (a new password, terms to accept)"
-    ),
-    Cause.APP_CHECK_FAILED: "the login worked but a page of the application after it did not",
-}
+__all__ = ["Cause", "JourneyResult", "Limits"]
 
 
 def _now_iso() -> str:

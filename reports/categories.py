@@ -14,32 +14,19 @@ import re
 from pages.result import Cause
 from reports.results import Outcome
 from wording import DEFAULT, Language, cause_title
+from wording.causes import CAUSES
 
 CAUSE_LABEL = "cause"
 
-# One category per thing a person does about it; several causes may share one.
-CATEGORY_OF: dict[Cause, str] = {
-    Cause.UNREACHABLE: "Portal down",
-    Cause.HTTP_ERROR: "Portal down",
-    Cause.SLOW: "Portal slow",
-    Cause.CREDENTIALS_REJECTED: "Credentials refused",
-    Cause.LOCKED_OUT: "Account locked",
-    Cause.CODE_REJECTED: "Authenticator code refused",
-    Cause.CLOCK_SKEW: "Clock drift",
-    Cause.UNEXPECTED_PAGE: "Portal markup changed",
-    Cause.QR_UNREADABLE: "QR code unreadable",
-    Cause.TLS_EXPIRING: "TLS certificate expiring",
-    Cause.ACTION_REQUIRED: "Action required at the portal",
-    Cause.APP_CHECK_FAILED: "Application page broken",
-}
 # "AssertionError: code_rejected: ..." or "code_rejected: ..." (pytest prefixes the type).
 _MESSAGE_PREFIX = r"^(?:[\w.]+: )?(?:{values})\b"
 _CAUSE_VALUES = {cause.value for cause in Cause}
 
 
 def category_name(cause: Cause) -> str:
-    """The category of ``cause``; a cause added to ``Cause`` later gets its words until named."""
-    return CATEGORY_OF.get(cause) or cause.words[0].upper() + cause.words[1:]
+    """The release report's category of ``cause`` (``wording.causes``: one per thing a person
+    does about it, several causes may share one)."""
+    return CAUSES[cause].category
 
 
 def _message_pattern(causes: list[Cause]) -> str:

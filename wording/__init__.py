@@ -18,7 +18,8 @@ import string
 from datetime import UTC, datetime
 from typing import Literal
 
-from wording.catalogue import CAUSES, MESSAGES, NOUNS, UNKNOWN_CAUSE
+from wording.catalogue import MESSAGES, NOUNS
+from wording.causes import CAUSES, UNKNOWN, CauseRow
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -91,18 +92,19 @@ def elapsed(seconds: float, language: Language) -> str:
     return f"{hours // 24} {say(language, 'unit.day')} {hours % 24} h"
 
 
-def _cause(cause: str | None) -> tuple[tuple[str, str], tuple[str, str]]:
-    return CAUSES.get(cause or "", UNKNOWN_CAUSE)
+def _words(cause: str | None, language: Language) -> tuple[str, str]:
+    row: CauseRow = CAUSES.get(cause or "", UNKNOWN)  # a Cause is its str value
+    return row.fr if language == "fr" else row.en
 
 
 def cause_title(cause: str | None, language: Language) -> str:
     """A cause in a few words (an alert's title, a table cell): « Mot de passe refusé »."""
-    return typeset(_cause(cause)[_INDEX[language]][0].format(cause=cause or "?"), language)
+    return typeset(_words(cause, language)[0].format(cause=cause or "?"), language)
 
 
 def cause_advice(cause: str | None, language: Language, monitor: str = "ID") -> str:
     """The cause in plain words and what to do next, one sentence."""
-    template = _cause(cause)[_INDEX[language]][1]
+    template = _words(cause, language)[1]
     return typeset(template.format(cause=cause or "?", monitor=monitor), language)
 
 

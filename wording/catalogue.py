@@ -2,182 +2,13 @@
 
 Each entry is a pair ``(French, English)``; French is written with ordinary spaces and typeset
 by ``wording.typeset`` (non-breaking spaces before « : » and inside « »). Placeholders are
-``str.format`` names and must be the same in both languages (a unit test checks it). Causes
-say what happened in plain words, then the next action, after a colon.
+``str.format`` names and must be the same in both languages (a unit test checks it). The
+words of the causes of a failure are in ``wording.causes``.
 """
 
 from __future__ import annotations
 
-# Why a probe failed: (short title, plain words and the next action). The keys are the values
-# of ``pages.result.Cause`` plus the probe's own causes; a unit test checks that none is missing.
-CAUSES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "unreachable": (
-        ("Portail injoignable",
-         "Le portail ne répond pas à son adresse : vérifiez qu'il est en marche et que le réseau "
-         "de la sonde l'atteint (DNS, pare-feu, VPN)."),
-        ("Portal unreachable",
-         "The portal does not answer at its address: check that it is running and that the "
-         "probe's network reaches it (DNS, firewall, VPN)."),
-    ),
-    "http_error": (
-        ("Erreur HTTP du portail",
-         "Le portail répond par une erreur HTTP : consultez les journaux de son serveur ou "
-         "prévenez l'équipe qui l'exploite."),
-        ("Portal HTTP error",
-         "The portal answers with an HTTP error: read its server's logs or tell the team that "
-         "runs it."),
-    ),
-    "slow": (
-        ("Portail lent",
-         "Le portail répond plus lentement que les seuils de la sonde : vérifiez la charge du "
-         "serveur et du réseau, puis les seuils si cette lenteur est normale."),
-        ("Portal slow",
-         "The portal answers more slowly than the probe's thresholds allow: check the server and "
-         "network load, then the thresholds if this slowness is expected."),
-    ),
-    "credentials_rejected": (
-        ("Mot de passe refusé",
-         "Le portail refuse le mot de passe du compte de surveillance : vérifiez qu'il n'a pas "
-         "expiré, puis que la sonde lit le bon (password_env ou password_file)."),
-        ("Credentials refused",
-         "The portal refuses the monitoring account's password: check that it has not expired, "
-         "then that the probe reads the right one (password_env or password_file)."),
-    ),
-    "code_rejected": (
-        ("Code de l'authentificateur refusé",
-         "Le portail refuse le code à usage unique de la sonde : vérifiez que l'inscription du "
-         "compte est toujours active, sinon refaites-la avec « python -m monitors enroll »."),
-        ("Authenticator code refused",
-         "The portal refuses the probe's one-time code: check that the account's enrollment is "
-         "still active, otherwise enroll again with 'python -m monitors enroll'."),
-    ),
-    "clock_skew": (
-        ("Horloges désynchronisées",
-         "Les horloges du portail et de la sonde ne concordent pas, donc les codes sont refusés : "
-         "synchronisez l'horloge de la sonde (NTP) et signalez l'écart à l'équipe du portail."),
-        ("Clock drift",
-         "The clocks of the portal and of the probe disagree, so codes are refused: synchronise "
-         "the probe's clock (NTP) and report the offset to the portal's team."),
-    ),
-    "locked_out": (
-        ("Compte verrouillé",
-         "Le compte de surveillance est verrouillé : faites-le déverrouiller par le centre de "
-         "soutien avant que la sonde ne réessaie."),
-        ("Account locked",
-         "The monitoring account is locked: have the support desk unlock it before the probe "
-         "tries again."),
-    ),
-    "unexpected_page": (
-        ("Page inattendue",
-         "Le portail affiche une page que la sonde ne connaît pas (interface modifiée?) : "
-         "comparez la capture de l'échec avec la dernière réussite, puis adaptez le profil du "
-         "portail."),
-        ("Portal markup changed",
-         "The portal shows a page the probe does not know (markup changed?): compare the failing "
-         "screenshot with the last success, then update the portal profile."),
-    ),
-    "qr_unreadable": (
-        ("Code QR illisible",
-         "Le code QR d'inscription n'a pas pu être lu : vérifiez que l'écran d'inscription "
-         "affiche encore un code QR, puis relancez l'inscription."),
-        ("QR code unreadable",
-         "The enrollment QR code could not be read: check that the enrollment screen still "
-         "shows a QR code, then run the enrollment again."),
-    ),
-    "tls_expiring": (
-        ("Certificat TLS bientôt expiré",
-         "Le certificat TLS du portail expire bientôt : demandez son renouvellement à l'équipe "
-         "du portail."),
-        ("TLS certificate expiring",
-         "The portal's TLS certificate expires soon: ask the portal's team to renew it."),
-    ),
-    "password_expiring": (
-        ("Mot de passe bientôt expiré",
-         "Le portail annonce que le mot de passe du compte de surveillance expire bientôt : "
-         "changez-le, puis mettez à jour le fichier ou la variable du mot de passe de la sonde."),
-        ("Password expiring",
-         "The portal says the monitoring account's password expires soon: change it, then "
-         "update the probe's password file or variable."),
-    ),
-    "tls_expired": (
-        ("Certificat TLS expiré",
-         "Le certificat TLS du portail est expiré, les navigateurs le refusent : "
-         "demandez à l'équipe du portail de le renouveler sans attendre."),
-        ("TLS certificate expired",
-         "The portal's TLS certificate has expired: browsers refuse the portal; ask the "
-         "portal's team to renew it now."),
-    ),
-    "tls_invalid": (
-        ("Certificat TLS non reconnu",
-         "Le certificat TLS du portail n'est pas reconnu (nom ou autorité) : vérifiez l'adresse "
-         "surveillée, puis signalez-le à l'équipe du portail."),
-        ("TLS certificate not trusted",
-         "The portal's TLS certificate is not trusted (name or issuer): check the monitored "
-         "address, then report it to the portal's team."),
-    ),
-    "not_enrolled": (
-        ("Compte non inscrit",
-         "Le coffre de la sonde n'a aucune inscription active pour ce compte : inscrivez-le une "
-         "fois avec « python -m monitors enroll »."),
-        ("Account not enrolled",
-         "The probe's vault has no active enrollment for this account: enroll it once with "
-         "'python -m monitors enroll'."),
-    ),
-    "probe_error": (
-        ("Erreur de la sonde",
-         "La sonde elle-même a échoué (navigateur planté ou délai dépassé), pas forcément le "
-         "portail : consultez le journal du runner."),
-        ("Probe error",
-         "The probe itself failed (browser crash or timeout), not necessarily the portal: read "
-         "the runner's log."),
-    ),
-    "account_paused": (
-        ("Compte en pause",
-         "Des mots de passe ou des codes envoyés sans preuve d'acceptation ont mis le compte en "
-         "pause pour le protéger du verrouillage : corrigez la cause, puis lancez "
-         "« python -m monitors resume {monitor} »."),
-        ("Account paused",
-         "Passwords or codes sent without proof of acceptance paused the account to protect it "
-         "from lockout: fix the cause, then run 'python -m monitors resume {monitor}'."),
-    ),
-    "action_required": (
-        ("Action requise sur le portail",
-         "Le portail demande une action que la sonde ne doit pas faire (choisir un nouveau mot "
-         "de passe, accepter des conditions); rien n'a été envoyé : faites-la une fois dans un "
-         "navigateur avec le compte de surveillance, puis mettez à jour le mot de passe de la "
-         "sonde s'il a changé."),
-        ("Action required at the portal",
-         "The portal asks for something the probe must not do (choose a new password, accept "
-         "terms); nothing was submitted: do it once in a browser with the monitoring account, "
-         "then update the probe's password if it changed."),
-    ),
-    "app_check_failed": (
-        ("Page de l'application en échec",
-         "La connexion fonctionne, mais une page de l'application après la connexion ne "
-         "s'affiche pas comme prévu : lisez les titres qu'elle montre dans le détail et "
-         "prévenez l'équipe de l'application (le portail de connexion n'est pas en cause)."),
-        ("Application page failing",
-         "The login works, but a page of the application after it does not show what it should: "
-         "read the headings it shows in the details and tell the application's team (the login "
-         "portal is not at fault)."),
-    ),
-    "paused": (
-        ("Sonde en pause",
-         "La sonde est en pause pour protéger le compte du verrouillage : corrigez le mot de "
-         "passe ou l'inscription, puis lancez « python -m monitors resume {monitor} »."),
-        ("Monitor paused",
-         "The monitor is paused to protect the account from lockout: fix the password or the "
-         "enrollment, then run 'python -m monitors resume {monitor}'."),
-    ),
-}  # fmt: skip
-
-UNKNOWN_CAUSE = (
-    ("Cause inconnue ({cause})",
-     "La sonde a échoué pour une raison qu'elle ne sait pas nommer : lisez la dernière erreur et "
-     "le journal du runner."),
-    ("Unknown cause ({cause})",
-     "The probe failed for a reason it cannot name: read the last error and the runner's log."),
-)  # fmt: skip
+# fmt: skip
 
 # Nouns that follow a number: (singular, plural) per language; French keeps 0 and 1 singular.
 NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
@@ -254,6 +85,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.never": ("jamais", "never"),
     "status.last": ("{status} le {when}", "{status} at {when}"),
     "status.paused": ("EN PAUSE : {advice}", "PAUSED: {advice}"),
+    "advice.paused": (
+        "La sonde est en pause pour protéger le compte du verrouillage : corrigez le mot de "
+        "passe ou l'inscription, puis lancez « python -m monitors resume {monitor} ».",
+        "The monitor is paused to protect the account from lockout: fix the password or the "
+        "enrollment, then run 'python -m monitors resume {monitor}'.",
+    ),
     "status.tls": ("certificat TLS : {expiry}", "TLS certificate: {expiry}"),
     "status.password": ("mot de passe : {expiry}", "password: {expiry}"),
     "expiry.future": ("expire le {when} (dans {left})", "expires on {when} (in {left})"),

@@ -80,7 +80,7 @@ def test_a_new_password_asked_at_first_access_stops_it_with_the_secret_kept(keyc
     done = cli(keycloak, "enroll", cip, password, tmp_path / "v")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAILED" in done.stdout and "(action_required)" in done.stdout
-    assert "the portal asks for something the suite must not do" in done.stdout
+    assert "Action required at the portal (action_required)" in done.stdout
     # Keycloak runs the OTP set-up first: its form is the one required action posted to,
     # the secret the portal accepted stays active in the vault, the password is untouched.
     assert len(posts_to_required_actions(keycloak)) == len(before) + 1

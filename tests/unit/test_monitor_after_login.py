@@ -13,9 +13,8 @@ import pytest
 
 from monitors.config import ConfigError, load
 from pages.app_checks import AppCheck
-from pages.result import CAUSE_WORDS, Cause
-from reports.categories import CATEGORY_OF
-from wording.catalogue import CAUSES
+from pages.result import Cause
+from wording.causes import CAUSES, Kind
 
 BASE = """
 [targets.portal]
@@ -89,8 +88,9 @@ def test_an_id_used_twice_is_refused(tmp_path):
 
 def test_app_check_failed_is_in_every_cause_table():
     cause = Cause.APP_CHECK_FAILED
-    assert cause.value == "app_check_failed" and "login worked" in CAUSE_WORDS[cause]
-    assert CATEGORY_OF[cause] == "Application page broken"
-    (fr_title, fr_advice), (en_title, en_advice) = CAUSES["app_check_failed"]
+    row = CAUSES[cause]
+    assert cause.value == "app_check_failed" and row.kind is Kind.PORTAL
+    assert row.category == "Application page broken"
+    (fr_title, fr_advice), (en_title, en_advice) = row.fr, row.en
     assert fr_title == "Page de l'application en échec" and en_title == "Application page failing"
     assert "titres" in fr_advice and "headings" in en_advice

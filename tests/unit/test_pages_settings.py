@@ -72,7 +72,7 @@ def test_cli_summary_says_the_cause_in_words():
         clock_offset_s=90.0,
     )
     text = journey_cli.summary(result)
-    assert "clocks of the portal and of the probe disagree (clock_skew)" in text
+    assert "Clock drift (clock_skew)" in text
     assert "+90 s" in text and "Étape 6" in text
 
 

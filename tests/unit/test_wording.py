@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
 import wording
-from pages.result import Cause
 from wording import catalogue
+from wording.causes import CAUSES, UNKNOWN, Cause, Kind
 
 NBSP = "\u00a0"
-# Causes the probe adds to the journeys' (pages.result.Cause): not enrolled, its own failure,
-# and a monitor paused to protect its account.
-PROBE_CAUSES = ("not_enrolled", "probe_error", "paused")
-ALL_CAUSES = sorted({cause.value for cause in Cause} | set(PROBE_CAUSES))
 
 
-@pytest.mark.parametrize("cause", ALL_CAUSES)
-def test_every_cause_is_written_in_both_languages_with_the_next_action(cause):
-    assert cause in catalogue.CAUSES, f"write the French and English words of {cause!r}"
+@pytest.mark.parametrize("cause", list(Cause))
+def test_every_cause_has_its_whole_row_in_both_languages_with_the_next_action(cause):
+    assert cause in CAUSES, f"write the row of {cause.value!r} in wording/causes.py"
+    row = CAUSES[cause]
+    assert isinstance(row.kind, Kind) and row.severity in ("critical", "warning")
+    assert row.category.strip() and row.category[0].isupper()
     french = (wording.cause_title(cause, "fr"), wording.cause_advice(cause, "fr", "m-1"))
     english = (wording.cause_title(cause, "en"), wording.cause_advice(cause, "en", "m-1"))
     assert all(french) and all(english)
@@ -62,8 +63,8 @@ def test_nouns_agree_with_their_number(noun):
 
 def _french_texts() -> list[str]:
     texts = [french for french, _ in catalogue.MESSAGES.values()]
-    for (title, advice), _ in [*catalogue.CAUSES.values(), catalogue.UNKNOWN_CAUSE]:
-        texts += [title, advice]
+    for row in [*CAUSES.values(), UNKNOWN]:
+        texts += list(row.fr)
     return [wording.typeset(text, "fr") for text in texts]
 
 
@@ -90,3 +91,37 @@ def test_language_check_says_what_to_write():
     assert wording.check_language("en") == "en"
     with pytest.raises(ValueError, match='\'fr-CA\' is not a language; write "fr" or "en"'):
         wording.check_language("fr-CA")
+
+
+# The suite's packages (the sandbox is the stand-in portal: its pages say « Compte verrouillé »
+# in the portal's words, not the suite's).
+SUITE = ("authenticator", "bench", "monitors", "pages", "profiles", "reports", "wording")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cause_tables_and_words(file: Path, words: set[str]) -> list[str]:
+    """What in ``file`` writes a cause's words or tabulates causes (a dict keyed by three or
+    more ``Cause`` members)."""
+    found = []
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and node.value in words:
+            found.append(f"line {node.lineno}: {node.value[:40]!r}")
+        if isinstance(node, ast.Dict):
+            keys = [k for k in node.keys if isinstance(k, ast.Attribute)]
+            if sum(isinstance(k.value, ast.Name) and k.value.id == "Cause" for k in keys) >= 3:
+                found.append(f"line {node.lineno}: a table of causes")
+    return found
+
+
+def test_no_module_but_the_cause_table_holds_cause_words():
+    rows = [*CAUSES.values(), UNKNOWN]
+    words = {text for row in rows for text in (*row.fr, *row.en)}
+    owner = ROOT / "wording" / "causes.py"
+    elsewhere = {
+        str(file.relative_to(ROOT)): found
+        for package in SUITE
+        for file in sorted((ROOT / package).rglob("*.py"))
+        if file != owner and (found := _cause_tables_and_words(file, words))
+    }
+    assert elsewhere == {}
+    assert _cause_tables_and_words(owner, words)  # the check sees them where they are
