@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from authenticator import Vault  # noqa: E402
 from tests.fixtures.accounts import TestAccount, seed_enrolled  # noqa: E402
+from tests.fixtures.guard_resets import RESETS  # noqa: E402
 from tests.fixtures.monitoring import free_port, write_config  # noqa: E402
 from tests.fixtures.processes import sandbox_process  # noqa: E402
 
@@ -99,31 +100,14 @@ def lockout(runs: int) -> None:
                 print(f"| {name} | {runs} | {len(failed)} | {'yes' if locked else 'no'} |")
 
 
-def _deleted(store: Path) -> Path:
-    for file in store.parent.glob(store.name + "*"):
-        if file.is_file():
-            file.unlink()
-    return store
-
-
-def _emptied(store: Path) -> Path:
-    os.truncate(store, 0)
-    return store
-
-
-def _moved(store: Path) -> Path:
-    return store.with_name("moved-" + store.name)
-
-
 def guard_reset(runs: int) -> None:
-    resets = {"deleted": _deleted, "emptied": _emptied, "moved": _moved}
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         with sandbox_process(folder) as sandbox:
             url, admin = sandbox.url, sandbox.admin
             print("| store | runs before | runs after | failed logins at the portal | locked |")
             print("| --- | --- | --- | --- | --- |")
-            for name, reset in resets.items():
+            for name, reset in RESETS.items():
                 cip = f"REL{secrets.token_hex(4).upper()}"
                 created = admin.create_account(cip, PASSWORD, enrolled=True)
                 seed_enrolled(Vault(folder / "vault"), TestAccount(url, cip, PASSWORD), created)

@@ -8,37 +8,19 @@ account paused until a person resumes it there.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import allure
 import pytest
 
 from pages.steps import STORIES
 from tests.fixtures.accounts import run_cli
+from tests.fixtures.guard_resets import RESETS
 
 pytestmark = [allure.feature("Account guard"), allure.story(STORIES["later_login"])]
 WRONG = "Wrong-Password-123"
 
 
-def _delete(store: Path) -> Path:
-    for file in store.parent.glob(store.name + "*"):
-        if file.is_file():
-            file.unlink()
-    return store
-
-
-def _truncate(store: Path) -> Path:
-    os.truncate(store, 0)
-    return store
-
-
-def _relocate(store: Path) -> Path:
-    return store.with_name("elsewhere.sqlite")
-
-
 @pytest.mark.negative
-@pytest.mark.parametrize("reset", [_delete, _truncate, _relocate], ids=lambda f: f.__name__[1:])
+@pytest.mark.parametrize("reset", RESETS.values(), ids=RESETS.keys())
 def test_a_reset_store_keeps_the_account_paused_until_resumed(
     sandbox, enrolled_factory, vault, tmp_path, reset
 ):

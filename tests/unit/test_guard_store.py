@@ -7,7 +7,6 @@ person resumes it, and no error message advises a step that would forget failure
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from authenticator import OtpAccount
 from authenticator.guard import AccountGuard, AccountPaused, GuardError, account_identity
 from authenticator.vault import Vault
 from pages.account import Account
+from tests.fixtures.guard_resets import RESETS
 
 BASE_URL, CIP = "https://portal.example", "ABCD1234"
 ACCOUNT = Account(base_url=BASE_URL, cip=CIP, password="unused")
@@ -51,18 +51,11 @@ def test_the_first_attempt_names_the_store_in_the_vault_entry(tmp_path, vault) -
     assert vault.get(BASE_URL, CIP).guard_store == guard.store_id
 
 
-@pytest.mark.parametrize("reset", ["delete", "truncate", "relocate"])
+@pytest.mark.parametrize("reset", RESETS.values(), ids=RESETS.keys())
 def test_a_reset_store_pauses_the_account_until_resumed(tmp_path, vault, reset) -> None:
     path = tmp_path / "guard.sqlite"
     _fail_twice(AccountGuard(path), vault)
-    if reset == "delete":
-        for file in tmp_path.glob("guard.sqlite*"):
-            if file.is_file():
-                file.unlink()
-    elif reset == "truncate":
-        os.truncate(path, 0)
-    else:
-        path = tmp_path / "moved" / "guard.sqlite"
+    path = reset(path)
     guard = AccountGuard(path)
     for caused_here in (True, False):
         with pytest.raises(AccountPaused) as paused, guard.attempt(ACCOUNT) as attempt:
