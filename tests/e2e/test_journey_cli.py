@@ -150,7 +150,7 @@ def test_failed_login_exits_1_with_the_cause_in_words(enrolled, vault, tmp_path)
         vault=vault.path,
     )
     assert result.returncode == 1
-    assert "refused the CIP or password (credentials_rejected)" in result.stdout
+    assert "Credentials refused (credentials_rejected)" in result.stdout
     assert "Étape 2" in result.stdout and "Pas-le-bon" not in result.stdout + result.stderr
 
 

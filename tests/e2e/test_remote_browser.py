@@ -70,7 +70,7 @@ def test_a_server_of_another_version_is_refused_in_one_line(enrolled_factory, tm
     assert as_json.returncode == 1 and json.loads(as_json.stdout)["cause"] == "probe_error"
     assert as_text.returncode == 1
     assert "runs Playwright 1.64" in as_text.stdout and "same major.minor" in as_text.stdout
-    assert "probe itself failed" in as_text.stdout
+    assert "Probe error (probe_error)" in as_text.stdout
 
 
 def test_a_bad_browser_ws_url_is_one_usage_line(tmp_path):
