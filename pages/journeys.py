@@ -126,6 +126,15 @@ def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> BaseScreen:
     return home
 
 
+def _after_home(run: JourneyRun, account: Account, screen: BaseScreen) -> None:
+    """Past eEspresso's home page: the account's checks of the application's pages, then the
+    logout, which runs even when a check failed, so a broken page leaves no session behind."""
+    try:
+        visit_pages(run, account.after_login)
+    finally:
+        _log_out(run, screen)
+
+
 def _log_out(run: JourneyRun, screen: BaseScreen) -> None:
     """Leave no session behind: « Déconnexion » on the home page, then the login page or a
     logged-out page as the portal's word that the session ended. The login has already
@@ -214,10 +223,7 @@ def first_access(
                 screen = go_past_notices(screen, run.result, "the device name")
         with run.step("home"):
             screen = _arrive(run, screen, "clicking « Enregistrer »")
-        try:
-            visit_pages(run, account.after_login)
-        finally:  # a broken page after login leaves no session behind either
-            _log_out(run, screen)
+        _after_home(run, account, screen)
     return run.result
 
 
@@ -259,10 +265,7 @@ def later_login(
             screen = confirm.submit(code_page.submit_code, ARRIVED)
         with run.step("home"):
             screen = _arrive(run, screen, "submitting the code")
-        try:
-            visit_pages(run, account.after_login)
-        finally:  # a broken page after login leaves no session behind either
-            _log_out(run, screen)
+        _after_home(run, account, screen)
     return run.result
 
 

@@ -114,8 +114,8 @@ class JourneyRun:
         self.limits = limits
         self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
-        self._capture = screenshots  # a masked screenshot at the end of each step
-        self._capture_ms = 0.0
+        self._screenshots = screenshots  # a masked screenshot at the end of each step
+        self._screenshot_ms = 0.0
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
         self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
 
@@ -178,7 +178,7 @@ class JourneyRun:
             self.result.steps[step_id] = round(max(0.0, took), 1)
             if warning is not None:
                 self._aside[step_id] = self.result.steps[step_id]
-            if self._capture:
+            if self._screenshots:
                 self._screenshot(step_id)
 
     def _screenshot(self, step_id: str) -> None:
@@ -187,7 +187,7 @@ class JourneyRun:
         started = time.perf_counter()
         with suppress(PlaywrightError):
             self.result.screens[step_id] = masked_screenshot(self.page)
-        self._capture_ms += (time.perf_counter() - started) * 1000
+        self._screenshot_ms += (time.perf_counter() - started) * 1000
 
     def _classify(self, error: PlaywrightError) -> JourneyFailure:
         """A Playwright error no page object classified: the page went away or broke."""
@@ -209,7 +209,7 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
-        elapsed -= self._capture_ms + sum(self._aside.values())
+        elapsed -= self._screenshot_ms + sum(self._aside.values())
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:
             self._check_limits()
