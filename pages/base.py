@@ -87,6 +87,12 @@ class BaseScreen:
     def has_error(self) -> bool:
         return bool(self.error_message())
 
+    def failure(self, where: str) -> JourneyFailure | None:
+        """The cause this screen stands for wherever it shows instead of the screen a step
+        expects (the lockout page: ``locked_out``), or None. A screen that ends journeys says
+        so here, where it is defined, so no step keeps its own list of such screens."""
+        return None
+
     def _require(self, locator: Locator, key: str) -> Locator:
         """Wait for element ``key`` a person needs here; missing means the markup changed or
         the portal profile does not know its name, and the message says which one."""

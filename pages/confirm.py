@@ -25,7 +25,7 @@ from authenticator import (
 from pages.failures import JourneyFailure
 from pages.notices import go_past_notices
 from pages.result import Cause, JourneyResult
-from pages.screens import ActionRequiredPage, BaseScreen, LockoutPage, LoginPage
+from pages.screens import ActionRequiredPage, BaseScreen, LoginPage
 from pages.steps import Attempt, JourneyRun
 
 #: The screen (or screens) that show a code was accepted.
@@ -170,8 +170,8 @@ class Confirmation:
     @staticmethod
     def _raise_if_not_a_refusal(screen: BaseScreen) -> None:
         """A refused code comes back to a code form; anything else has its own cause."""
-        if isinstance(screen, LockoutPage):
-            raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
+        if (failure := screen.failure("the code")) is not None:
+            raise failure
         if isinstance(screen, LoginPage):
             said = screen.error_message()
             raise JourneyFailure(

@@ -38,7 +38,6 @@ from pages.screens import (
     DevicePage,
     EnrollmentPage,
     HomePage,
-    LockoutPage,
     LoginPage,
     SuccessPage,
 )
@@ -71,10 +70,8 @@ def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScr
     """The screen a step expects, or the cause its actual screen stands for."""
     if isinstance(screen, wanted):
         return screen
-    if isinstance(screen, ActionRequiredPage):
-        raise screen.failure(where)
-    if isinstance(screen, LockoutPage):
-        raise JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
+    if (failure := screen.failure(where)) is not None:
+        raise failure
     if isinstance(screen, LoginPage) and screen.has_error():
         raise JourneyFailure(
             Cause.CREDENTIALS_REJECTED, f"the portal refused the CIP or password ({where})"

@@ -8,6 +8,8 @@ from playwright.sync_api import Locator, Page
 
 from pages.base import BaseScreen, visible
 from pages.elements import locate, profile_of
+from pages.failures import JourneyFailure
+from pages.result import Cause
 
 
 class LockoutPage(BaseScreen):
@@ -32,6 +34,9 @@ class LockoutPage(BaseScreen):
         if visible(locate(page, "locked")):
             return True
         return visible(cls._alert(page)) and not visible(locate(page, "password"))
+
+    def failure(self, where: str) -> JourneyFailure:
+        return JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")
 
     def support_numbers(self) -> list[str]:
         """The profile's support numbers that this page shows."""
