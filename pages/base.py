@@ -100,7 +100,7 @@ class BaseScreen:
             expect(locator).to_be_visible(timeout=self.timeout_ms)
         except AssertionError:
             raise unexpected(
-                f"no {ELEMENTS[key]} on {self.label} (profile key {key}; "
+                f"no {ELEMENTS[key].words} on {self.label} (profile key {key}; "
                 f"{self.profile.source} profile): {page_outline(self.page)}"
             ) from None
         return locator

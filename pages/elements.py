@@ -19,34 +19,11 @@ from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Locator, Page
 
-from pages.profile import Profile, default
+from pages.profile import ELEMENTS, Profile, default
 
 # Page → the profile its journey uses. Weak keys: a closed page does not keep its entry.
 _BOUND: WeakKeyDictionary[Page, Profile] = WeakKeyDictionary()
 
-#: How a person finds each element (see ``locate``), and the role reported for it.
-KINDS: dict[str, str] = {
-    "user_name": "field",
-    "password": "field",
-    "login_button": "button",
-    "qr": "image",
-    "code": "field",
-    "code_submit": "button",
-    "device_name": "field",
-    "device_placeholder": "placeholder",
-    "save_button": "button",
-    "success": "text",
-    "continue": "control",
-    "decline": "control",
-    "home": "heading",
-    "logout": "control",
-    "logged_out": "text",
-    "locked": "heading",
-    "password_expiry": "text",
-    "password_length": "text",
-    "error": "text",
-    "action_required": "text",
-}
 #: The accessibility roles a person would find each kind of element under.
 ROLES: dict[str, tuple[str, ...]] = {
     "field": ("textbox", "searchbox", "combobox", "spinbutton"),
@@ -83,7 +60,7 @@ def locate(page: Page, key: str, profile: Profile | None = None) -> Locator:
 
 def _by_sight(page: Page, key: str, profile: Profile) -> Locator:
     """Element ``key`` by role and accessible name, label, placeholder or text."""
-    pattern, kind = profile[key], KINDS[key]
+    pattern, kind = profile[key], ELEMENTS[key].kind
     if kind == "field":
         found = page.get_by_label(pattern).or_(page.get_by_placeholder(pattern))
         if key == "device_name":  # its placeholder is the procedure's « Ex : Mon iPhone »

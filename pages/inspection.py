@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 
 from pages import inventory, tree
 from pages.base import RENDER_MS, BaseScreen, recognise
-from pages.elements import KINDS, ROLES, locate, profile_of
+from pages.elements import ROLES, locate, profile_of
 from pages.inventory import Control
 from pages.js_regex import literal
 from pages.masking import masked_screenshot
@@ -46,7 +46,7 @@ class Finding:
 
     @property
     def description(self) -> str:
-        return ELEMENTS[self.key]
+        return ELEMENTS[self.key].words
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _candidates(
     owned = {f.name for f in findings if f.found}
     suggestions: dict[str, list[str]] = {}
     for finding in findings:
-        kind = KINDS[finding.key]
+        kind = ELEMENTS[finding.key].kind
         if finding.found or finding.key not in keys or kind not in _SUGGESTED_KINDS:
             continue
         seen = [n for n in tree.names(nodes, ROLES[kind]) if n not in owned and "***" not in n]
@@ -136,7 +136,7 @@ def markup_candidates(
     suggestions: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
     for finding in findings:
-        kind = KINDS[finding.key]
+        kind = ELEMENTS[finding.key].kind
         if finding.found or kind not in _SUGGESTED_KINDS:
             continue
         pattern = profile[finding.key]

@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from pages import js_regex
 from pages.profile_check import Checker, ProfileError, Recognise
 
 __all__ = [
     "ELEMENTS",
+    "Element",
     "Profile",
     "ProfileError",
     "Recognise",
@@ -48,28 +50,39 @@ __all__ = [
     "load",
 ]
 
-#: The elements a profile names, and what each one is, in words for messages.
-ELEMENTS: dict[str, str] = {
-    "user_name": "user name (CIP) field",
-    "password": "password field",
-    "login_button": "login button (« CONNEXION »)",
-    "qr": "QR code image",
-    "code": "one-time code field",
-    "code_submit": "button that submits a code alone",
-    "device_name": "device name field",
-    "device_placeholder": "device name field's placeholder",
-    "save_button": "save button (« Enregistrer »)",
-    "success": "success text (« Vous avez maintenant accès à votre eEspresso »)",
-    "continue": "way on that changes nothing (« Continuer », « Plus tard »)",
-    "decline": "button never pressed (« Changer mon mot de passe »)",
-    "home": "home page heading (eEspresso)",
-    "logout": "logout button or link",
-    "logged_out": "logged-out text (« Vous êtes déconnecté »)",
-    "locked": "lockout text",
-    "password_expiry": "password-expiry text (« expirera dans N jours »)",
-    "password_length": "password length rule (« 14 à 20 caractères »)",
-    "error": "error text beside a field or form (« invalide »)",
-    "action_required": "form the suite must not fill (new password, terms to accept)",
+
+class Element(NamedTuple):
+    """One element a profile names: how a person finds it (``kind``, see
+    ``pages.elements.ROLES``) and what it is, in words for messages."""
+
+    kind: str
+    words: str
+
+
+#: The elements a profile names: the one list of profile keys.
+ELEMENTS: dict[str, Element] = {
+    "user_name": Element("field", "user name (CIP) field"),
+    "password": Element("field", "password field"),
+    "login_button": Element("button", "login button (« CONNEXION »)"),
+    "qr": Element("image", "QR code image"),
+    "code": Element("field", "one-time code field"),
+    "code_submit": Element("button", "button that submits a code alone"),
+    "device_name": Element("field", "device name field"),
+    "device_placeholder": Element("placeholder", "device name field's placeholder"),
+    "save_button": Element("button", "save button (« Enregistrer »)"),
+    "success": Element("text", "success text (« Vous avez maintenant accès à votre eEspresso »)"),
+    "continue": Element("control", "way on that changes nothing (« Continuer », « Plus tard »)"),
+    "decline": Element("control", "button never pressed (« Changer mon mot de passe »)"),
+    "home": Element("heading", "home page heading (eEspresso)"),
+    "logout": Element("control", "logout button or link"),
+    "logged_out": Element("text", "logged-out text (« Vous êtes déconnecté »)"),
+    "locked": Element("heading", "lockout text"),
+    "password_expiry": Element("text", "password-expiry text (« expirera dans N jours »)"),
+    "password_length": Element("text", "password length rule (« 14 à 20 caractères »)"),
+    "error": Element("text", "error text beside a field or form (« invalide »)"),
+    "action_required": Element(
+        "text", "form the suite must not fill (new password, terms to accept)"
+    ),
 }
 _ROOT_KEYS = {"name", "elements", "support_numbers", "recognise", "base"}
 _ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}
