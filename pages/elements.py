@@ -46,6 +46,8 @@ KINDS: dict[str, str] = {
     "password_length": "text",
     "error": "text",
     "action_required": "text",
+    "maintenance": "text",
+    "remember_device": "text",
 }
 #: The accessibility roles a person would find each kind of element under.
 ROLES: dict[str, tuple[str, ...]] = {

@@ -70,6 +70,8 @@ ELEMENTS: dict[str, str] = {
     "password_length": "password length rule (« 14 à 20 caractères »)",
     "error": "error text beside a field or form (« invalide »)",
     "action_required": "form the suite must not fill (new password, terms to accept)",
+    "maintenance": "maintenance announcement (« Une maintenance est prévue »)",
+    "remember_device": "question to remember this computer (« Se souvenir de cet ordinateur ? »)",
 }
 _ROOT_KEYS = {"name", "elements", "support_numbers", "recognise", "base"}
 _ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}
