@@ -8,7 +8,8 @@ that changes nothing, or never: it ends the journey with a cause), what it repor
 portal's own text (typed fields such as ``days``), whether and when ops hears of it (an
 ``Alert``: a passed probe is degraded with a cause when a field is within an ``[alerts]``
 bound, and the date it implies is kept for the status page and the metrics), and, in French
-(fr-CA) and English, a short title and the line that tells of one warning. The Allure steps,
+(fr-CA) and English, a short title and the line that tells of one warning (for a page the
+portal words itself, its own text: the title says what kind it is). The Allure steps,
 the journey CLI, the grading, the incidents, the status page and the metrics read this table;
 a unit test checks every row is whole in both languages and that no other module writes a
 notice's words. ``{text}`` and the field names are ``str.format`` names.
@@ -93,18 +94,18 @@ NOTICES: dict[Notice, NoticeRow] = {
     ),
     Notice.TERMS: NoticeRow(
         ("action_required", "continue"), Passage.CONTINUE, (),
-        fr=("Conditions acceptées", "conditions acceptées comme le permet le profil ({text})"),
-        en=("Terms accepted", "terms accepted as the profile allows ({text})"),
+        fr=("Conditions acceptées", "{text}"),
+        en=("Terms accepted", "{text}"),
     ),
     Notice.MAINTENANCE: NoticeRow(
         ("maintenance",), Passage.CONTINUE, (),
-        fr=("Maintenance annoncée", "maintenance annoncée ({text})"),
-        en=("Maintenance announced", "maintenance announced ({text})"),
+        fr=("Maintenance annoncée", "{text}"),
+        en=("Maintenance announced", "{text}"),
     ),
     Notice.REMEMBER_DEVICE: NoticeRow(
         ("remember_device",), Passage.CONTINUE, (),
-        fr=("Ordinateur non mémorisé", "ordinateur non mémorisé ({text})"),
-        en=("Computer not remembered", "computer not remembered ({text})"),
+        fr=("Ordinateur non mémorisé", "{text}"),
+        en=("Computer not remembered", "{text}"),
     ),
     Notice.INTERSTITIAL: NoticeRow(
         ("continue",), Passage.CONTINUE, (),
