@@ -9,8 +9,8 @@ portal's own text (typed fields such as ``days``), whether and when ops hears of
 ``Alert``: a passed probe is degraded with a cause when a field is within an ``[alerts]``
 bound, and the date it implies is kept for the status page and the metrics), and, in French
 (fr-CA) and English, a short title and the line that tells of one warning (for a page the
-portal words itself, its own text: the title says what kind it is). The Allure steps,
-the journey CLI, the grading, the incidents, the status page and the metrics read this table;
+portal words itself, its own text: the title says what kind it is). The journey's notice
+pages and Allure steps, the grading, the incidents, the status page and the metrics read it;
 a unit test checks every row is whole in both languages and that no other module writes a
 notice's words. ``{text}`` and the field names are ``str.format`` names.
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from wording.causes import Cause
+from wording.causes import CAUSES, Cause
 
 
 class Notice(StrEnum):
@@ -51,20 +51,25 @@ class Passage(StrEnum):
 @dataclass(frozen=True)
 class Alert:
     """When ops hears of a notice: a passed probe whose warning's ``field`` is at most the
-    ``[alerts]`` key ``within`` is degraded with ``cause`` and sends one warning (apprise);
-    ``expiry`` names the date the field counts down to (``field`` days from the probe), kept
-    in the history's expiries and exported as the gauge ``metric`` (a Unix time)."""
+    ``[alerts]`` key ``within`` is degraded with ``cause`` and sends one warning (apprise), as
+    serious as that cause; ``expiry`` names the date the field counts down to (``field`` days
+    from the probe), kept in the history's expiries and exported as the gauge ``metric`` (a
+    Unix time)."""
 
     cause: Cause
     within: str  # a key of [alerts] in monitors.toml (``monitors.config.AlertPolicy``)
     field: str
-    severity: Literal["critical", "warning"]
     expiry: str = ""  # the history's expiry kind ('' for none)
     metric: str = ""  # the gauge of that date
     metric_help: str = ""
     # The probe's one-line error once degraded (English like every journey error); names
     # are ``field``, ``cip`` and ``text``.
     error: str = ""
+
+    @property
+    def severity(self) -> Literal["critical", "warning"]:
+        """How serious it is for ops: its cause's (``wording.causes``)."""
+        return CAUSES[self.cause].severity
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ NOTICES: dict[Notice, NoticeRow] = {
         fr=("Expiration du mot de passe annoncée", "le mot de passe expire dans {days} jours"),
         en=("Password expiry announced", "the password expires in {days} days"),
         alert=Alert(
-            Cause.PASSWORD_EXPIRING, "password_expiry_warn_days", "days", "warning",
+            Cause.PASSWORD_EXPIRING, "password_expiry_warn_days", "days",
             expiry="password", metric="probe_password_expiry_timestamp_seconds",
             metric_help="Unix time the monitoring account's password expires, as the portal "
                         "announced it",
