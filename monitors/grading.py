@@ -3,15 +3,25 @@
 The journey already fails as ``slow`` past ``max_ms`` when it is given ``Limits``; the
 monitor checks again (a journey may be called without limits) and adds ``degraded_ms``,
 which only the monitor knows: a degraded probe passes, but ops sees it on the dashboard.
+
+Then the downgrades of what is announced in advance, in this order: the target's TLS
+certificate close to its end (``monitors.tls.grade``), and a notice the table of notice
+kinds says ops must hear of (``wording.notices``: the password expiring within
+``alerts.password_expiry_warn_days``). The dates they imply go with the record
+(``ProbeRecord.expiries``) for the one sink that stores them.
 """
 
 from __future__ import annotations
 
 import time
 
-from monitors.config import Monitor, Threshold
+from monitors import tls
+from monitors.config import AlertPolicy, Monitor, Threshold
 from monitors.history import ProbeRecord, Status
 from pages.result import Cause, JourneyResult, Limits
+from wording.notices import JourneyWarning
+
+DAY = 86400.0
 
 
 def limits(monitor: Monitor) -> Limits:
@@ -45,27 +55,65 @@ def probe_failure(monitor: Monitor, started: float, cause: Cause, error: str) ->
     )
 
 
-def password_expiry_days(warnings: list[dict]) -> int | None:
-    """Days left before the account's password expires, as the portal said (None: silent)."""
-    days = [w["days"] for w in warnings if w.get("kind") == "password_expiring" and "days" in w]
-    return min(days) if days else None  # type: ignore[type-var]
+def _alerting(warnings: list[JourneyWarning]) -> list[tuple[int, JourneyWarning]]:
+    """The warnings ops may hear of, with their counted field (``days``), smallest first."""
+    found = []
+    for warning in warnings:
+        alert = warning.row.alert
+        value = warning.number(alert.field) if alert else None
+        if value is not None:
+            found.append((value, warning))
+    return sorted(found, key=lambda pair: pair[0])
 
 
-def password_expiring(record: ProbeRecord, warn_days: int) -> None:
-    """Degrade a passed probe whose portal says the password expires within ``warn_days``:
-    once it expires every probe fails, so ops must change it before then."""
-    days = password_expiry_days(record.warnings)
-    if days is None or days > warn_days or record.status != Status.OK:
+def expiries(record: ProbeRecord, tls_not_after: float | None) -> dict[str, float]:
+    """The dates a probe learnt: the certificate's end, and each alerting notice's (its
+    field counts days from the probe)."""
+    found = {"tls": tls_not_after} if tls_not_after is not None else {}
+    for value, warning in reversed(_alerting(record.warnings)):
+        alert = warning.row.alert
+        if alert is not None and alert.expiry:
+            found[alert.expiry] = record.started_at + value * DAY
+    return found
+
+
+def downgrade(record: ProbeRecord, alerts: AlertPolicy, tls_not_after: float | None) -> None:
+    """Degrade a probe for what is announced in advance: the certificate's end (failed under
+    ``tls.CRITICAL_DAYS``), then, for a passed probe, a notice within its ``[alerts]`` bound:
+    once the password expires every probe fails, so ops must change it before then."""
+    if tls_not_after is not None and record.status != Status.FAILED:
+        left = tls_not_after - time.time()
+        level = tls.grade(left)
+        if level != Status.OK:
+            record.status, record.cause = level, Cause.TLS_EXPIRING
+            record.error = f"certificate expires in {left / DAY:.1f} days"
+    if record.status != Status.OK:
         return
-    record.status, record.cause = Status.DEGRADED, Cause.PASSWORD_EXPIRING
-    record.error = (
-        f"the portal says the password of {record.cip} expires in {days} days: change it, "
-        "then the probe's password file or variable"
-    )
+    for value, warning in _alerting(record.warnings):
+        alert = warning.row.alert
+        if alert is not None and value <= getattr(alerts, alert.within):
+            record.status, record.cause = Status.DEGRADED, alert.cause
+            values = {alert.field: value, "cip": record.cip, "text": warning.text}
+            record.error = alert.error.format(**values)
+            return
 
 
-def grade(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecord:
-    """The stored record of a journey: ok, degraded or failed, with the cause."""
+def grade(
+    monitor: Monitor,
+    result: JourneyResult,
+    started: float,
+    alerts: AlertPolicy | None = None,
+    tls_not_after: float | None = None,
+) -> ProbeRecord:
+    """The stored record of a journey: ok, degraded or failed, with the cause, and the dates
+    it learnt; ``tls_not_after``: the target's certificate end, read before the journey."""
+    record = _against_thresholds(monitor, result, started)
+    record.expiries = expiries(record, tls_not_after)
+    downgrade(record, alerts or AlertPolicy(), tls_not_after)
+    return record
+
+
+def _against_thresholds(monitor: Monitor, result: JourneyResult, started: float) -> ProbeRecord:
     record = ProbeRecord(
         monitor_id=monitor.id,
         target=monitor.target.base_url,

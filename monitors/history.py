@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pages.result import Cause
+from pages.result import Cause, JourneyWarning
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS probes (
@@ -103,13 +103,18 @@ class ProbeRecord:
     steps: dict[str, float] = field(default_factory=dict)
     probe: str = ""  # the location that ran it (``[probe] name``); '' in rows from before
     code_wait_ms: float = 0.0  # waiting for an unused TOTP step: the probe's time, not the portal's
-    # What the journey met and went past (``JourneyResult.warnings``): notices, expiry.
-    warnings: list[dict[str, object]] = field(default_factory=list)
+    # What the journey met and went past (``JourneyResult.warnings``): one row of
+    # ``wording.notices`` each, stored as the JSON objects older runners wrote.
+    warnings: list[JourneyWarning] = field(default_factory=list)
     # Run inside a maintenance window (``monitors.maintenance``): stored, but it alerts
     # nobody and counts in no uptime.
     maintenance: bool = False
+    # Dates this probe learnt (``tls``: the certificate's notAfter; a notice's, such as
+    # ``password``), Unix time: kept in the expiries table, not in the probe's row.
+    expiries: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.warnings = [JourneyWarning.of(w) for w in self.warnings]
         self.maintenance = bool(self.maintenance)
         self.status = Status(self.status)
         self.cause = Cause(self.cause) if self.cause else None
@@ -198,7 +203,7 @@ class History:
                 json.dumps(probe.steps),
                 probe.probe,
                 probe.code_wait_ms,
-                json.dumps(probe.warnings, ensure_ascii=False),
+                json.dumps([w.to_json() for w in probe.warnings], ensure_ascii=False),
                 int(probe.maintenance),
             ),
         )

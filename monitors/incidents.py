@@ -18,8 +18,9 @@ open incident nor forgets to announce its recovery:
   transaction, ``deliver`` sends the queue and marks the incident notified only once a
   channel accepted a notice, so an alert lost to a crash or a channel down is sent later, once.
 
-Apart from incidents, one ``warning`` when the portal starts saying that the monitoring
-account's password expires soon (``password_warning``): the probe still passes, degraded.
+Apart from incidents, one ``warning`` when a passed probe is first degraded by a notice the
+table of notice kinds says ops must hear of (``notice_warning``; ``wording.notices``: the
+portal starts saying that the monitoring account's password expires soon).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from collections.abc import Iterable
 from monitors.alerts import Channels, Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
-from pages.result import Cause
+from wording.notices import alerting
 
 #: The outbox's incident id of a notice that belongs to no incident (a warning).
 NO_INCIDENT = 0
@@ -118,19 +119,23 @@ def _failing_since_window(history: History, monitor_id: str, since: float | None
     return any(p.maintenance for p in history.probes(monitor_id, since=since))
 
 
-def password_warning(
+#: The causes a notice degrades a passed probe with (``grading.downgrade``).
+WARNED = frozenset(alert.cause for alert in alerting().values())
+
+
+def notice_warning(
     history: History, monitor: Monitor, probe: ProbeRecord, row: int, channels: Channels
 ) -> list[Notice]:
-    """Queue one ``warning`` when a probe first says the password expires soon (``row`` is
-    its id). Call inside the probe's transaction.
+    """Queue one ``warning`` when a probe is first degraded by an alerting notice (``row``
+    is its id). Call inside the probe's transaction.
 
     Once: the monitor's previous passed probe already carried the cause, so the warning was
     decided then (state in the history, so a restart does not repeat it); after the password
     changed, a later expiry warns again.
     """
-    if probe.cause != Cause.PASSWORD_EXPIRING:
+    if probe.cause not in WARNED:
         return []
-    if history.previous_up_cause(monitor.id, row) == Cause.PASSWORD_EXPIRING:
+    if history.previous_up_cause(monitor.id, row) == probe.cause:
         return []
     notice = Notice(
         kind="warning",

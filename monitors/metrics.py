@@ -16,8 +16,14 @@ probe's step, because the blackbox exporter and Synthetic Monitoring publish the
 same way (``probe_http_duration_seconds{phase}`` is a gauge): a step runs once per probe, so a
 gauge holds the whole sample and ``quantile_over_time`` gives percentiles, with no bucket
 boundaries to guess per step. Then failures by cause, the wait for an unused TOTP step, a
-paused account, the password's expiry, the last success, the up-check's result, and
-``probe_maintenance`` (1 inside a maintenance window: the shipped rules stay silent then).
+paused account, the date of each alerting notice (a gauge named in its row of
+``wording.notices``: ``probe_password_expiry_timestamp_seconds``), the last success, the
+up-check's result, and ``probe_maintenance`` (1 inside a maintenance window: the shipped
+rules stay silent then).
+
+This module is the one that turns records into series: a journey's graded record
+(``observe``, its expiry dates included) and an up-check's sample (``observe_upcheck``), both
+handed over by ``monitors.sinks``.
 
 A long-lived runner serves the registry on ``/metrics``; ``--once`` pushes it to a Pushgateway
 instead (a CronJob's process is gone before any scrape), grouped by location so two
@@ -42,6 +48,7 @@ from prometheus_client import (
 from monitors import web
 from monitors.config import default_probe_name
 from monitors.history import ProbeRecord
+from wording.notices import alerting
 
 LABELS = ("monitor", "target", "probe")
 # Seconds; a login journey takes from ~0.1 s (sandbox) to tens of seconds (a slow portal).
@@ -97,11 +104,12 @@ class ProbeMetrics:
         self.cert_expiry = metric(
             Gauge, "probe_ssl_earliest_cert_expiry", "Unix time the target's certificate expires"
         )
-        self.password_expiry = metric(
-            Gauge,
-            "probe_password_expiry_timestamp_seconds",
-            "Unix time the monitoring account's password expires, as the portal announced it",
-        )
+        # The dates a record may carry (``ProbeRecord.expiries``), by expiry kind.
+        self.expiry = {"tls": self.cert_expiry} | {
+            alert.expiry: metric(Gauge, alert.metric, alert.metric_help)
+            for alert in alerting().values()
+            if alert.expiry and alert.metric
+        }
         self.up_success = metric(
             Gauge, "probe_upcheck_success", "1 if the last up-check found the login form, else 0"
         )
@@ -136,18 +144,29 @@ class ProbeMetrics:
         self.code_wait.labels(**labels).set(probe.code_wait_ms / 1000)
         for step, ms in probe.steps.items():
             self.step_duration.labels(**labels, step=step).set(ms / 1000)
+        for kind, at in probe.expiries.items():
+            self.expiry[kind].labels(**labels).set(at)
         if probe.up:
             self.last_success.labels(**labels).set(probe.started_at + seconds)
         else:
             self.failures.labels(**labels, cause=probe.cause or "unknown").inc()
 
     def observe_upcheck(
-        self, monitor_id: str, target: str, ok: bool, seconds: float, status: int
+        self,
+        monitor_id: str,
+        target: str,
+        ok: bool,
+        seconds: float,
+        status: int,
+        not_after: float | None = None,
     ) -> None:
+        """One up-check: its result, and the certificate's end when it was read."""
         labels = self.labels(monitor_id, target)
         self.up_success.labels(**labels).set(1 if ok else 0)
         self.up_duration.labels(**labels).set(seconds)
         self.http_status.labels(**labels).set(status)
+        if not_after is not None:
+            self.cert_expiry.labels(**labels).set(not_after)
 
     def set_paused(self, monitor_id: str, target: str, paused: bool) -> None:
         self.paused.labels(**self.labels(monitor_id, target)).set(1 if paused else 0)
@@ -157,13 +176,6 @@ class ProbeMetrics:
         closes on the clock, not at a probe, and the alert rules must know it at once."""
         gauge = self.maintenance.labels(**self.labels(monitor_id, target))
         gauge.set_function(lambda: 1.0 if active() else 0.0)
-
-    def set_cert_expiry(self, monitor_id: str, target: str, not_after: float) -> None:
-        self.cert_expiry.labels(**self.labels(monitor_id, target)).set(not_after)
-
-    def set_password_expiry(self, monitor_id: str, target: str, expires_at: float) -> None:
-        """When the portal says the monitoring account's password expires (Unix time)."""
-        self.password_expiry.labels(**self.labels(monitor_id, target)).set(expires_at)
 
     def seed(self, monitor_id: str, target: str, last_success: float | None, paused: bool):
         if last_success is not None:

@@ -5,9 +5,10 @@
 submissions, shared by every process of the machine), check the TLS certificate, check the
 vault, run the journey in a fresh browser context under a hard timeout (the journey reports
 each password and code to the attempt before sending it), grade the result against the
-thresholds, then store it, queue its notices in the outbox, deliver them, update metrics.
-A failure's notice carries the masked screen of the failing step next to that step's last
-success (``ScreenStore``); certificate and password expiry are kept for the status page.
+thresholds and what is announced in advance (``monitors.grading``), and hand the one record
+to the sinks (``monitors.sinks.settle``), which store it with its expiry dates, queue and
+deliver its notices and update the metrics. A failure's notice carries the masked screen of
+the failing step next to that step's last success (``ScreenStore``).
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import sqlite3
 import threading
 import time
 from concurrent.futures import Future
@@ -28,8 +28,8 @@ from monitors import tls
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
 from monitors.config import Config, Monitor
-from monitors.grading import grade, password_expiring, probe_failure
-from monitors.history import History, ProbeRecord, Status
+from monitors.grading import grade, probe_failure
+from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
 from monitors.screens import ScreenStore
@@ -71,14 +71,8 @@ class Prober:
         )
         self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
-        self._windowed: dict[str, bool] = {}  # the last maintenance answer per monitor
         for monitor in config.monitors:
-            self.metrics.seed(
-                monitor.id, monitor.target.base_url, history.last_success(monitor.id),
-                self.guard.status(monitor.identity).paused,
-            )  # fmt: skip
-            in_window = functools.partial(self._in_window, monitor)
-            self.metrics.watch_maintenance(monitor.id, monitor.target.base_url, in_window)
+            self.sinks.watch(monitor, paused=self.guard.status(monitor.identity).paused)
 
     # The sinks' parts, as attributes of the prober for the runner and the tests.
     history = property(lambda self: self.sinks.history)
@@ -94,27 +88,17 @@ class Prober:
     def channels(self, channels: Channels) -> None:
         self.sinks.channels = channels
 
-    def _in_window(self, monitor: Monitor) -> bool:
-        """For ``probe_maintenance`` at a scrape: a history busy past its timeout keeps the
-        last answer rather than failing the whole exposition."""
-        try:
-            self._windowed[monitor.id] = self.sinks.in_maintenance(monitor, time.time())
-        except sqlite3.Error as exc:
-            log.warning("maintenance windows of %s unread: %s", monitor.id, exc)
-        return self._windowed.get(monitor.id, False)
-
     def probe(self, monitor: Monitor) -> Outcome:
         paused_now, result = False, None
-        target = monitor.target.base_url
         try:
             with self.guard.attempt(monitor.identity, wait_s=monitor.timeout_s) as attempt:
-                self.metrics.set_paused(monitor.id, target, False)
+                self.sinks.paused(monitor, False)
                 record, result = self._run(monitor, attempt)
             paused_now = attempt.paused_now
         except AccountBusy as exc:
             return Outcome(monitor.id, skipped=str(exc))
         except AccountPaused as exc:  # `resume` may run in another process: asked each time
-            self.metrics.set_paused(monitor.id, target, True)
+            self.sinks.paused(monitor, True)
             if not exc.caused_here:
                 return Outcome(monitor.id, skipped=str(exc))
             # Paused just now (by this journey, or by unproven submissions of a process that
@@ -128,21 +112,16 @@ class Prober:
 
     def _not_run(self, monitor: Monitor, cause: Cause, error: str) -> ProbeRecord:
         started = time.time()
-        return grade(monitor, probe_failure(monitor, started, cause, error), started)
+        failure = probe_failure(monitor, started, cause, error)
+        return grade(monitor, failure, started, self.config.alerts)
 
     def _run(self, monitor: Monitor, attempt: Attempt) -> tuple[ProbeRecord, JourneyResult]:
         """The stored record, and the journey's result it was graded from."""
         started = time.time()
-        tls_left = None
+        not_after = None
         if monitor.target.is_https:
-            try:
+            with contextlib.suppress(OSError):  # unreachable: the journey says so in its words
                 not_after = tls.not_after(monitor.target.base_url, timeout=10)
-            except OSError:
-                pass  # unreachable: the journey will say so in its own words
-            else:
-                self.metrics.set_cert_expiry(monitor.id, monitor.target.base_url, not_after)
-                self.history.set_expiry(monitor.id, "tls", not_after, at=started)
-                tls_left = not_after - time.time()
         try:
             # Each step's masked screen: an alert shows the failing one beside the last success.
             journey = functools.partial(
@@ -153,19 +132,7 @@ class Prober:
             result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
         except (SetupError, ProbeBroken) as exc:  # password file gone, browser crash...
             result = probe_failure(monitor, started, Cause.PROBE_ERROR, str(exc))
-        record = grade(monitor, result, started)
-        if tls_left is not None and record.status != Status.FAILED:
-            level = tls.grade(tls_left)
-            if level != Status.OK:
-                record.status, record.cause = level, Cause.TLS_EXPIRING
-                record.error = f"certificate expires in {tls_left / 86400:.1f} days"
-        password_expiring(record, self.config.alerts.password_expiry_warn_days)
-        if result.password_expires_at is not None:
-            self.history.set_expiry(monitor.id, "password", result.password_expires_at, started)
-            self.metrics.set_password_expiry(
-                monitor.id, monitor.target.base_url, result.password_expires_at
-            )
-        return record, result
+        return grade(monitor, result, started, self.config.alerts, not_after), result
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.

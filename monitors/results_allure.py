@@ -1,8 +1,9 @@
 """Allure results per probe, when ``allure_results`` is configured.
 
-The probe's graded record goes through the one builder of journey results
+The probe's graded record goes as it is to the one builder of journey results
 (``pages.allure_result``): the same labels as the journey CLI's and the pytest suite's, so the
-release gate reads probes and tests alike. A degraded probe passes with its ``slow`` cause.
+release gate reads probes and tests alike. A degraded probe passes with its cause (``slow``,
+an expiring password or certificate); its warnings are « Avis » steps, as the journey CLI's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from allure_commons.model2 import Label
 from monitors.config import Monitor
 from monitors.history import ProbeRecord
 from pages.allure_result import journey_test_result, write_test_result
-from pages.result import JourneyResult
 
 
 class AllureWriter:
@@ -23,20 +23,9 @@ class AllureWriter:
         folder.mkdir(parents=True, exist_ok=True)
 
     def write(self, monitor: Monitor, record: ProbeRecord) -> None:
-        result = JourneyResult(
-            journey=record.journey,
-            target=record.target,
-            cip=record.cip,
-            ok=record.up,
-            cause=record.cause,
-            error=record.error,
-            failed_step=record.failed_step,
-            steps=dict(record.steps),
-            duration_ms=record.duration_ms,
-            warnings=list(record.warnings),  # shown as « Avis » steps, as the journey CLI does
-        )
         test_result = journey_test_result(
-            result,
+            record,
+            passed=record.up,
             name=f"{monitor.id} ({monitor.journey})",
             full_name=f"monitors.{monitor.id}",
             history_key=monitor.id,

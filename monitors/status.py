@@ -28,10 +28,14 @@ from wording import (
     step_name,
     when,
 )
+from wording.notices import alerting
 from wording.portal_text import for_terminal
 
 DAY = 86400.0
 STRIP_DAYS = 90
+#: The dates shown per monitor: the certificate's, then each alerting notice's (its row of
+#: ``wording.notices``: the password's), as the sinks keep them in the history.
+EXPIRY_KINDS = ("tls", *(alert.expiry for alert in alerting().values() if alert.expiry))
 
 
 @dataclass
@@ -169,9 +173,9 @@ def render_text(summary: Summary) -> str:
                 f"    {step_name(step, lang):<20} p50 {number(p50, lang, 0):>7} ms"
                 f"   p95 {number(p95, lang, 0):>7} ms"
             )
-        for kind, key in (("tls", "status.tls"), ("password", "status.password")):
+        for kind in EXPIRY_KINDS:
             expiry = expiry_text(m, kind, summary.generated_at, lang)
-            lines.append("    " + say(lang, key, expiry=expiry))
+            lines.append("    " + say(lang, f"status.{kind}", expiry=expiry))
     if not summary.incidents:
         lines.append(say(lang, "status.incidents_none"))
         return "\n".join(lines)

@@ -20,7 +20,7 @@ from pathlib import Path
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 
-from monitors.status import DAY, MonitorStatus, Summary, expiry_text, uptime_text
+from monitors.status import DAY, EXPIRY_KINDS, MonitorStatus, Summary, expiry_text, uptime_text
 from wording import (
     Language,
     cause_advice,
@@ -246,7 +246,7 @@ def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
         parts.append(f"<img alt='{alt}' src='{_png_uri(figure)}'>")
     expiry = [
         [esc(say(lang, f"page.{kind}")), esc(expiry_text(status, kind, summary.generated_at, lang))]
-        for kind in ("tls", "password")
+        for kind in EXPIRY_KINDS
     ]
     parts += [f"<h3>{esc(say(lang, 'page.expiry'))}</h3>", _table(["", ""], expiry)]
     if status.steps:

@@ -15,7 +15,6 @@ passes again the journey runs at once, and its success sends the recovery notice
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import re
 import ssl
@@ -54,6 +53,7 @@ class UpResult:
     status: int = 0  # HTTP status, 0 without an answer
     cause: Cause | None = None
     error: str = ""
+    not_after: float | None = None  # the certificate's end (Unix time), when it was read
 
 
 class LoginForm(HTMLParser):
@@ -129,20 +129,16 @@ def _tls_cause(reason: object) -> tuple[Cause, str]:
     return Cause.TLS_INVALID, f"TLS handshake failed: {reason}"
 
 
-def check(
-    target: Target,
-    *,
-    timeout: float = TIMEOUT_S,
-    metrics_hook: Callable[[float], None] | None = None,
-) -> UpResult:
-    """GET the login page and recognise its form; then, for https, the certificate's expiry.
-
-    ``metrics_hook(not_after)`` receives the certificate's notAfter when it could be read.
-    """
+def check(target: Target, *, timeout: float = TIMEOUT_S) -> UpResult:
+    """GET the login page and recognise its form; then, for https, the certificate's expiry
+    (``UpResult.not_after`` when it could be read)."""
     started = time.monotonic()
 
-    def result(ok: bool, status: int = 0, cause: Cause | None = None, error: str = "") -> UpResult:
-        return UpResult(ok, time.monotonic() - started, status, cause, error)
+    def result(
+        ok: bool, status: int = 0, cause: Cause | None = None, error: str = "",
+        not_after: float | None = None,
+    ) -> UpResult:  # fmt: skip
+        return UpResult(ok, time.monotonic() - started, status, cause, error, not_after)
 
     request = urllib.request.Request(target.base_url, method="GET")
     try:
@@ -165,14 +161,15 @@ def check(
     if not has_login_form(html, profile["login_button"]):
         why = "no login form (password field and « CONNEXION » button) on the page"
         return result(False, status, Cause.UNEXPECTED_PAGE, why)
-    if target.is_https:
-        with contextlib.suppress(OSError):  # the page came: an unread certificate is no outage
-            not_after = tls.not_after(target.base_url, timeout=timeout)
-            if metrics_hook is not None:
-                metrics_hook(not_after)
-            if not_after < time.time():
-                return result(False, status, Cause.TLS_EXPIRED, EXPIRED)
-    return result(True, status)
+    if not target.is_https:
+        return result(True, status)
+    try:
+        not_after = tls.not_after(target.base_url, timeout=timeout)
+    except OSError:  # the page came: an unread certificate is no outage
+        return result(True, status)
+    if not_after < time.time():
+        return result(False, status, Cause.TLS_EXPIRED, EXPIRED, not_after)
+    return result(True, status, not_after=not_after)
 
 
 @dataclass
@@ -188,8 +185,9 @@ class UpWatch:
     """The up-check loop of a long-lived runner, on its own thread.
 
     It settles what it finds through its own ``Sinks`` (its own SQLite connection and apprise
-    object, the runner's metrics), hands each confirmed failure to ``report`` (the runner's
-    progress line) and calls ``journey_now(monitor_id)`` when a monitor it saw down is up again.
+    object, the runner's metrics, which only the sinks write), hands each confirmed failure
+    to ``report`` (the runner's progress line) and calls ``journey_now(monitor_id)`` when a
+    monitor it saw down is up again.
     """
 
     def __init__(
@@ -236,13 +234,8 @@ class UpWatch:
         """One up-check of ``monitor`` and what follows from it."""
         at = time.time()
         target = monitor.target
-
-        def cert(not_after: float) -> None:
-            self.metrics.set_cert_expiry(monitor.id, target.base_url, not_after)
-
-        found = check(target, metrics_hook=cert)
-        self.metrics.observe_upcheck(monitor.id, target.base_url, found.ok, found.seconds,
-                                     found.status)  # fmt: skip
+        found = check(target)
+        sinks.sample(monitor, found.ok, found.seconds, found.status, found.not_after)
         assert monitor.up_every_s is not None
         state.due = at + monitor.up_every_s
         if found.ok:

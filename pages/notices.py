@@ -5,7 +5,9 @@ password and the code, a "remember this device" question or a notice to acknowle
 code. ``NoticePage`` is any such page with a way on; the journey goes past it with the control
 that changes nothing (« Continuer », « Plus tard », « Ignorer », « Non ») and never with one
 that starts a change (« Changer mon mot de passe », « Modifier », « Oui »), and reports what it
-met as a warning of the result.
+met as a warning of the result, of the kind whose profile elements the page shows (the rows
+of ``wording.notices``: maintenance announced, remember this computer, terms a profile lets
+the journey accept), else an unknown interstitial.
 
 ``SuccessPage`` is the seed's last line (« Vous avez maintenant accès à votre eEspresso ») on a
 page of its own, before eEspresso's home page; its way on is a link or button such as
@@ -15,7 +17,6 @@ page of its own, before eEspresso's home page; its way on is a link or button su
 from __future__ import annotations
 
 import re
-import time
 from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
@@ -25,12 +26,19 @@ from pages.base import BaseScreen, visible
 from pages.elements import locate, profile_of
 from pages.failures import unexpected
 from pages.profile import Profile, default
-from pages.result import JourneyResult
+from pages.result import JourneyResult, Notice
 from pages.steps import warn
+from wording.notices import NOTICES, Passage
 from wording.portal_text import for_terminal
 
 #: Notices in a row before the journey gives up (a portal looping on a notice).
 MAX_NOTICES = 5
+#: The notice kinds a notice page may be, most specific first (an interstitial matches all).
+_PAGE_KINDS = [
+    kind for kind, row in NOTICES.items()
+    if row.passage is Passage.CONTINUE
+    and kind not in (Notice.PASSWORD_EXPIRING, Notice.INTERSTITIAL)
+]  # fmt: skip
 _DAYS = re.compile(r"\d+")
 _TEXT_ROLES = frozenset({"heading", "paragraph", "text", "status", "alert", "listitem"})
 
@@ -107,6 +115,14 @@ class NoticePage(BaseScreen):
     def signature(cls, page: Page) -> Locator:
         return locate(page, "continue")
 
+    def kind(self) -> Notice:
+        """The notice kind whose profile elements all show on this page; else an unknown
+        interstitial."""
+        for kind in _PAGE_KINDS:
+            if all(visible(locate(self.page, key).first) for key in NOTICES[kind].recognised_by):
+                return kind
+        return Notice.INTERSTITIAL
+
     def go_on(self, where: str) -> BaseScreen:
         control = way_on(self.page)
         if control is None:
@@ -136,13 +152,11 @@ def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> Ba
     """
     for _ in range(MAX_NOTICES):
         expiry = password_expiry(screen.page)
-        known = any(w["kind"] == "password_expiring" for w in result.warnings)
-        if expiry is not None and not known:
-            warn(result, "password_expiring", expiry[1], days=expiry[0])
-            result.password_expires_at = time.time() + expiry[0] * 86400
+        if expiry is not None and not result.warned(Notice.PASSWORD_EXPIRING):
+            warn(result, Notice.PASSWORD_EXPIRING, expiry[1], days=expiry[0])
         if not isinstance(screen, NoticePage):
             return screen
         if expiry is None:
-            warn(result, "interstitial", page_text(screen.page))
+            warn(result, screen.kind(), page_text(screen.page))
         screen = screen.go_on(where)
     raise unexpected(f"after {where} the portal showed more than {MAX_NOTICES} notices in a row")

@@ -83,6 +83,10 @@ ELEMENTS: dict[str, Element] = {
     "action_required": Element(
         "text", "form the suite must not fill (new password, terms to accept)"
     ),
+    "maintenance": Element("text", "maintenance announcement (« Une maintenance est prévue »)"),
+    "remember_device": Element(
+        "text", "question to remember this computer (« Se souvenir de cet ordinateur ? »)"
+    ),
 }
 _ROOT_KEYS = {"name", "elements", "support_numbers", "recognise", "base"}
 _ELEMENT_KEYS = {"names", "replace", "css", "attributes", "exact"}

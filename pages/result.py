@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from wording.causes import Cause
+from wording.notices import JourneyWarning, Notice
 
-__all__ = ["Cause", "JourneyResult", "Limits"]
+__all__ = ["Cause", "JourneyResult", "JourneyWarning", "Limits", "Notice"]
 
 
 def _now_iso() -> str:
@@ -53,12 +54,11 @@ class JourneyResult:
     # The seed's proof that step 7 succeeded (« Vous avez maintenant accès à votre
     # eEspresso »), on the home page or on a confirmation page of its own.
     success_text_seen: bool = False
-    # What the journey met and went past without changing anything: notices between steps
-    # ({"kind": "password_expiring", "days": 5, "text": …}, {"kind": "interstitial", …}) and
-    # remarks such as a confirmation page without a way on. Portal text only, never a secret.
-    warnings: list[dict[str, object]] = field(default_factory=list)
-    # When the portal says the password expires (Unix time); None until a journey reads it.
-    password_expires_at: float | None = None
+    # What the journey met and went past without changing anything, one row of
+    # ``wording.notices`` each: notices between steps (a password expiring in ``days``, an
+    # interstitial page) and remarks such as a confirmation page without a way on. Portal
+    # text only, never a secret.
+    warnings: list[JourneyWarning] = field(default_factory=list)
     # Masked PNG of the screen at the end of each step (for the failed step: the failing
     # screen), only when the caller asked for them (``run_journey(..., screenshots=True)``).
     screens: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -77,17 +77,24 @@ class JourneyResult:
             duration_ms=round(duration_ms, 1),
         )
 
-    def warn(self, kind: str, text: str, **details: object) -> dict[str, object] | None:
+    def __post_init__(self) -> None:
+        self.warnings = [JourneyWarning.of(w) for w in self.warnings]
+
+    def warn(self, kind: Notice | str, text: str, **fields: object) -> JourneyWarning | None:
         """Add a warning once (the same notice met twice is one); the new warning or None."""
-        warning = {"kind": kind, **details, "text": " ".join(text.split())[:300]}
+        warning = JourneyWarning(kind, text, fields)
         if warning in self.warnings:
             return None
         self.warnings.append(warning)
         return warning
+
+    def warned(self, kind: Notice) -> bool:
+        return any(w.kind == kind for w in self.warnings)
 
     def to_json(self) -> dict:
         """The one-line JSON of the journey CLI (`--json`); screenshots are not text."""
         data = asdict(self)
         data.pop("screens")
         data["cause"] = self.cause.value if self.cause else None
+        data["warnings"] = [w.to_json() for w in self.warnings]
         return data

@@ -28,7 +28,8 @@ from pages.account import Account
 from pages.failures import JourneyFailure, network_failure, slow
 from pages.masking import masked_screenshot
 from pages.navigation import Navigation
-from pages.result import Cause, JourneyResult, Limits
+from pages.result import Cause, JourneyResult, Limits, Notice
+from wording import notice_step
 
 #: Allure step titles, after the seed's numbered steps (ids are the keys of ``result.steps``).
 STEP_TITLES: dict[str, str] = {
@@ -45,20 +46,12 @@ STEP_TITLES: dict[str, str] = {
 SUCCESS_SEEN = "« Vous avez maintenant accès à votre eEspresso » affiché"
 
 
-def warning_title(warning: dict) -> str:
-    """The Allure step title of one warning (portal text only, never a secret)."""
-    if warning.get("kind") == "password_expiring":
-        return f"Avis : le mot de passe expire dans {warning.get('days')} jours"
-    if warning.get("kind") == "logout_failed":
-        return f"Avis : la déconnexion a échoué ({str(warning.get('text', ''))[:100]})"
-    return f"Avis : {str(warning.get('text', ''))[:120]}"
-
-
-def warn(result: JourneyResult, kind: str, text: str, **details: object) -> None:
-    """Add a warning to ``result`` once, shown as an Allure step where the journey met it."""
-    warning = result.warn(kind, text, **details)
+def warn(result: JourneyResult, kind: Notice | str, text: str, **fields: object) -> None:
+    """Add a warning to ``result`` once, shown as an Allure step where the journey met it
+    (its words: ``wording.notices``)."""
+    warning = result.warn(kind, text, **fields)
     if warning is not None:
-        with allure.step(warning_title(warning)):
+        with allure.step(notice_step(warning)):
             pass
 
 

@@ -15,11 +15,13 @@ message is rendered, so a value filled in (a step title) is spaced the same way.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal
 
 from wording.catalogue import MESSAGES, NOUNS
 from wording.causes import CAUSES, UNKNOWN, CauseRow
+from wording.notices import LINE_TEXT_MAX, STEP_TITLE, row_of
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -118,3 +120,28 @@ def step_name(step: str, language: Language) -> str:
     """A journey step id (``open``, ``login``...) as a short label for plots and tables."""
     key = f"step.{step}"
     return say(language, key) if key in MESSAGES else step
+
+
+def notice_title(kind: str, language: Language) -> str:
+    """A notice kind in a few words: « Mot de passe bientôt expiré »."""
+    row = row_of(kind)
+    return typeset((row.fr if language == "fr" else row.en)[0].format(kind=kind), language)
+
+
+def _notice_line(warning: Mapping[str, object], language: Language) -> str:
+    kind = str(warning.get("kind", ""))
+    template = (row_of(kind).fr if language == "fr" else row_of(kind).en)[1]
+    values = {name: warning.get(name, "?") for name in placeholders(template)}
+    values["text"] = str(warning.get("text", ""))[:LINE_TEXT_MAX]
+    return template.format(**values)
+
+
+def notice_line(warning: Mapping[str, object], language: Language) -> str:
+    """One warning in words, its fields filled in: « le mot de passe expire dans 5 jours »."""
+    return typeset(_notice_line(warning, language), language)
+
+
+def notice_step(warning: Mapping[str, object]) -> str:
+    """The Allure step of one warning, in French with the seed's plain spacing (portal text
+    only, never a secret): « Avis : le mot de passe expire dans 5 jours »."""
+    return STEP_TITLE.format(line=_notice_line(warning, "fr"))

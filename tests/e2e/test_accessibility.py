@@ -66,11 +66,11 @@ def test_the_audits_go_past_notices_and_the_confirmation_page(
     first = audit_first_access(fresh_page(), account, vault)
     ends = ["confirmation", "accueil"] if success == "page" else ["confirmation"]
     assert first.screens[-len(ends) :] == ends, first.screens
-    assert {"password_expiring", "interstitial"} <= {w["kind"] for w in first.met.warnings}
+    assert {"password_expiring", "remember_device"} <= {w["kind"] for w in first.met.warnings}
     first.verdict()
     later = audit_later_login(fresh_page(), account, vault)
     assert later.screens[:2] == ["connexion", "code"] and later.screens[-1] in LAST_SCREENS
-    assert "interstitial" in {w["kind"] for w in later.met.warnings}
+    assert "maintenance_announced" in {w["kind"] for w in later.met.warnings}
     later.verdict()
 
 

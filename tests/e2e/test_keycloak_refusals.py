@@ -128,3 +128,26 @@ def test_the_secret_in_the_set_up_page_never_reaches_an_inspection(keycloak, pag
         assert value not in text
     assert "totpSecret" not in text  # a hidden input is no field
     assert "***" in text  # the key shown as text was painted over
+
+
+@allure.story("required actions")
+def test_terms_a_profile_lets_the_probe_accept_are_gone_past_and_reported(keycloak, tmp_path):
+    """The owner may let the probe accept the terms: naming « Accepter » as the profile's way
+    on makes the page a notice of kind ``terms`` (wording.notices), reported and gone past."""
+    cip, password = new_cip(), new_password()
+    keycloak.admin.create_account(cip, password)
+    assert cli(keycloak, "enroll", cip, password, tmp_path / "v").returncode == 0
+    keycloak.admin.set_required_actions(cip, ["TERMS_AND_CONDITIONS"])
+    profile = tmp_path / "terms.toml"
+    profile.write_text(
+        'name = "Keycloak, terms accepted"\nbase = "keycloak"\n'
+        "[elements.continue]\nnames = ['^accepter$']\n",
+        encoding="utf-8",
+    )
+    argv = ["login", "--base-url", keycloak.url, "--cip", cip, "--profile", str(profile), "--json"]
+    done = run_cli(*argv, password=password, vault=tmp_path / "v", module="monitors")
+    data = json.loads(done.stdout)
+    assert done.returncode == 0 and data["ok"], done.stdout
+    assert [w["kind"] for w in data["warnings"]] == ["terms"]
+    assert "Termes et conditions" in data["warnings"][0]["text"]
+    assert keycloak.admin.required_actions(cip) == []  # accepted, as the profile allows

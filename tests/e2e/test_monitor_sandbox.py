@@ -361,7 +361,7 @@ def test_a_password_about_to_expire_degrades_the_probe_and_warns_once(portal, ma
     assert [r.cause for r in records] == ["password_expiring", "password_expiring"]
     stored = prober.history.probes(monitor.id)
     assert [w["kind"] for w in stored[0].warnings] == [
-        "password_expiring", "interstitial", "interstitial"]  # fmt: skip
+        "password_expiring", "maintenance_announced", "remember_device"]  # fmt: skip
     assert stored[0].warnings[0]["days"] == 4
     days_left = (prober.history.expiries(monitor.id)["password"] - time.time()) / 86400
     assert 3.9 < days_left <= 4.0  # the status page and the metric read this date

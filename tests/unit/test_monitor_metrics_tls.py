@@ -43,11 +43,10 @@ def test_conventional_names_and_labels_on_the_metrics_endpoint():
     ok = probe_record(started_at=1000.0, duration_ms=900.0, steps={"open": 300.0, "login": 600.0},
                       code_wait_ms=12_000.0)  # fmt: skip
     bad = probe_record(started_at=2000.0, status="failed", cause="code_rejected", duration_ms=250.0)
+    ok.expiries = {"tls": 1_900_000_000.0, "password": 1_800_000_000.0}
     metrics.observe(ok, "http://t")
     metrics.observe(bad, "http://t")
     metrics.observe(bad, "http://t")
-    metrics.set_cert_expiry("m", "http://t", 1_900_000_000.0)
-    metrics.set_password_expiry("m", "http://t", 1_800_000_000.0)
     metrics.set_paused("m", "http://t", True)
     metrics.observe_upcheck("m", "http://t", False, 0.02, 503)
     got = scrape(metrics)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from monitors.chromium import WarmBrowser
-from monitors.config import ConfigError, load
-from monitors.grading import grade, password_expiring
+from monitors.config import AlertPolicy, ConfigError, load
+from monitors.grading import downgrade, grade
 from monitors.history import History, Status
 from monitors.journeys import Binder
 from monitors.probe import Prober
@@ -97,20 +97,37 @@ def test_a_passed_probe_is_degraded_when_the_password_expires_within_the_bound(
         cause=Cause.UNREACHABLE if failed else None,
         warnings=[{**EXPIRING, "days": days}, NOTICE],
     )
-    password_expiring(record, warn_days=14)
+    downgrade(record, AlertPolicy(password_expiry_warn_days=14), tls_not_after=None)
     assert record.cause == expected
     if expected is Cause.PASSWORD_EXPIRING:
         assert record.status is Status.DEGRADED and record.up
         assert f"expires in {days} days" in record.error and "C" in record.error
 
 
-def test_grade_keeps_the_journeys_warnings(tmp_path):
+def test_grade_keeps_the_journeys_warnings_and_the_date_they_announce(tmp_path):
+    config = load(write_config(tmp_path, extra="password_expiry_warn_days = 3"))
+    result = JourneyResult(
+        journey="later_login", target=TARGET, cip="PROBE0001", ok=True, warnings=[EXPIRING]
+    )
+    started = time.time()
+    record = grade(config.monitors[0], result, started, config.alerts)
+    assert record.status is Status.OK and record.warnings == [EXPIRING]  # 5 days > 3
+    assert record.expiries == {"password": pytest.approx(started + 5 * 86400)}
+    degraded = grade(config.monitors[0], result, started, AlertPolicy())  # 5 days <= 14
+    assert (degraded.status, degraded.cause) == (Status.DEGRADED, Cause.PASSWORD_EXPIRING)
+
+
+def test_grade_degrades_for_the_certificate_before_the_password(tmp_path):
     config = load(write_config(tmp_path))
     result = JourneyResult(
         journey="later_login", target=TARGET, cip="PROBE0001", ok=True, warnings=[EXPIRING]
     )
-    record = grade(config.monitors[0], result, started=time.time())
-    assert record.status is Status.OK and record.warnings == [EXPIRING]
+    started = time.time()
+    record = grade(config.monitors[0], result, started, config.alerts, started + 10 * 86400)
+    assert (record.status, record.cause) == (Status.DEGRADED, Cause.TLS_EXPIRING)
+    assert record.expiries["tls"] == started + 10 * 86400 and "password" in record.expiries
+    failed = grade(config.monitors[0], result, started, config.alerts, started + 86400)
+    assert (failed.status, failed.cause) == (Status.FAILED, Cause.TLS_EXPIRING)
 
 
 @pytest.mark.parametrize("value", [0, -3, 366, "14", True])
@@ -145,7 +162,7 @@ def test_the_expiry_warning_is_sent_once_and_again_after_the_password_changed(tm
                 cause="unreachable" if status == "failed" else None,
                 warnings=warnings,
             )
-            password_expiring(record, config.alerts.password_expiry_warn_days)
+            downgrade(record, config.alerts, tls_not_after=None)
             return [notice.kind for notice in prober.settle(monitor, record).notices]
 
         sent = [

@@ -91,6 +91,7 @@ def test_allure_result_of_a_failed_journey_has_cause_label_and_prefixed_message(
         json.dumps(
             journey_test_result(
                 result,
+                passed=result.ok,
                 name="first access CIP1",
                 full_name="journey_cli.first_access",
                 history_key="first_access|http://portal|CIP1",
