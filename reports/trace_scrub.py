@@ -1,0 +1,369 @@
+"""Scrub a Playwright trace (``trace.zip``) of every secret before it is kept.
+
+A trace records what the journey typed (``fill`` parameters and their log lines), what the
+browser sent (form bodies, query strings, cookies), what the portal showed (DOM snapshots and
+the HTML of each response, with the QR and, on some portals, the key as text or in a hidden
+input) and the screen itself (screencast frames). The archive holds ``*.trace`` and
+``*.network`` (one JSON event a line), ``resources/<sha1>`` (bodies) and ``screencast/``.
+
+The values removed are those the caller gives (the password, say) and those found by their
+shape: a value typed into a password or one-time-code field, a typed value of 6 to 8 digits
+(RFC 6238 codes), a Base32 run that can be a TOTP key (RFC 4648 §6), an ``otpauth://`` URI,
+and whatever a QR code in the trace holds. Each is replaced, in every form a trace writes it
+(as is, URL-, HTML- and base64-encoded), by a visible marker such as «scrubbed: password»;
+cookies and the Authorization, Cookie and Set-Cookie headers are replaced whole. Images are
+``reports.trace_frames``'. A resource keeps its sha1 name with the scrubbed content, so every
+reference to it still holds and the trace viewer opens the file as before.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, quote, quote_plus, unquote, urlsplit
+
+from reports.errors import InputError
+from reports.trace_frames import (
+    Exposure,
+    QrImages,
+    is_image,
+    marker,
+    scrub_frames,
+)
+
+TYPED = frozenset({"fill", "type", "pressSequentially", "insertText"})
+SECRET_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
+_OTPAUTH = re.compile(r"otpauth(?::|%3A)(?://|%2F%2F)[^\s\"'<>\\]*", re.IGNORECASE)
+# RFC 4648 §6 alphabet, 16 characters or more with a digit in it (an upper-case word is not a
+# key), alone or in the groups of four a set-up page shows for people who cannot scan.
+_BASE32 = re.compile(r"(?<![\w+/-])(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}={0,6}(?![\w+/-])")
+_GROUPED = re.compile(r"(?<![\w-])(?=[A-Z2-7 ]*[2-7])(?:[A-Z2-7]{4} ){3,}[A-Z2-7]{1,4}(?![\w-])")
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*")
+_CODE = re.compile(r"[0-9]{6,8}")  # RFC 4226 §5.3: 6 to 8 digits
+_CODE_HINT = re.compile(r"one-time-code|otp|code", re.IGNORECASE)
+MIN_LENGTH = 4  # a shorter value would be found inside everything
+
+
+@dataclass
+class ScrubReport:
+    """What a scrub removed (counted by kind), and the frames it painted or dropped."""
+
+    removed: Counter[str] = field(default_factory=Counter)
+    painted: int = 0
+    dropped: int = 0
+    seconds: float = 0.0
+
+
+def field_kind(attrs: dict, value: str) -> str | None:
+    """What a value typed into a field with these attributes is, when it is a secret."""
+    if str(attrs.get("type", "")).lower() == "password":
+        return "password"
+    hint = " ".join(str(attrs.get(k, "")) for k in ("name", "id", "autocomplete"))
+    if "secret" in hint.lower() or _BASE32.fullmatch(value or ""):
+        return "TOTP secret"
+    if _CODE_HINT.search(hint) or _CODE.fullmatch(value or ""):
+        return "code"
+    return None
+
+
+def _secret_of(uri: str) -> str:
+    query = parse_qs(urlsplit(html.unescape(unquote(uri))).query)
+    return (query.get("secret") or [""])[0]
+
+
+def _forms(value: str) -> set[str]:
+    """How a trace writes a value: as is, in a URL or form body, in HTML, in base64."""
+    forms = {value, quote(value, safe=""), quote_plus(value), html.escape(value)}
+    forms.add(base64.b64encode(value.encode()).decode().rstrip("="))
+    if _BASE32.fullmatch(value):
+        forms |= {value.lower(), " ".join(value[i : i + 4] for i in range(0, len(value), 4))}
+    return {form for form in forms if len(form) >= MIN_LENGTH}
+
+
+def _strings(node: object) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict):
+        for item in node.values():
+            yield from _strings(item)
+
+
+def _elements(node: object) -> Iterable[tuple[str, dict]]:
+    """(tag, attributes) of every element of a snapshot's ``html`` tree (``[tag, attrs,
+    *children]``; ``[[n, i]]`` is a reference to a node of an earlier snapshot)."""
+    if isinstance(node, list) and len(node) >= 2 and isinstance(node[0], str):
+        if isinstance(node[1], dict):
+            yield node[0], node[1]
+        for child in node[1:]:
+            yield from _elements(child)
+
+
+class Scrubber:
+    """One trace's secrets, learnt from the caller and from the trace, then removed."""
+
+    def __init__(self, secrets: Iterable[tuple[str, str]] = ()) -> None:
+        self.values: dict[str, str] = {}  # value → kind
+        self.qr = QrImages()
+        self.report = ScrubReport()
+        self.hits: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._kinds: dict[str, str] = {}
+        for kind, value in secrets:
+            self.learn(kind, value)
+
+    def learn(self, kind: str, value: str) -> None:
+        value = value.strip()
+        if len(value) < MIN_LENGTH or value in self.values:
+            return
+        if value.lower().startswith("otpauth"):
+            kind = "otpauth URI"
+            self.learn("TOTP secret", _secret_of(value))
+        self.values[value] = kind
+        self._pattern = None
+
+    def learn_from_text(self, text: str) -> None:
+        """The URIs a text holds, and those of every QR image inlined in it."""
+        for match in _OTPAUTH.finditer(text):
+            self.learn("otpauth URI", match.group())
+        for match in _DATA_IMAGE.finditer(text):
+            _, _, body = match.group().partition(",")
+            try:
+                data = base64.b64decode(body + "=" * (-len(body) % 4))
+            except ValueError:
+                continue
+            for payload in self.qr.payloads(data):
+                self.learn("otpauth URI", payload)
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._kinds = {}
+            for value, kind in self.values.items():
+                for form in _forms(value):
+                    self._kinds.setdefault(form, kind)
+            parts = [
+                rf"(?<![0-9]){re.escape(f)}(?![0-9])" if f.isdigit() else re.escape(f)
+                for f in sorted(self._kinds, key=len, reverse=True)
+            ]
+            self._pattern = re.compile("|".join(parts) or r"(?!x)x")
+        return self._pattern
+
+    def _mark(self, kind: str) -> str:
+        self.hits.add(kind)
+        self.report.removed[kind] += 1
+        return marker(kind)
+
+    def clean(self, text: str) -> str:
+        """``text`` with every known secret, URI, key-shaped run and QR image replaced."""
+        if len(text) < MIN_LENGTH:
+            return text
+        if "data:image" in text:
+            text = _DATA_IMAGE.sub(self._image, text)
+        text = _OTPAUTH.sub(lambda m: self._mark("otpauth URI"), text)
+        text = self._compiled().sub(lambda m: self._mark(self._kinds[m.group()]), text)
+        text = _BASE32.sub(lambda m: self._mark("TOTP secret"), text)
+        return _GROUPED.sub(lambda m: self._mark("TOTP secret"), text)
+
+    def _image(self, match: re.Match[str]) -> str:
+        replaced = self.qr.data_uri(match.group())
+        if replaced is None:
+            return match.group()
+        self._mark("QR code")
+        return replaced
+
+    def clean_json(self, node: object) -> object:
+        if isinstance(node, str):
+            return self.clean(node)
+        if isinstance(node, list):
+            return [self.clean_json(item) for item in node]
+        if isinstance(node, dict):
+            return {key: self.clean_json(item) for key, item in node.items()}
+        return node
+
+
+def read_trace(path: Path) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {info.filename: archive.read(info) for info in archive.infolist()}
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"cannot read the trace {path} ({exc}): pass a Playwright trace.zip"
+        ) from None
+
+
+def _events(data: bytes) -> list[dict]:
+    """The JSON events of a ``.trace`` or ``.network`` member; a line that is not JSON cannot
+    be scrubbed, so it is left out."""
+    events = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events
+
+
+def scrub_trace(
+    source: str | Path, target: str | Path, secrets: Iterable[tuple[str, str]] = ()
+) -> ScrubReport:
+    """Write ``target``: ``source`` (a trace.zip) with every secret removed (mode 0600)."""
+    started = time.perf_counter()
+    members = read_trace(Path(source))
+    scrubber = Scrubber(secrets)
+    logs = {n: _events(d) for n, d in members.items() if n.endswith((".trace", ".network"))}
+    _learn(scrubber, members, logs)
+    exposures = _scrub_events(scrubber, logs)
+    for name, data in members.items():
+        if name in logs or name.startswith("screencast/"):
+            continue
+        members[name] = _scrub_member(scrubber, data)
+    for name, events in logs.items():
+        if name.endswith(".trace"):
+            outcome = scrub_frames(events, members, exposures)
+            scrubber.report.painted += outcome.painted
+            scrubber.report.dropped += outcome.dropped
+        lines = (json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events)
+        members[name] = "".join(line + "\n" for line in lines).encode()
+    _write(Path(target), members)
+    scrubber.report.seconds = time.perf_counter() - started
+    return scrubber.report
+
+
+def _learn(scrubber: Scrubber, members: dict[str, bytes], logs: dict[str, list[dict]]) -> None:
+    """Every secret of the trace, before any is replaced (a value learnt late would be left
+    in what was scrubbed before)."""
+    typed: dict[str, dict] = {}  # value typed → attributes of the field holding it
+    for name, data in members.items():
+        if name.startswith("resources/") and is_image(data):
+            for payload in scrubber.qr.payloads(data):
+                scrubber.learn("otpauth URI", payload)
+        elif not name.startswith("screencast/"):
+            scrubber.learn_from_text(data.decode("utf-8", "replace"))
+    for events in logs.values():
+        for event in events:
+            snapshot = event.get("snapshot") if event.get("type") == "frame-snapshot" else None
+            for _, attrs in _elements((snapshot or {}).get("html")):
+                value = str(attrs.get("__playwright_value_", attrs.get("value", "")))
+                kind = field_kind(attrs, value) if value else None
+                if kind:
+                    scrubber.learn(kind, value)
+                if value:
+                    typed.setdefault(value, attrs)
+    for events in logs.values():
+        for event in events:
+            if event.get("type") == "before" and event.get("method") in TYPED:
+                params = event.get("params") or {}
+                value = str(params.get("value", params.get("text", "")))
+                kind = field_kind(typed.get(value, {}), value)
+                if kind:
+                    scrubber.learn(kind, value)
+
+
+def _scrub_events(scrubber: Scrubber, logs: dict[str, list[dict]]) -> list[Exposure]:
+    """Scrub every event in place; the spans during which a secret was on a page's screen."""
+    exposures: list[Exposure] = []
+    pages: dict[str, str] = {}  # call id → page id
+    urls: dict[str, list[tuple[float, str]]] = {}  # page id → (time, main frame URL)
+    boxes: dict[str, dict] = {}  # call id → box of the field an action typed into
+    for events in logs.values():
+        for index, event in enumerate(events):
+            kind = event.get("type")
+            if kind == "resource-snapshot":
+                _headers_and_cookies(scrubber, event.get("snapshot") or {})
+            if kind == "input" and isinstance(event.get("box"), dict):
+                boxes[str(event.get("callId"))] = event["box"]
+            scrubber.hits = set()
+            events[index] = event = scrubber.clean_json(event)  # type: ignore[assignment]
+            snapshot = event.get("snapshot") if kind == "frame-snapshot" else None
+            if snapshot:
+                page, at = snapshot.get("pageId", ""), float(snapshot.get("timestamp") or 0)
+                pages[str(snapshot.get("callId"))] = page
+                if snapshot.get("isMainFrame"):
+                    urls.setdefault(page, []).append((at, str(snapshot.get("frameUrl"))))
+                shown = scrubber.hits - {"password", "code"}
+                if shown:
+                    exposures.append(Exposure(page, at, kinds=_shown_as(shown)))
+    for events in logs.values():
+        for event in events:
+            call = str(event.get("callId"))
+            params = event.get("params") or {}
+            secret = any(v.startswith("«scrubbed") for v in _strings(params))
+            if event.get("type") == "before" and event.get("method") in TYPED and secret:
+                page, at = pages.get(call, ""), float(event.get("startTime") or 0)
+                box = boxes.get(call)
+                exposure = Exposure(page, at, kinds={"typed"}, boxes=[box] if box else [])
+                exposures.append(exposure)
+    for exposure in exposures:
+        exposure.end = _left(urls.get(exposure.page, []), exposure.start)
+    return exposures
+
+
+def _shown_as(kinds: set[str]) -> set[str]:
+    """A QR is placed by zbar in a frame; a key or URI in the page may be text on screen."""
+    return {"QR code" if kind == "QR code" else "text" for kind in kinds}
+
+
+def _left(timeline: list[tuple[float, str]], start: float) -> float:
+    """When the page left the document it showed at ``start`` (another URL), or never."""
+    here = next((url for at, url in reversed(timeline) if at <= start), None)
+    for at, url in timeline:
+        if at > start and here is not None and url != here:
+            return at
+        if at > start and here is None:
+            here = url
+    return float("inf")
+
+
+def _headers_and_cookies(scrubber: Scrubber, snapshot: dict) -> None:
+    """Cookies and the headers that carry credentials, replaced whole (RFC 6265, RFC 9110
+    §11.6.2): a session cookie is as good as the password while it lives."""
+    for part in (snapshot.get("request") or {}, snapshot.get("response") or {}):
+        for cookie in part.get("cookies") or []:
+            if isinstance(cookie, dict) and "value" in cookie:
+                cookie["value"] = scrubber._mark("cookie")
+        for header in part.get("headers") or []:
+            if isinstance(header, dict) and str(header.get("name")).lower() in SECRET_HEADERS:
+                header["value"] = scrubber._mark(str(header["name"]).lower())
+
+
+def _scrub_member(scrubber: Scrubber, data: bytes) -> bytes:
+    """A resource: an image holding a QR replaced, a text scrubbed, anything else kept."""
+    if is_image(data):
+        replaced = scrubber.qr.replacement(data)
+        if replaced is not None:
+            scrubber.report.removed["QR code"] += 1
+        return data if replaced is None else replaced
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    cleaned = scrubber.clean(text)
+    return data if cleaned == text else cleaned.encode("utf-8")
+
+
+def _write(target: Path, members: dict[str, bytes]) -> None:
+    """Atomically, owner only: the scrubbed trace is the one kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with (
+        os.fdopen(descriptor, "wb") as stream,
+        zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for name, data in members.items():
+            archive.writestr(name, data)
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
