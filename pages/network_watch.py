@@ -62,8 +62,9 @@ def _vitals(read: dict) -> WebVitals:
 class StepWatch:
     """The requests of one page, gathered step by step."""
 
-    def __init__(self, page: Page) -> None:
-        self._page = ref(page)  # a journey's record never keeps its page alive
+    def __init__(self, page: Page | None) -> None:
+        # A journey's record never keeps its page alive; None: bookkeeping without a browser.
+        self._page = ref(page) if page is not None else lambda: None
         self._current = StepNetwork()
         self._listeners = {
             "request": self._on_request,
@@ -72,7 +73,8 @@ class StepWatch:
             "response": self._on_response,
         }
         for event, listener in self._listeners.items():
-            page.on(event, listener)
+            if page is not None:
+                page.on(event, listener)
 
     def close(self) -> None:
         """Stop listening (the journey is over; the page may live on in its context)."""
