@@ -19,11 +19,22 @@ from pathlib import Path
 import allure
 import pytest
 
+from pages.profile import builtin
 from reports import tracing
 from reports.trace_scrub import scrub_trace
 from reports.tracing import Tracer
+from sandbox import running_sandbox
+from sandbox.keycloak.state import to_raw
 from tests.e2e.test_scan_secrets import scan_secrets, write_ledger
-from tests.fixtures.accounts import enroll, expect_ok, log_in
+from tests.fixtures.accounts import (
+    DEVICE_NAME,
+    TestAccount,
+    enroll,
+    expect_ok,
+    log_in,
+    new_cip,
+    new_password,
+)
 from tests.fixtures.leaks import codes_between, grouped
 
 pytestmark = [allure.feature("Secrets")]
@@ -42,20 +53,27 @@ def _assert_none_of(path: Path, values: list[str], codes: set[str]) -> None:
     assert not numbers & {code.encode() for code in codes}, "a code is left in the trace"
 
 
-@allure.story("scrubbed traces")
-@pytest.mark.enrollment
-def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
-    tmp_path, make_account, vault, fresh_page, monkeypatch
-):
-    account = make_account()
-    raw, kept = tmp_path / "raw" / "trace.zip", tmp_path / "kept" / "traces" / "trace.zip"
-    raw.parent.mkdir()
+@pytest.fixture
+def raw_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where the raw trace a tracer scrubs is copied on its way (``scrub_trace`` wrapped)."""
+    copy = tmp_path / "raw" / "trace.zip"
+    copy.parent.mkdir()
 
     def scrub_keeping_the_raw_trace(source, target, secrets=()):
-        shutil.copyfile(source, raw)
+        shutil.copyfile(source, copy)
         return scrub_trace(source, target, secrets)
 
     monkeypatch.setattr(tracing, "scrub_trace", scrub_keeping_the_raw_trace)
+    return copy
+
+
+@allure.story("scrubbed traces")
+@pytest.mark.enrollment
+def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
+    tmp_path, make_account, vault, fresh_page, raw_trace
+):
+    account = make_account()
+    kept = tmp_path / "kept" / "traces" / "trace.zip"
     started = time.time()
     tracer = Tracer(kept, "on")
     expect_ok(enroll(fresh_page(), account, vault, trace=tracer))
@@ -64,7 +82,7 @@ def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
     secret = re.search(r"secret=([A-Z2-7]+)", uri).group(1)
     ledger = write_ledger(tmp_path / "ledger.jsonl", ("password", account.password), ("uri", uri))
 
-    caught = scan_secrets(raw.parent, ledger)
+    caught = scan_secrets(raw_trace.parent, ledger)
     assert caught.returncode == 1, caught.stdout + caught.stderr
     assert {"password", "TOTP code", "otpauth URI (QR code)"} <= {
         line.rsplit(": ", 1)[1] for line in caught.stdout.splitlines() if line[:5] == "FOUND"
@@ -81,7 +99,7 @@ def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
     assert "«scrubbed: cookie»" in text and account.cip in text  # the CIP is no secret
     assert tracer.report.removed["QR code"] >= 1 and tracer.report.painted >= 1
     # The same scrub on the raw twin: what a caller of ``scrub_trace`` gets.
-    again = scrub_trace(raw, tmp_path / "again" / "trace.zip")  # no value given: shapes only
+    again = scrub_trace(raw_trace, tmp_path / "again" / "trace.zip")  # no value given: shapes only
     assert again.removed["password"] >= 1 and again.removed["code"] >= 1
     _assert_none_of(tmp_path / "again" / "trace.zip", [account.password, secret, uri], codes)
 
@@ -108,3 +126,32 @@ def test_a_trace_mode_that_does_not_exist_is_one_clear_line(tmp_path):
 
     with pytest.raises(InputError, match="use one of off, on, retain-on-failure"):
         Tracer(tmp_path / "trace.zip", "always")
+
+
+@allure.story("scrubbed traces")
+@pytest.mark.enrollment
+@pytest.mark.variants
+def test_a_keycloak_first_access_trace_loses_the_hidden_and_the_shown_key(
+    tmp_path, vault, fresh_page, raw_trace
+):
+    with running_sandbox({"THEME": "keycloak.v2"}, flavour="keycloak") as kc:
+        account = TestAccount(kc.url, new_cip(), new_password(), DEVICE_NAME, builtin("keycloak"))
+        kc.admin.create_account(account.cip, account.password)
+        started = time.time()
+        tracer = Tracer(tmp_path / "traces" / "trace.zip", "on")
+        expect_ok(enroll(fresh_page(), account, vault, trace=tracer))
+        ended = time.time()
+    uri = vault.get(account.base_url, account.cip).account.to_uri()
+    secret = re.search(r"secret=([A-Z2-7]+)", uri).group(1)
+    hidden = to_raw(secret)  # what the hidden totpSecret input holds
+    values = [account.password, secret, grouped(secret), hidden, uri]
+    _assert_none_of(tracer.kept, values, codes_between(uri, started, ended))
+    ledger = write_ledger(
+        tmp_path / "ledger.jsonl", ("password", account.password), ("uri", uri), ("value", hidden)
+    )
+    done = scan_secrets(tracer.kept.parent, ledger)
+    assert done.returncode == 0, done.stdout + done.stderr
+    caught = scan_secrets(raw_trace.parent, ledger)
+    found = {line.rsplit(": ", 1)[1] for line in caught.stdout.splitlines() if line[:5] == "FOUND"}
+    assert {"password", "given value", "TOTP code", "otpauth URI (QR code)"} <= found, caught.stdout
+    assert tracer.report.removed["TOTP secret"] >= 1  # found by its shape alone
