@@ -52,6 +52,7 @@ class QrImages:
 
     def __init__(self) -> None:
         self._seen: dict[str, list[str]] = {}
+        self.replacements: set[str] = set()  # the data: URIs that replaced a QR image
 
     def payloads(self, data: bytes) -> list[str]:
         """The QR payloads of ``data``; [] for an image without one or data that is none."""
@@ -77,7 +78,7 @@ class QrImages:
 
     def data_uri(self, uri: str) -> str | None:
         """A ``data:image/...;base64,`` URI's replacement, or None when it holds no QR."""
-        head, _, body = uri.partition(",")
+        body = uri.partition(",")[2].strip()
         try:
             data = base64.b64decode(body + "=" * (-len(body) % 4))
         except ValueError:
@@ -86,7 +87,9 @@ class QrImages:
         if grey is None:
             return None
         mime = "image/jpeg" if grey.startswith(b"\xff\xd8") else "image/png"
-        return f"data:{mime};base64,{base64.b64encode(grey).decode()}"
+        replaced = f"data:{mime};base64,{base64.b64encode(grey).decode()}"
+        self.replacements.add(replaced)
+        return replaced
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,7 +104,8 @@ def grey_image(size: tuple[int, int], text: str, form: str = "PNG") -> bytes:
 @dataclass
 class Exposure:
     """A span of a page's life while a secret was on its screen (monotonic ms, as the trace
-    times its events): which kinds, and the boxes of the typed secrets (CSS pixels)."""
+    times its events): which kinds, and the boxes of the typed secrets (CSS pixels). A frame
+    shows the screen a little before its time stamp, so a span lasts ``FRAME_LAG_MS`` more."""
 
     page: str
     start: float
@@ -110,7 +114,7 @@ class Exposure:
     boxes: list[dict[str, float]] = field(default_factory=list)
 
     def covers(self, page: str, time: float) -> bool:
-        return page == self.page and self.start - 200 <= time <= self.end + FRAME_LAG_MS
+        return page == self.page and self.start <= time <= self.end + FRAME_LAG_MS
 
 
 @dataclass

@@ -47,10 +47,13 @@ _OTPAUTH = re.compile(r"otpauth(?::|%3A)(?://|%2F%2F)[^\s\"'<>\\]*", re.IGNORECA
 # key), alone or in the groups of four a set-up page shows for people who cannot scan.
 _BASE32 = re.compile(r"(?<![\w+/-])(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}={0,6}(?![\w+/-])")
 _GROUPED = re.compile(r"(?<![\w-])(?=[A-Z2-7 ]*[2-7])(?:[A-Z2-7]{4} ){3,}[A-Z2-7]{1,4}(?![\w-])")
-_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*")
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,\s*[A-Za-z0-9+/]+=*")
 _CODE = re.compile(r"[0-9]{6,8}")  # RFC 4226 §5.3: 6 to 8 digits
 _CODE_HINT = re.compile(r"one-time-code|otp|code", re.IGNORECASE)
 MIN_LENGTH = 4  # a shorter value would be found inside everything
+MARKED = re.compile(r"«scrubbed: (?!password»|code»)")  # a typed value is placed by its box
+#: Attributes whose value a page shows (an image's source, a field's value).
+VISIBLE_ATTRIBUTES = ("src", "__playwright_current_src__", "value", "__playwright_value_")
 
 
 @dataclass
@@ -100,14 +103,19 @@ def _strings(node: object) -> Iterable[str]:
             yield from _strings(item)
 
 
-def _elements(node: object) -> Iterable[tuple[str, dict]]:
-    """(tag, attributes) of every element of a snapshot's ``html`` tree (``[tag, attrs,
+def _elements(node: object) -> Iterable[tuple[str, dict, list]]:
+    """(tag, attributes, node) of every element of a snapshot's ``html`` tree (``[tag, attrs,
     *children]``; ``[[n, i]]`` is a reference to a node of an earlier snapshot)."""
     if isinstance(node, list) and len(node) >= 2 and isinstance(node[0], str):
         if isinstance(node[1], dict):
-            yield node[0], node[1]
+            yield node[0], node[1], node
         for child in node[1:]:
             yield from _elements(child)
+
+
+def _texts(node: list) -> list[str]:
+    """The text children of an element node."""
+    return [child for child in node[1:] if isinstance(child, str)]
 
 
 class Scrubber:
@@ -117,7 +125,7 @@ class Scrubber:
         self.values: dict[str, str] = {}  # value → kind
         self.qr = QrImages()
         self.report = ScrubReport()
-        self.hits: set[str] = set()
+        self.qr_urls: set[str] = set()  # URLs whose response is an image holding a QR
         self._pattern: re.Pattern[str] | None = None
         self._kinds: dict[str, str] = {}
         for kind, value in secrets:
@@ -138,7 +146,7 @@ class Scrubber:
         for match in _OTPAUTH.finditer(text):
             self.learn("otpauth URI", match.group())
         for match in _DATA_IMAGE.finditer(text):
-            _, _, body = match.group().partition(",")
+            body = match.group().partition(",")[2].strip()
             try:
                 data = base64.b64decode(body + "=" * (-len(body) % 4))
             except ValueError:
@@ -160,7 +168,6 @@ class Scrubber:
         return self._pattern
 
     def _mark(self, kind: str) -> str:
-        self.hits.add(kind)
         self.report.removed[kind] += 1
         return marker(kind)
 
@@ -254,8 +261,10 @@ def _learn(scrubber: Scrubber, members: dict[str, bytes], logs: dict[str, list[d
             scrubber.learn_from_text(data.decode("utf-8", "replace"))
     for events in logs.values():
         for event in events:
+            if event.get("type") == "resource-snapshot":
+                _learn_qr_url(scrubber, members, event.get("snapshot") or {})
             snapshot = event.get("snapshot") if event.get("type") == "frame-snapshot" else None
-            for _, attrs in _elements((snapshot or {}).get("html")):
+            for _, attrs, _ in _elements((snapshot or {}).get("html")):
                 value = str(attrs.get("__playwright_value_", attrs.get("value", "")))
                 kind = field_kind(attrs, value) if value else None
                 if kind:
@@ -272,9 +281,19 @@ def _learn(scrubber: Scrubber, members: dict[str, bytes], logs: dict[str, list[d
                     scrubber.learn(kind, value)
 
 
+def _learn_qr_url(scrubber: Scrubber, members: dict[str, bytes], snapshot: dict) -> None:
+    """The URL of a response that is an image holding a QR: a page's ``<img src>`` names it."""
+    content = (snapshot.get("response") or {}).get("content") or {}
+    data = members.get(str(content.get("_file")), b"")
+    if is_image(data) and scrubber.qr.payloads(data):
+        url = str((snapshot.get("request") or {}).get("url", ""))
+        scrubber.qr_urls |= {url, urlsplit(url).path}
+
+
 def _scrub_events(scrubber: Scrubber, logs: dict[str, list[dict]]) -> list[Exposure]:
     """Scrub every event in place; the spans during which a secret was on a page's screen."""
     exposures: list[Exposure] = []
+    seen: list[tuple[str, float, set[str]]] = []  # a secret shown in a snapshot: page, time
     pages: dict[str, str] = {}  # call id → page id
     urls: dict[str, list[tuple[float, str]]] = {}  # page id → (time, main frame URL)
     boxes: dict[str, dict] = {}  # call id → box of the field an action typed into
@@ -285,7 +304,6 @@ def _scrub_events(scrubber: Scrubber, logs: dict[str, list[dict]]) -> list[Expos
                 _headers_and_cookies(scrubber, event.get("snapshot") or {})
             if kind == "input" and isinstance(event.get("box"), dict):
                 boxes[str(event.get("callId"))] = event["box"]
-            scrubber.hits = set()
             events[index] = event = scrubber.clean_json(event)  # type: ignore[assignment]
             snapshot = event.get("snapshot") if kind == "frame-snapshot" else None
             if snapshot:
@@ -293,9 +311,9 @@ def _scrub_events(scrubber: Scrubber, logs: dict[str, list[dict]]) -> list[Expos
                 pages[str(snapshot.get("callId"))] = page
                 if snapshot.get("isMainFrame"):
                     urls.setdefault(page, []).append((at, str(snapshot.get("frameUrl"))))
-                shown = scrubber.hits - {"password", "code"}
+                shown = _shown(snapshot.get("html"), scrubber)
                 if shown:
-                    exposures.append(Exposure(page, at, kinds=_shown_as(shown)))
+                    seen.append((page, at, shown))
     for events in logs.values():
         for event in events:
             call = str(event.get("callId"))
@@ -306,14 +324,38 @@ def _scrub_events(scrubber: Scrubber, logs: dict[str, list[dict]]) -> list[Expos
                 box = boxes.get(call)
                 exposure = Exposure(page, at, kinds={"typed"}, boxes=[box] if box else [])
                 exposures.append(exposure)
-    for exposure in exposures:
+    for exposure in exposures:  # a typed secret: from the action until the page moves on
         exposure.end = _left(urls.get(exposure.page, []), exposure.start)
+    for page, at, kinds in seen:  # a shown one: from the page's arrival, before its snapshot
+        timeline = urls.get(page, [])
+        exposures.append(Exposure(page, _arrived(timeline, at), _left(timeline, at), kinds))
     return exposures
 
 
-def _shown_as(kinds: set[str]) -> set[str]:
-    """A QR is placed by zbar in a frame; a key or URI in the page may be text on screen."""
-    return {"QR code" if kind == "QR code" else "text" for kind in kinds}
+def _shown(html: object, scrubber: Scrubber) -> set[str]:
+    """What a snapshot shows of a removed secret: a QR image (placed in a frame by zbar) or
+    text (a key or URI as words: no box to paint). A hidden input shows nothing, and a typed
+    value is placed by its action's box."""
+    kinds: set[str] = set()
+    for tag, attrs, node in _elements(html):
+        hidden = tag == "INPUT" and str(attrs.get("type", "")).lower() == "hidden"
+        visible = [] if hidden else [str(attrs.get(k, "")) for k in VISIBLE_ATTRIBUTES]
+        if tag == "IMG" and any(
+            value in scrubber.qr.replacements or value in scrubber.qr_urls for value in visible
+        ):
+            kinds.add("QR code")
+        for text in [*_texts(node), *visible]:
+            if MARKED.search(text):
+                kinds.add("text")
+    return kinds
+
+
+def _arrived(timeline: list[tuple[float, str]], seen: float) -> float:
+    """The latest time before ``seen`` the page still showed another URL (0: from the start):
+    the secret may be on screen from the page's first paint, before any snapshot of it."""
+    here = next((url for at, url in reversed(timeline) if at <= seen), None)
+    before = [at for at, url in timeline if at < seen and url != here]
+    return max(before, default=0.0)
 
 
 def _left(timeline: list[tuple[float, str]], start: float) -> float:
