@@ -156,3 +156,20 @@ def test_a_keycloak_first_access_trace_loses_the_hidden_and_the_shown_key(
     assert {"password", "TOTP code", "otpauth URI (QR code)"} <= found, caught.stdout
     assert found & {"given value", "TOTP secret"}, caught.stdout  # the hidden key's own form
     assert tracer.report.removed["TOTP secret"] >= 1  # found by its shape alone
+
+
+@allure.story("scrubbed traces")
+@pytest.mark.enrollment
+@pytest.mark.variants
+def test_a_qr_served_as_an_image_of_its_own_is_replaced_and_its_frames_covered(
+    tmp_path, make_account, vault, fresh_page, raw_trace
+):
+    account = make_account(qr="png")  # <img src="/qr.png">: a resource, not a data: URI
+    tracer = Tracer(tmp_path / "traces" / "trace.zip", "on")
+    expect_ok(enroll(fresh_page(), account, vault, trace=tracer))
+    uri = vault.get(account.base_url, account.cip).account.to_uri()
+    ledger = write_ledger(tmp_path / "ledger.jsonl", ("password", account.password), ("uri", uri))
+    caught = scan_secrets(raw_trace.parent, ledger)
+    assert "resources/" in caught.stdout and "(QR code)" in caught.stdout, caught.stdout
+    done = scan_secrets(tracer.kept.parent, ledger)
+    assert done.returncode == 0, done.stdout + done.stderr
