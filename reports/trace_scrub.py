@@ -83,6 +83,10 @@ def scrub_trace(
             scrubber.report.dropped += outcome.dropped
         lines = (json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in events)
         members[name] = "".join(line + "\n" for line in lines).encode()
+    listed = {str(e.get("file")) for events in logs.values() for e in events}
+    for name in [n for n in members if n.startswith("screencast/") and n not in listed]:
+        del members[name]  # a frame no event places in time cannot be judged: dropped
+        scrubber.report.dropped += 1
     _write(Path(target), members)
     scrubber.report.seconds = time.perf_counter() - started
     return scrubber.report

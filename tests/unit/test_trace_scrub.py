@@ -99,6 +99,7 @@ def _trace(path: Path) -> Path:
         archive.writestr(QR_FILE, _qr_png())
         for name, with_qr in (("qr", True), ("typed", False), ("manual", False), ("later", False)):
             archive.writestr(FRAMES[name], _frame(with_qr))
+        archive.writestr("screencast/orphan.jpeg", _frame(True))  # no event says when
     return path
 
 
@@ -136,7 +137,8 @@ def test_frames_are_painted_where_the_secret_can_be_placed_and_dropped_where_not
     # The key shown as words: no box to paint.
     assert FRAMES["manual"] not in members and FRAMES["manual"] not in listed
     assert members[FRAMES["later"]] == _frame(False)  # after the page moved on: untouched
-    assert (report.painted, report.dropped) == (1, 2)
+    assert "screencast/orphan.jpeg" not in members
+    assert (report.painted, report.dropped) == (1, 3)
     assert tmp_path.joinpath("trace.zip").stat().st_mode & 0o777 == 0o600
 
 
