@@ -218,10 +218,10 @@ def _headers_and_cookies(scrubber: Scrubber, snapshot: dict) -> None:
     for part in (snapshot.get("request") or {}, snapshot.get("response") or {}):
         for cookie in part.get("cookies") or []:
             if isinstance(cookie, dict) and "value" in cookie:
-                cookie["value"] = scrubber._mark("cookie")
+                cookie["value"] = scrubber.mark("cookie")
         for header in part.get("headers") or []:
             if isinstance(header, dict) and str(header.get("name")).lower() in SECRET_HEADERS:
-                header["value"] = scrubber._mark(str(header["name"]).lower())
+                header["value"] = scrubber.mark(str(header["name"]).lower())
 
 
 def _scrub_member(scrubber: Scrubber, data: bytes) -> bytes:

@@ -69,6 +69,7 @@ def _forms(value: str) -> set[str]:
 
 
 def strings(node: object) -> Iterable[str]:
+    """Every string of a JSON value, at any depth."""
     if isinstance(node, str):
         yield node
     elif isinstance(node, list):
@@ -143,7 +144,8 @@ class Scrubber:
             self._pattern = re.compile("|".join(parts) or r"(?!x)x")
         return self._pattern
 
-    def _mark(self, kind: str) -> str:
+    def mark(self, kind: str) -> str:
+        """The marker of ``kind``, counted in the report."""
         self.report.removed[kind] += 1
         return marker(kind)
 
@@ -153,16 +155,16 @@ class Scrubber:
             return text
         if "data:image" in text:
             text = _DATA_IMAGE.sub(self._image, text)
-        text = _OTPAUTH.sub(lambda m: self._mark("otpauth URI"), text)
-        text = self._compiled().sub(lambda m: self._mark(self._kinds[m.group()]), text)
-        text = _BASE32.sub(lambda m: self._mark("TOTP secret"), text)
-        return _GROUPED.sub(lambda m: self._mark("TOTP secret"), text)
+        text = _OTPAUTH.sub(lambda m: self.mark("otpauth URI"), text)
+        text = self._compiled().sub(lambda m: self.mark(self._kinds[m.group()]), text)
+        text = _BASE32.sub(lambda m: self.mark("TOTP secret"), text)
+        return _GROUPED.sub(lambda m: self.mark("TOTP secret"), text)
 
     def _image(self, match: re.Match[str]) -> str:
         replaced = self.qr.data_uri(match.group())
         if replaced is None:
             return match.group()
-        self._mark("QR code")
+        self.mark("QR code")
         return replaced
 
     def clean_json(self, node: object) -> object:
