@@ -14,9 +14,9 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import allure
 from playwright.sync_api import Page
@@ -64,6 +64,18 @@ class NotEnrolled(LookupError):
 
 Journey = Callable[..., JourneyResult]
 S = TypeVar("S", bound=BaseScreen)
+Outcome = Callable[[JourneyResult], JourneyResult]
+
+
+class Tracer(Protocol):
+    """Records a journey's Playwright trace (``reports.tracing.Tracer``): starts before the
+    first step, is handed the result (the outcome decides whether the trace is kept)."""
+
+    def recording(self, page: Page, account: Account) -> AbstractContextManager[Outcome]: ...
+
+
+def _as_is(result: JourneyResult) -> JourneyResult:
+    return result
 
 
 def _expect(screen: BaseScreen, wanted: type[BaseScreen], where: str) -> BaseScreen:
@@ -282,13 +294,15 @@ def run_journey(
     attempt: Attempt | None = None,
     screenshots: bool = False,
     capture: str | Path | None = None,
+    trace: Tracer | None = None,
     journeys: dict[str, Journey] | None = None,
 ) -> JourneyResult:
     """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
 
     ``screenshots``: a masked screenshot of the screen each step left (the monitors keep
     them); ``capture``: a folder where every screen the journey passes is recorded
-    (``pages.capture``), for a person to read.
+    (``pages.capture``), for a person to read; ``trace``: a tracer that keeps a scrubbed
+    Playwright trace of the journey (``reports.tracing``).
 
     ``attempt`` is an open attempt of the account guard (``authenticator.guard``): the journey
     tells it of every password and code before sending it, so the account's lockout budget
@@ -302,14 +316,19 @@ def run_journey(
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
     if attempt is not None:
         attempt.check_store(vault, account)
-    with Capture(capture).recording(page) if capture is not None else nullcontext():
-        return registry[name](
-            page,
-            account,
-            vault,
-            authenticator=authenticator,
-            limits=limits,
-            compensate_clock=compensate_clock,
-            attempt=attempt,
-            screenshots=screenshots,
+    with (
+        Capture(capture).recording(page) if capture is not None else nullcontext(),
+        trace.recording(page, account) if trace is not None else nullcontext(_as_is) as outcome,
+    ):
+        return outcome(
+            registry[name](
+                page,
+                account,
+                vault,
+                authenticator=authenticator,
+                limits=limits,
+                compensate_clock=compensate_clock,
+                attempt=attempt,
+                screenshots=screenshots,
+            )
         )

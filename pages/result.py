@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
+from pages.timings import StepNetwork
 from wording.causes import Cause
 from wording.notices import JourneyWarning, Notice
 
@@ -45,6 +46,8 @@ class JourneyResult:
     error: str = ""  # one line, never a secret
     failed_step: str = ""  # title of the step that failed, if any
     steps: dict[str, float] = field(default_factory=dict)
+    # Per step id: time to first byte, slowest request, failed requests, web vitals.
+    network: dict[str, StepNetwork] = field(default_factory=dict)
     duration_ms: float = 0.0
     started_at: str = field(default_factory=_now_iso)
     clock_offset_s: float | None = None  # the portal's clock minus ours, when it was measured

@@ -28,6 +28,7 @@ from pages.account import Account
 from pages.failures import JourneyFailure, network_failure, slow
 from pages.masking import masked_screenshot
 from pages.navigation import Navigation
+from pages.network_watch import StepWatch
 from pages.result import Cause, JourneyResult, Limits, Notice
 from wording import notice_step
 
@@ -86,6 +87,25 @@ class Unguarded:
         pass
 
 
+@contextmanager
+def _trace_group(page: Page | None, title: str) -> Iterator[None]:
+    """The step as a group of the Playwright trace when one is recorded, so the trace
+    viewer's action list reads as the seed's steps; without a trace it costs one call."""
+    try:
+        if page is None:
+            raise PlaywrightError("no page")
+        tracing = page.context.tracing
+        tracing.group(title)
+    except PlaywrightError:  # no page, or its context is closed
+        yield
+        return
+    try:
+        yield
+    finally:
+        with suppress(PlaywrightError):
+            tracing.group_end()
+
+
 class _Stop(Exception):
     """Ends a journey after its failure was recorded."""
 
@@ -111,6 +131,8 @@ class JourneyRun:
         self._screenshot_ms = 0.0
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
         self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
+        self._network = StepWatch(page)  # each step's requests and web vitals
+        self._network_ms = 0.0  # reading the web vitals: not the portal's time either
 
     @classmethod
     def start(
@@ -152,8 +174,9 @@ class JourneyRun:
         title = self.titles.setdefault(step_id, title or STEP_TITLES[step_id])
         started = time.perf_counter()
         waited_before = self.result.code_wait_ms
+        self._network.begin()
         try:
-            with allure.step(title):
+            with allure.step(title), _trace_group(self.page, title):
                 try:
                     yield
                 except PlaywrightTimeoutError:
@@ -171,6 +194,9 @@ class JourneyRun:
             self.result.steps[step_id] = round(max(0.0, took), 1)
             if warning is not None:
                 self._aside[step_id] = self.result.steps[step_id]
+            reading = time.perf_counter()
+            self.result.network[step_id] = self._network.end()
+            self._network_ms += (time.perf_counter() - reading) * 1000
             if self._screenshots:
                 self._screenshot(step_id)
 
@@ -202,7 +228,8 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
-        elapsed -= self._screenshot_ms + sum(self._aside.values())
+        elapsed -= self._screenshot_ms + self._network_ms + sum(self._aside.values())
+        self._network.close()
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:
             self._check_limits()

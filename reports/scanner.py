@@ -39,7 +39,8 @@ NAMED = 50  # entries not scanned named one by one; the rest are counted
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 _DIGITS = re.compile(rb"[0-9]{6,}")  # codes have 6 to 8 digits (RFC 4226 §5.3)
 _WORDLIKE = frozenset(b"0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_DATA_URI = re.compile(rb"data:image/(?:png|jpeg|webp|gif);base64,([A-Za-z0-9+/]+={0,2})")
+# RFC 2397 allows no space after the comma, yet Keycloak writes one and browsers read it.
+_DATA_URI = re.compile(rb"data:image/(?:png|jpeg|webp|gif);base64, ?([A-Za-z0-9+/]+={0,2})")
 KIND_WORDS = {"uri": "otpauth URI", "secret": "TOTP secret", "password": "password",
                "value": "given value"}  # fmt: skip
 

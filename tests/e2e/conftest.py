@@ -33,6 +33,7 @@ from tests.fixtures.accounts import (
     seed_enrolled,
 )
 from tests.fixtures.real_run import JOURNEYS_MARKER, RealRun, on_account
+from tests.fixtures.trace_outputs import scrub_reported_traces
 
 #: The plan of a run on a real target (``tests.fixtures.real_run``), once collected.
 REAL_RUN = pytest.StashKey[RealRun]()
@@ -51,15 +52,17 @@ def _needs_sandbox(item: pytest.Item) -> bool:
     return any(item.get_closest_marker(name) for name in SANDBOX_MARKERS)
 
 
-#: pytest-playwright's own recordings: a trace keeps every typed value and request body, and
-#: videos and screenshots show the enrollment QR, which *is* the TOTP secret.
-RECORDINGS = ("tracing", "video", "screenshot")
+#: pytest-playwright's recordings refused on a real portal: videos and screenshots show the
+#: enrollment QR, which *is* the TOTP secret. Its traces are accepted: each is scrubbed as
+#: soon as it is kept (``tests.fixtures.trace_outputs``).
+RECORDINGS = ("video", "screenshot")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Traces record typed values: keep them on failure for sandbox runs only. On a real
-    portal pytest-playwright's recordings are refused; a failure still gets the suite's own
-    screenshot, with the QR and the fields masked (docs/design.md, "Secrets")."""
+    """Traces are scrubbed when kept: on failure by default for sandbox runs, when asked for
+    on a real portal. There pytest-playwright's videos and screenshots are refused; a failure
+    still gets the suite's own screenshot, with the QR and the fields masked (docs/design.md,
+    "Secrets")."""
     config.addinivalue_line(
         "markers",
         f"{JOURNEYS_MARKER}(n): the test runs n journeys as the configured account (default 1)",
@@ -83,9 +86,9 @@ def pytest_configure(config: pytest.Config) -> None:
     ]
     if asked and not sandbox:
         raise pytest.UsageError(
-            f"{' '.join(asked)}: on a real portal Playwright's traces, videos and screenshots "
-            "would keep the password, the codes and the QR (the TOTP secret); leave them off, "
-            "failures attach a masked screenshot to the Allure results"
+            f"{' '.join(asked)}: on a real portal Playwright's videos and screenshots would "
+            "keep the QR (the TOTP secret); leave them off (--tracing is scrubbed), failures "
+            "attach a masked screenshot to the Allure results"
         )
     if not any(arg.startswith("--tracing") for arg in config.invocation_params.args):
         config.option.tracing = "retain-on-failure" if sandbox else "off"
@@ -147,9 +150,12 @@ def pytest_terminal_summary(
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    """On failure, attach a screenshot with the QR, password and code fields masked."""
+    """On failure, attach a screenshot with the QR, password and code fields masked; after
+    the teardown, scrub the traces pytest-playwright kept, before any reporter reads them."""
     outcome = yield
     report = outcome.get_result()
+    if report.when == "teardown":
+        scrub_reported_traces(item, report)
     page = getattr(item, "funcargs", {}).get("page")
     if report.when == "call" and report.failed and page is not None:
         with contextlib.suppress(Exception):  # a closed page has nothing to show

@@ -7,8 +7,10 @@ and refuse enrollment tests unless ``--allow-enrollment`` is given.
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import allure
@@ -83,9 +85,7 @@ def test_a_wrong_password_on_a_real_target_pauses_the_account_before_the_lockout
     assert not sandbox.admin.account(account.cip)["locked"]
 
 
-@pytest.mark.parametrize(
-    "recording", ["--tracing=on", "--video=retain-on-failure", "--screenshot=on"]
-)
+@pytest.mark.parametrize("recording", ["--video=retain-on-failure", "--screenshot=on"])
 def test_playwrights_recordings_are_refused_on_a_real_target(sandbox, tmp_path, recording):
     account = TestAccount(sandbox.url, new_cip(), new_password())
     refused = _pytest("-m", "smoke and login", recording, account=account, vault=tmp_path / "v")
@@ -98,8 +98,9 @@ def test_playwrights_recordings_are_refused_on_a_real_target(sandbox, tmp_path, 
 @allure.story(STORIES["later_login"])
 @pytest.mark.login
 def test_a_real_targets_failure_artifacts_hold_no_secret(sandbox, tmp_path):
-    """A failed login on a real target leaves Allure results and a masked screenshot; the
-    project's scanner (``python -m reports scan-secrets``) finds none of the run's secrets."""
+    """A failed login on a real target leaves Allure results, a masked screenshot and a
+    scrubbed Playwright trace; the project's scanner (``python -m reports scan-secrets``)
+    finds none of the run's secrets."""
     vault_path = tmp_path / "vault"
     account = TestAccount(sandbox.url, new_cip(), new_password())
     created = sandbox.admin.create_account(account.cip, account.password, enrolled=True)
@@ -111,12 +112,19 @@ def test_a_real_targets_failure_artifacts_hold_no_secret(sandbox, tmp_path):
         "smoke and login",
         f"--alluredir={results}",
         f"--output={tmp_path / 'artifacts' / 'test-results'}",
+        "--tracing=retain-on-failure",
         account=wrong,
         vault=vault_path,
     )
     assert failed.returncode == 1 and "credentials_rejected" in failed.stdout
     attachments = list(results.glob("*-attachment.png"))
     assert attachments, "the failure's masked screenshot is missing"
+    (trace,) = (tmp_path / "artifacts" / "test-results").glob("*/trace.zip")
+    assert stat.S_IMODE(trace.stat().st_mode) == 0o600
+    assert stat.S_IMODE(trace.parent.stat().st_mode) == 0o700
+    with zipfile.ZipFile(trace) as archive:
+        logged = archive.read("trace.trace") + archive.read("trace.network")
+    assert "«scrubbed: password»".encode() in logged and wrong.password.encode() not in logged
     values = tmp_path / "values.txt"
     values.write_text(f"{wrong.password}\n{account.password}\n{created['secret']}\n")
     scan = subprocess.run(

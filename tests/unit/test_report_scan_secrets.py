@@ -117,6 +117,9 @@ def test_an_authenticator_qr_is_found_in_images_zips_and_data_uris(capsys, monke
         archive.writestr("screencast/frame-1.png", png)
         archive.writestr("trace.trace", b'{"src": "data:image/png;base64,'
                          + base64.b64encode(png) + b'"}')  # fmt: skip
+        # Keycloak writes a space after the comma (« base64, iVBOR… »): found all the same.
+        archive.writestr("keycloak.trace", b'{"src": "data:image/png;base64, '
+                         + base64.b64encode(png) + b'"}')  # fmt: skip
     root = folder(tmp_path, {"test-failed-1.png": png, "trace.zip": trace.getvalue(),
                              "other.png": qr_png("https://example.org/")})  # fmt: skip
     code, lines = scan(capsys, monkeypatch, root, values="Unrelated-Value-42")
@@ -125,8 +128,9 @@ def test_an_authenticator_qr_is_found_in_images_zips_and_data_uris(capsys, monke
         f"FOUND  {root / 'test-failed-1.png'}: otpauth URI (QR code)",
         f"FOUND  {root / 'trace.zip'}!screencast/frame-1.png: otpauth URI (QR code)",
         f"FOUND  {root / 'trace.zip'}!trace.trace (data: image): otpauth URI (QR code)",
+        f"FOUND  {root / 'trace.zip'}!keycloak.trace (data: image): otpauth URI (QR code)",
     ]
-    assert "3 image(s) decoded" in lines[-1] or "4 image(s) decoded" in lines[-1]
+    assert "4 image(s) decoded" in lines[-1] or "5 image(s) decoded" in lines[-1]
 
 
 def test_files_others_may_read_are_warned_about(capsys, monkeypatch, tmp_path):

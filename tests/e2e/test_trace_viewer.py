@@ -1,0 +1,72 @@
+"""A scrubbed trace still opens in Playwright's trace viewer, with its steps and its network.
+
+``playwright show-trace --host 127.0.0.1 --port 0`` serves the viewer; the suite's browser
+opens the URL it prints. The action list must read as the journey's steps (each a group
+titled after the seed, the typed password shown as its marker) and the network tab must list
+the portal's requests: a scrub that broke the archive or a resource reference shows neither.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import allure
+import pytest
+from playwright.sync_api import expect
+
+from pages.steps import STEP_TITLES
+from reports.tracing import Tracer
+from tests.fixtures.accounts import enroll, expect_ok
+from tests.fixtures.processes import ROOT, stop
+
+pytestmark = [allure.feature("Secrets")]
+VIEWER = ROOT / ".venv" / "bin" / "playwright"
+
+
+@contextmanager
+def trace_viewer(trace: Path, timeout: float = 60.0) -> Iterator[str]:
+    """The URL of ``show-trace`` serving ``trace`` on a free loopback port."""
+    argv = [str(VIEWER), "show-trace", "--host", "127.0.0.1", "--port", "0", str(trace)]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, url = time.monotonic() + timeout, None
+        while url is None and time.monotonic() < deadline and process.poll() is None:
+            line = process.stdout.readline()  # the viewer prints its URL, then stays quiet
+            found = re.search(r"http://127\.0\.0\.1:\d+\S*", line)
+            url = found.group() if found else None
+        assert url, "show-trace printed no URL"
+        yield url
+    finally:
+        stop(process, grace=10)
+
+
+@allure.story("scrubbed traces")
+@pytest.mark.enrollment
+def test_a_scrubbed_trace_opens_with_its_steps_and_its_network(
+    tmp_path, make_account, vault, fresh_page
+):
+    account = make_account()
+    tracer = Tracer(tmp_path / "traces" / "trace.zip", "on")
+    expect_ok(enroll(fresh_page(), account, vault, trace=tracer))
+    assert tracer.report.removed["password"] >= 1
+
+    viewer = fresh_page()
+    with trace_viewer(tracer.kept) as url:
+        viewer.goto(url)
+        actions = viewer.locator(".action-title")
+        for step in ("open", "login", "scan", "code", "device", "home", "logout"):
+            expect(actions.filter(has_text=STEP_TITLES[step])).to_have_count(1)
+        actions.filter(has_text=STEP_TITLES["login"]).click()
+        viewer.keyboard.press("ArrowRight")  # open the step's group: its actions show
+        expect(actions.filter(has_text="Fill")).to_have_count(2)  # the CIP, the password
+        expect(actions.filter(has_text="«scrubbed: password»")).to_have_count(1)
+        viewer.get_by_role("tab", name=re.compile(r"^Network")).click()
+        grid = viewer.get_by_role("tabpanel").filter(has_text="Method")
+        expect(grid).to_contain_text("POST")
+        expect(grid).to_contain_text("configuration")
+        assert account.password not in viewer.content()
