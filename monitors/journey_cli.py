@@ -289,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     if args.alluredir:
-        from pages.allure_result import write_journey_result
+        from reports.allure_result import write_journey_result
 
         write_journey_result(Path(args.alluredir), result)
     if args.json:

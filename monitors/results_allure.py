@@ -13,8 +13,8 @@ from allure_commons.model2 import Label
 
 from monitors.config import Monitor
 from monitors.history import ProbeRecord
-from pages.allure_result import journey_test_result, write_test_result
 from pages.result import JourneyResult
+from reports.allure_result import journey_test_result, write_test_result
 
 
 class AllureWriter:

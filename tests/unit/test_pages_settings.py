@@ -7,10 +7,10 @@ import json
 import pytest
 
 from monitors import journey_cli
-from pages.allure_result import journey_test_result
 from pages.result import Cause, JourneyResult
 from pages.settings import Settings, SettingsError, read_password
 from pages.steps import STEP_TITLES
+from reports.allure_result import journey_test_result
 
 
 def test_settings_order_is_cli_then_environment_then_default(tmp_path):
