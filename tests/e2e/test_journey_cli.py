@@ -8,7 +8,7 @@ import socket
 import allure
 import pytest
 
-from monitors.journey_cli import JSON_KEYS
+from adhoc.journey_cli import JSON_KEYS
 from pages.steps import STEP_TITLES, STORIES, SUCCESS_SEEN
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, run_cli, seed_enrolled
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from monitors import journey_cli
+from adhoc import journey_cli
 from pages.result import Cause, JourneyResult
 from pages.settings import Settings, SettingsError, read_password
 from pages.steps import STEP_TITLES
