@@ -34,10 +34,10 @@ from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 from pages.app_checks import AppCheck
 from pages.profile import Profile, ProfileError
 from pages.profile import load as load_profile
+from pages.step_titles import STEP_TITLES
 from wording import DEFAULT, Language, check_language
 
 JOURNEYS = ("later_login", "first_access")
-STEP_IDS = ("open", "login", "scan", "code", "device", "home", "logout")  # JourneyResult.steps keys
 _MONITOR_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # A probe location's name becomes a Prometheus label value, a history column and an Allure
 # label: letters, digits, '-', '_' and '.', like a host name (RFC 1123 §2.1) plus '_'.
@@ -329,8 +329,8 @@ def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
     steps_r = thresholds.sub("steps")
     steps = {}
     for step in steps_r.table:
-        if step not in STEP_IDS:
-            raise steps_r.err(step, f"unknown step; use one of {', '.join(STEP_IDS)}")
+        if step not in STEP_TITLES:
+            raise steps_r.err(step, f"unknown step; use one of {', '.join(STEP_TITLES)}")
         steps[step] = _threshold(steps_r.sub(step))
     return Monitor(
         id=mid,
