@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from authenticator import Vault
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober

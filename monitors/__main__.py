@@ -15,11 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from authenticator.errors import AuthenticatorError
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.history import HistoryError
 from monitors.maintenance_cli import ACTIONS as MAINTENANCE_ACTIONS
 from monitors.maintenance_cli import MaintenanceError
 from monitors.maintenance_cli import add_parser as add_maintenance_parser
+from monitors.toml_reader import ConfigError
 from wording.cli import OneLineParser
 
 EXIT_USAGE = 2

@@ -17,7 +17,7 @@ from PIL import Image
 
 from authenticator import ScanError, Vault, scan
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober

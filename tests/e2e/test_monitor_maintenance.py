@@ -16,7 +16,7 @@ from authenticator import Vault
 from monitors.__main__ import main
 from monitors.alerts import cause_words
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober

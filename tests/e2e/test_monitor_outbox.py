@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from tests.fixtures.monitoring import free_port, simple_config
 

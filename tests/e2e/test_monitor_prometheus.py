@@ -18,7 +18,8 @@ import pytest
 
 from authenticator import Vault
 from monitors.chromium import WarmBrowser, process_tree
-from monitors.config import default_probe_name, load
+from monitors.config import default_probe_name
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober

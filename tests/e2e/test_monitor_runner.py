@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Vault
 from monitors.chromium import WarmBrowser, marked_pids
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober

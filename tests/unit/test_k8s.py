@@ -19,7 +19,7 @@ import pytest
 import yaml
 from croniter import croniter
 
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.k8s import manifests, render
 from monitors.k8s_cronjobs import job_name, schedule
 from monitors.k8s_pod import (
@@ -31,6 +31,7 @@ from monitors.k8s_pod import (
     cluster_config,
     default_image,
 )
+from monitors.toml_reader import ConfigError
 from tests.fixtures.monitoring import simple_config, write_config
 
 ROOT = Path(__file__).resolve().parents[2]

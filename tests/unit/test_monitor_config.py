@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import ConfigError, load
-from monitors.toml_reader import parse_duration
+from monitors.config_file import load
+from monitors.toml_reader import ConfigError, parse_duration
 from pages.step_titles import STEP_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from monitors.__main__ import main
-from monitors.config import ConfigError, default_probe_name, load
+from monitors.config import default_probe_name
+from monitors.config_file import load
+from monitors.toml_reader import ConfigError
 from tests.fixtures.monitoring import simple_config, write_config
 
 

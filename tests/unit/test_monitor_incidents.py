@@ -18,7 +18,7 @@ import pytest
 from authenticator.guard import AccountGuard, account_identity
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
 from monitors.probe import Prober

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from monitors.chromium import WarmBrowser
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.grading import grade, password_expiring
 from monitors.history import History, Status
 from monitors.journeys import Binder
 from monitors.probe import Prober
+from monitors.toml_reader import ConfigError
 from pages.result import Cause, JourneyResult
 from tests.fixtures.monitoring import probe_record, receiver
 

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from monitors.alerts import Channels
-from monitors.config import Target, load
+from monitors.config import Target
+from monitors.config_file import load
 from monitors.history import History
 from monitors.metrics import ProbeMetrics
 from monitors.sinks import Sinks
