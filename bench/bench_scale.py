@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright
 
 from bench.bench_monitors import PASSWORD, PASSWORD_ENV, build, sandbox_process
+from bench.support.container import build_image, prepare, probe_in_container
 from monitors.chromium import process_tree
 from pages.browser import launch_args
 from sandbox import running_sandbox
-from tests.fixtures.container import build_image, prepare, probe_in_container
 
 TICKS = os.sysconf("SC_CLK_TCK")
 BUDGET_S = 900  # no phase runs longer than this, whatever the counts asked for

@@ -19,6 +19,7 @@ import pytest
 import yaml
 from croniter import croniter
 
+from bench.support.monitoring import write_config
 from monitors.config_file import load
 from monitors.k8s import manifests, render
 from monitors.k8s_cronjobs import job_name, schedule
@@ -32,7 +33,7 @@ from monitors.k8s_pod import (
     default_image,
 )
 from monitors.toml_reader import ConfigError
-from tests.fixtures.monitoring import simple_config, write_config
+from tests.fixtures.monitoring import simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "monitors.example.toml"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.support.monitoring import receiver
 from monitors.chromium import WarmBrowser
 from monitors.config_file import load
 from monitors.grading import grade, password_expiring
@@ -21,7 +22,7 @@ from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.toml_reader import ConfigError
 from pages.result import Cause, JourneyResult
-from tests.fixtures.monitoring import probe_record, receiver
+from tests.fixtures.monitoring import probe_record
 
 TARGET = "http://127.0.0.1:9"
 CONFIG = """

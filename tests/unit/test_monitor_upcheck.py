@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bench.support.monitoring import free_port, receiver, write_config
 from monitors.alerts import Channels
 from monitors.config import Target
 from monitors.config_file import load
@@ -22,7 +23,6 @@ from monitors.metrics import ProbeMetrics
 from monitors.sinks import Sinks
 from monitors.upcheck import UpState, UpWatch, check, has_login_form
 from sandbox import running_sandbox
-from tests.fixtures.monitoring import free_port, receiver, write_config
 
 
 @pytest.fixture(scope="module")
