@@ -23,12 +23,16 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def normalise_base_url(base_url: str) -> str:
     """``HTTPS://Portal.example:443/`` → ``https://portal.example``: one name per portal.
 
-    The one normaliser of base URLs (vault, history, reports, the account guard). Scheme and
-    host are case-insensitive and the default port is implied (RFC 3986 §6.2.2.1, §6.2.3), so
-    every spelling of one portal gives one string; the path keeps its case. A URL carrying
-    ``user:password@`` is refused before anything echoes it, even one that does not parse:
-    the value would end up in histories, reports and alerts, and a password belongs in the
-    environment or a file. Raises ``BaseUrlError`` (one line).
+    The one normaliser of base URLs. Each entry point calls it where it reads a URL (the
+    suite's settings, the monitors file, the command lines) and hands the result on, so the
+    history and the reports name one portal one way; the vault and the account guard key their
+    records with it too, so a caller that hands them another spelling cannot split one
+    portal's secrets or lockout budget in two. Scheme and host are case-insensitive and the
+    default port is implied (RFC 3986 §6.2.2.1, §6.2.3), so every spelling of one portal gives
+    one string; the path keeps its case. A URL carrying ``user:password@`` is refused before
+    anything echoes it, even one that does not parse: the value would end up in histories,
+    reports and alerts, and a password belongs in the environment or a file. Raises
+    ``BaseUrlError`` (one line).
     """
     text = base_url.strip()
     authority = text.partition("://")[2].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]

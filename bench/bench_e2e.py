@@ -26,13 +26,14 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from anywhere: tests.fixtures
+sys.path.insert(0, str(ROOT))  # run from anywhere: bench.support
 
 from authenticator import Vault
+from bench.support.accounts import new_cip, new_password, seed_enrolled
 from pages import browser as chromium
+from pages.account import Account
 from pages.journeys import run_journey
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
 
 #: The journey suite (the monitors' and reports' browser tests live beside it).
 JOURNEY_SUITE = [
@@ -73,16 +74,17 @@ def suite_wall_time(paths: list[str], workers: int) -> tuple[float, str]:
     return seconds, (lines[-1] if lines else f"exit {run.returncode}")
 
 
-def _accounts(portal, vault: Vault, count: int) -> list[TestAccount]:
+def _accounts(portal, vault: Vault, count: int) -> list[Account]:
     made = []
     for _ in range(count):
-        account = TestAccount(portal.url, new_cip("BENCH"), new_password())
+        account = Account(portal.url, new_cip("BENCH"), new_password())
         created = portal.admin.create_account(account.cip, account.password, enrolled=True)
-        made.append(seed_enrolled(vault, account, created))
+        seed_enrolled(vault, account, created)
+        made.append(account)
     return made
 
 
-def _login(browser: Browser, account: TestAccount, vault: Vault) -> float:
+def _login(browser: Browser, account: Account, vault: Vault) -> float:
     context = chromium.new_context(browser)
     try:
         result = run_journey("later_login", context.new_page(), account, vault)

@@ -30,16 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from authenticator import Vault
+from bench.support.accounts import seed_enrolled
+from bench.support.monitoring import every, write_config
+from bench.support.processes import sandbox_process
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
+from pages.account import Account
 from sandbox.client import AdminClient
-from tests.fixtures.accounts import TestAccount, seed_enrolled
-from tests.fixtures.monitoring import every, write_config
-from tests.fixtures.processes import sandbox_process
 
 PASSWORD = "Bench-Horse-Batt1"
 PASSWORD_ENV = "EESPRESSO_BENCH_PASSWORD"
@@ -53,7 +54,7 @@ def build(folder: Path, url: str, admin: AdminClient, accounts: int, every_s: fl
     for i in range(accounts):
         cip = f"BENCH{secrets.token_hex(4).upper()}"
         created = admin.create_account(cip, PASSWORD, enrolled=True)
-        seed_enrolled(vault, TestAccount(url, cip, PASSWORD), created)
+        seed_enrolled(vault, Account(url, cip, PASSWORD), created)
         tables[f"accounts.a{i}"] = {"cip": cip, "password_env": PASSWORD_ENV, "vault": "vault"}
         monitors.append({"id": f"m{i:03d}", "target": "sandbox", "account": f"a{i}",
                          "every": "30s", "timeout": "90s"})  # fmt: skip

@@ -3,7 +3,7 @@
 Each run starts a fresh sandbox process, a long-lived ``python -m monitors run`` with the
 default settings (journey every 5 minutes, up-check every 15 s) and a local webhook, waits
 for a passing journey, kills the sandbox with SIGKILL, times the alert, restarts the sandbox
-on the same port, times the recovery notice (``tests/fixtures/outage.py``). The target is
+on the same port, times the recovery notice (``bench/support/outage.py``). The target is
 60 s for each. Runs are bounded in count and each wait in time. Usage:
 
     .venv/bin/python bench/bench_outage.py [--runs 3]
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.outage import measure_outage
+from bench.support.outage import measure_outage
 
 
 def _load() -> str:

@@ -31,11 +31,12 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_monitors import PASSWORD, PASSWORD_ENV, build, sandbox_process
+from bench.bench_monitors import PASSWORD, PASSWORD_ENV, build
+from bench.support.container import build_image, prepare, probe_in_container
+from bench.support.processes import sandbox_process
 from monitors.chromium import process_tree
 from pages.browser import launch_args
 from sandbox import running_sandbox
-from tests.fixtures.container import build_image, prepare, probe_in_container
 
 TICKS = os.sysconf("SC_CLK_TCK")
 BUDGET_S = 900  # no phase runs longer than this, whatever the counts asked for
@@ -101,7 +102,8 @@ def cpu(folder: Path, warm: int, cold: int) -> None:
     become_subreaper()
     print(f"load average at start: {load_average()}", flush=True)
     deadline = time.monotonic() + BUDGET_S
-    with sandbox_process(folder) as (url, admin):
+    with sandbox_process(folder) as portal:
+        url, admin = portal.url, portal.admin
         config, prober = build(folder, url, admin, accounts=warm + 1)
         monitors = list(config.monitors)
         prober.probe(monitors[0])  # launch the warm browser, not measured

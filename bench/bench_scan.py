@@ -25,10 +25,10 @@ from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere: tests.*
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere: bench.support
 
 from authenticator import ScanError, scan
-from tests.fixtures import qr_corpus
+from bench.support import qr_corpus
 
 
 def _cases() -> dict[str, bytes]:

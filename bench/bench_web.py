@@ -39,10 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from authenticator import Vault  # noqa: E402
-from tests.fixtures.accounts import TestAccount, seed_enrolled  # noqa: E402
-from tests.fixtures.monitoring import free_port, write_config  # noqa: E402
-from tests.fixtures.processes import sandbox_process, stop  # noqa: E402
+from authenticator import Vault
+from bench.support.accounts import seed_enrolled
+from bench.support.monitoring import free_port, write_config
+from bench.support.processes import sandbox_process, stop
+from pages.account import Account
 
 PASSWORD, PASSWORD_ENV = "Bench-Web-Horse-1", "EESPRESSO_BENCH_PASSWORD"
 MONITORS = 4
@@ -198,7 +199,7 @@ def main() -> None:
         for i in range(MONITORS):
             cip = f"WEB{secrets.token_hex(4).upper()}"
             created = sandbox.admin.create_account(cip, PASSWORD, enrolled=True)
-            seed_enrolled(vault, TestAccount(sandbox.url, cip, PASSWORD), created)
+            seed_enrolled(vault, Account(sandbox.url, cip, PASSWORD), created)
             tables[f"accounts.a{i}"] = {"cip": cip, "password_env": PASSWORD_ENV,
                                         "vault": "vault"}  # fmt: skip
             monitors.append({"id": f"m{i}", "target": "sandbox", "account": f"a{i}",

@@ -35,11 +35,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from authenticator import Vault  # noqa: E402
-from tests.fixtures.accounts import TestAccount, seed_enrolled  # noqa: E402
-from tests.fixtures.guard_resets import RESETS  # noqa: E402
-from tests.fixtures.monitoring import free_port, write_config  # noqa: E402
-from tests.fixtures.processes import sandbox_process  # noqa: E402
+from authenticator import Vault
+from bench.support.accounts import seed_enrolled
+from bench.support.guard_resets import RESETS
+from bench.support.monitoring import free_port, holding_hook, write_config
+from bench.support.processes import sandbox_process
+from pages.account import Account
 
 PASSWORD, WRONG = "Bench-Horse-Batt1", "Wrong-Horse-Batt9"
 BUDGET_S = 600.0
@@ -85,7 +86,7 @@ def lockout(runs: int) -> None:
             for name, configs in scenarios.items():
                 cip = f"REL{secrets.token_hex(4).upper()}"
                 created = admin.create_account(cip, PASSWORD, enrolled=True)
-                seed_enrolled(Vault(folder / "vault"), TestAccount(url, cip, PASSWORD), created)
+                seed_enrolled(Vault(folder / "vault"), Account(url, cip, PASSWORD), created)
                 paths = configs(cip)
                 if "slow" in name:
                     admin.set_faults(latency={"/connexion": 6})
@@ -110,7 +111,7 @@ def guard_reset(runs: int) -> None:
             for name, reset in RESETS.items():
                 cip = f"REL{secrets.token_hex(4).upper()}"
                 created = admin.create_account(cip, PASSWORD, enrolled=True)
-                seed_enrolled(Vault(folder / "vault"), TestAccount(url, cip, PASSWORD), created)
+                seed_enrolled(Vault(folder / "vault"), Account(url, cip, PASSWORD), created)
                 config, store = config_for(folder, f"r{cip}", url, cip), folder / f"{name}.sqlite"
                 for run in range(2 + runs):
                     if run == 2:
@@ -123,8 +124,6 @@ def guard_reset(runs: int) -> None:
 
 
 def outbox(kills: int) -> None:
-    from tests.e2e.test_monitor_outbox import holding_hook
-
     delivered, duplicates = 0, 0
     started = time.monotonic()
     for _ in range(kills):

@@ -1,9 +1,9 @@
 """``python -m monitors run|status|resume|maintenance|k8s|enroll|login|inspect``.
 
-``enroll`` and ``login`` belong to the journey CLI (``monitors/journey_cli.py``), ``inspect``
-to ``monitors/inspect_cli.py``; they are imported only when asked for, so ``run`` and
-``status`` start without them. Every error a person can make (arguments, config, history or
-guard files) ends as one line on stderr and exit code 2, never a traceback.
+``enroll`` and ``login`` are handed to the journey CLI (``adhoc/journey_cli.py``), ``inspect``
+to ``adhoc/inspect_cli.py``: runs by hand, not probes; they are imported only when asked for,
+so ``run`` and ``status`` start without them. Every error a person can make (arguments,
+config, history or guard files) ends as one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import sys
 from collections.abc import Sequence
 
 from authenticator.errors import AuthenticatorError
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.history import HistoryError
 from monitors.maintenance_cli import ACTIONS as MAINTENANCE_ACTIONS
 from monitors.maintenance_cli import MaintenanceError
 from monitors.maintenance_cli import add_parser as add_maintenance_parser
+from monitors.toml_reader import ConfigError
 from wording.cli import OneLineParser
 
 EXIT_USAGE = 2
@@ -197,11 +198,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("enroll", "login"):
-        from monitors import journey_cli
+        from adhoc import journey_cli
 
         return journey_cli.main(argv)
     if argv and argv[0] == "inspect":
-        from monitors import inspect_cli
+        from adhoc import inspect_cli
 
         return inspect_cli.main(argv)
     try:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from monitors.config import ConfigError, Monitor
+from monitors.config import Monitor
 from monitors.grading import limits
+from monitors.toml_reader import ConfigError
 from pages.result import JourneyResult
 
 JourneyFn = Callable[[Page], JourneyResult]

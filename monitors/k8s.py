@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from monitors.config import Config, load
+from monitors.config import Config
+from monitors.config_file import load
 from monitors.k8s_cronjobs import cron_job
 from monitors.k8s_pod import (
     SECCOMP_PROFILE,

@@ -13,8 +13,9 @@ from itertools import pairwise
 
 from croniter import croniter
 
-from monitors.config import ConfigError, Monitor
+from monitors.config import Monitor
 from monitors.k8s_pod import APP, CONFIG_DIR, Options, object_meta, pod_spec, slug
+from monitors.toml_reader import ConfigError
 
 # docs/scale.md: a probe pod (Python, Playwright's driver, Chromium, one context) is ~530 MiB.
 RESOURCES = {"requests": {"cpu": "500m", "memory": "640Mi"}, "limits": {"memory": "1Gi"}}

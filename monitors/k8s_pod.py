@@ -21,7 +21,8 @@ from pathlib import Path
 import tomli_w
 import yaml
 
-from monitors.config import Account, Config, ConfigError, Monitor
+from monitors.config import Account, Config, Monitor
+from monitors.toml_reader import ConfigError
 
 APP = "eespresso-monitors"
 STATE_DIR = "/var/lib/eespresso"  # deploy/Containerfile: the image's volume and $EESPRESSO_VAULT

@@ -13,9 +13,11 @@ import re
 import time
 
 from authenticator.guard import current_user
-from monitors.config import Config, ConfigError, load
+from monitors.config import Config
+from monitors.config_file import load
 from monitors.history import History
 from monitors.maintenance import REASON_MAX, Journal, Window, describe, length, zone
+from monitors.toml_reader import ConfigError
 
 LISTED_DAYS = 7  # ``list`` shows the command-line windows that ended within this many days
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

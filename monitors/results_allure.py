@@ -1,7 +1,7 @@
 """Allure results per probe, when ``allure_results`` is configured.
 
 The probe's graded record goes as it is to the one builder of journey results
-(``pages.allure_result``): the same labels as the journey CLI's and the pytest suite's, so the
+(``reports.allure_result``): the same labels as the journey CLI's and the pytest suite's, so the
 release gate reads probes and tests alike. A degraded probe passes with its cause (``slow``,
 an expiring password or certificate); its warnings are « Avis » steps, as the journey CLI's.
 """
@@ -14,7 +14,7 @@ from allure_commons.model2 import Label
 
 from monitors.config import Monitor
 from monitors.history import ProbeRecord
-from pages.allure_result import journey_test_result, write_test_result
+from reports.allure_result import journey_test_result, write_test_result
 
 
 class AllureWriter:

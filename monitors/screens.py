@@ -18,7 +18,7 @@ from pathlib import Path
 
 from monitors.alerts import Screen
 from pages.result import JourneyResult
-from pages.steps import STEP_TITLES
+from pages.step_titles import STEP_TITLES
 
 _STEP_OF_TITLE = {title: step for step, title in STEP_TITLES.items()}
 _SAFE = re.compile(r"[^a-z0-9_.-]")

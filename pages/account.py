@@ -1,7 +1,9 @@
 """The account a journey logs in with: one value for tests, the CLI, the probes and benchmarks.
 
-The base URL is normalised once, here (scheme and host lower case, default port and trailing
-slash dropped), so the vault, the history and the reports name one portal one way however
+The base URL arrives normalised (scheme and host lower case, default port and trailing slash
+dropped: ``authenticator.normalise_base_url``): each entry point normalises it where it reads
+it, and says there in one line what is wrong with it (the suite's settings, the monitors file,
+the journey CLI), so the vault, the history and the reports name one portal one way however
 the URL was written. The account also carries the portal's profile (its wording as data,
 ``pages.profile``), so every entry point hands it to the page objects the same way.
 """
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from authenticator import normalise_base_url
 from pages.app_checks import AppCheck
 from pages.profile import Profile, default
 
@@ -30,6 +31,3 @@ class Account:
     profile: Profile = field(default_factory=default, compare=False)
     # The application's pages to check once logged in (``pages.after_login``).
     after_login: tuple[AppCheck, ...] = field(default=(), compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "base_url", normalise_base_url(self.base_url))

@@ -30,18 +30,8 @@ from pages.masking import masked_screenshot
 from pages.navigation import Navigation
 from pages.network_watch import StepWatch
 from pages.result import Cause, JourneyResult, Limits, Notice
+from pages.step_titles import STEP_TITLES
 from wording import notice_step
-
-#: Allure step titles, after the seed's numbered steps (ids are the keys of ``result.steps``).
-STEP_TITLES: dict[str, str] = {
-    "open": "Étape 1 : Ouvrir l'adresse du portail eEspresso",
-    "login": "Étape 2 : Saisir le CIP et le mot de passe, cliquer sur « CONNEXION »",
-    "scan": "Étapes 3 à 5 : Scanner le code QR avec « Google Authenticator »",
-    "code": "Étape 6 : Indiquer le code à usage unique fourni par « Google Authenticator »",
-    "device": "Étape 7 : Créer un nom pour l'appareil mobile, cliquer sur « Enregistrer »",
-    "home": "Accès à eEspresso",
-    "logout": "Se déconnecter d'eEspresso",
-}
 
 #: The Allure step that records the seed's proof of step 7.
 SUCCESS_SEEN = "« Vous avez maintenant accès à votre eEspresso » affiché"

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Authenticator, Vault
+from bench.support.accounts import new_cip
 from pages import browser as chromium
 from pages.masking import masked_screenshot
 from pages.settings import Settings
@@ -27,7 +28,6 @@ from tests.fixtures.accounts import (
     DEVICE_NAME,
     LEDGER_ENV,
     TestAccount,
-    new_cip,
     new_password,
     record_account,
     seed_enrolled,

@@ -13,19 +13,14 @@ import allure
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from tests.fixtures.a11y_audit import (
     AccessibilityFailure,
     Audit,
     audit_first_access,
     audit_later_login,
 )
-from tests.fixtures.accounts import (
-    DEVICE_NAME,
-    TestAccount,
-    new_cip,
-    new_password,
-    seed_enrolled,
-)
+from tests.fixtures.accounts import DEVICE_NAME, TestAccount, new_password, seed_enrolled
 
 pytestmark = [pytest.mark.a11y, allure.feature("Accessibility")]
 

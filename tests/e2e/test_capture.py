@@ -107,8 +107,9 @@ def test_a_capture_of_a_full_first_access_and_a_login_holds_no_secret(make_accou
 @allure.story("capture of an unknown page")
 @pytest.mark.enrollment
 def test_a_capture_keeps_the_page_the_journey_did_not_know(tmp_path):
+    from bench.support.accounts import new_cip
     from sandbox import running_sandbox
-    from tests.fixtures.accounts import new_cip, new_password
+    from tests.fixtures.accounts import new_password
 
     with running_sandbox({"WORDING": "other"}) as portal:
         cip, password = new_cip(), new_password()

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import running_sandbox
-from tests.fixtures.container import (
+from bench.support.container import (
     BUILD_TIMEOUT_S,
     CLUSTER_CONFINEMENT,
     IMAGE,
@@ -25,6 +24,7 @@ from tests.fixtures.container import (
     probe_in_container,
     sandbox_page,
 )
+from sandbox import running_sandbox
 
 pytestmark = [pytest.mark.container, pytest.mark.timeout(BUILD_TIMEOUT_S + 600)]
 PASSWORD = "Container-Horse-B4t"  # 14 to 20 characters, as the seed requires

@@ -11,9 +11,9 @@ from __future__ import annotations
 import allure
 import pytest
 
+from bench.support.guard_resets import RESETS
 from pages.steps import STORIES
 from tests.fixtures.accounts import run_cli
-from tests.fixtures.guard_resets import RESETS
 
 pytestmark = [allure.feature("Account guard"), allure.story(STORIES["later_login"])]
 WRONG = "Wrong-Password-123"

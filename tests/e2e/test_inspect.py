@@ -22,9 +22,9 @@ import allure
 import pytest
 from PIL import Image
 
+from bench.support.monitoring import free_port
 from pages.profile import load
 from sandbox import running_sandbox
-from tests.fixtures.monitoring import free_port
 
 pytestmark = [allure.feature("Inspection")]
 

@@ -8,9 +8,10 @@ import socket
 import allure
 import pytest
 
-from monitors.journey_cli import JSON_KEYS
+from adhoc.journey_cli import JSON_KEYS
+from bench.support.accounts import new_cip
 from pages.steps import STEP_TITLES, STORIES, SUCCESS_SEEN
-from tests.fixtures.accounts import TestAccount, new_cip, new_password, run_cli, seed_enrolled
+from tests.fixtures.accounts import TestAccount, new_password, run_cli, seed_enrolled
 
 pytestmark = [allure.feature("Journey CLI")]
 BAD_PROFILE = "<a profile with a Python-only name>"  # written by the test that uses it
@@ -295,9 +296,10 @@ def test_the_account_guard_stops_a_wrong_password_before_the_lockout(
 @pytest.mark.enrollment
 def test_enroll_and_login_with_a_profile_file(tmp_path):
     """A portal whose wording only a profile file knows, driven from the command line."""
+    from bench.support.accounts import new_cip
     from pages.profile import shipped
     from sandbox import running_sandbox
-    from tests.fixtures.accounts import new_cip, new_password
+    from tests.fixtures.accounts import new_password
 
     with running_sandbox({"WORDING": "other"}) as portal:
         cip, password = new_cip(), new_password()

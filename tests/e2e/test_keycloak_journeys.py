@@ -21,9 +21,10 @@ import allure
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from sandbox import running_sandbox
 from sandbox.keycloak.state import to_raw
-from tests.fixtures.accounts import new_cip, new_password, record_account, run_cli
+from tests.fixtures.accounts import new_password, record_account, run_cli
 
 pytestmark = [pytest.mark.variants, allure.feature("Portal behind Keycloak")]
 

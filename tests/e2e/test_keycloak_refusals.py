@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from pages.elements import bind
 from pages.inspection import record
 from pages.inspection_files import html_page, markdown
@@ -26,7 +27,7 @@ from pages.profile import builtin
 from pages.screens import EnrollmentPage, LoginPage
 from sandbox import RunningSandbox, running_sandbox
 from sandbox.keycloak.state import to_raw
-from tests.fixtures.accounts import new_cip, new_password, run_cli
+from tests.fixtures.accounts import new_password, run_cli
 
 pytestmark = [pytest.mark.variants, pytest.mark.negative, allure.feature("Portal behind Keycloak")]
 

@@ -17,8 +17,9 @@ import allure
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from pages.steps import STORIES
-from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
+from tests.fixtures.accounts import TestAccount, new_password, seed_enrolled
 from tests.fixtures.suite_process import ROOT, run_suite
 
 pytestmark = [allure.feature("Real portal targets")]

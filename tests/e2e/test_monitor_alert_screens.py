@@ -16,15 +16,16 @@ import pytest
 from PIL import Image
 
 from authenticator import ScanError, Vault, scan
+from bench.support.accounts import new_cip
+from bench.support.monitoring import receiver, write_config
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from pages.screens import EnrollmentPage, LoginPage
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, enroll, log_in, new_cip, seed_enrolled
-from tests.fixtures.monitoring import receiver, write_config
+from tests.fixtures.accounts import TestAccount, enroll, log_in, seed_enrolled
 
 pytestmark = [pytest.mark.integration, allure.feature("Monitors"), allure.story("alerts")]
 PASSWORD = "Correct-Horse-Batt1"  # 14 to 20 characters, as the seed requires

@@ -14,10 +14,11 @@ import urllib.request
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
+from bench.support.monitoring import free_port, write_config
+from bench.support.processes import runner_process
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import free_port, write_config
-from tests.fixtures.processes import runner_process
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 from tests.fixtures.prometheus import prometheus, query, wait_until
 
 pytestmark = pytest.mark.integration

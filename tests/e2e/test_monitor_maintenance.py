@@ -13,10 +13,12 @@ import urllib.request
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
+from bench.support.monitoring import receiver, write_config
 from monitors.__main__ import main
 from monitors.alerts import cause_words
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
@@ -24,8 +26,7 @@ from monitors.status import summarise
 from monitors.status_page import render_page
 from monitors.web import CachedPage
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import receiver, write_config
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Correct-Horse-Batt1"

@@ -3,14 +3,14 @@ webhook within a minute, and so does the recovery notice once the portal is back
 
 Real processes throughout (``python -m sandbox serve`` killed with SIGKILL and restarted,
 ``python -m monitors run``, Chromium for the journeys); the measurement itself lives in
-``tests/fixtures/outage.py``, shared with ``bench/bench_outage.py``.
+``bench/support/outage.py``, shared with ``bench/bench_outage.py``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.outage import measure_outage
+from bench.support.outage import measure_outage
 
 pytestmark = pytest.mark.integration
 TARGET_S = 60.0

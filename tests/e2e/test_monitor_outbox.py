@@ -15,70 +15,18 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from monitors.config import load
+from bench.support.monitoring import free_port, holding_hook
+from monitors.config_file import load
 from monitors.history import History
-from tests.fixtures.monitoring import free_port, simple_config
+from tests.fixtures.monitoring import simple_config
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD_ENV = "EESPRESSO_OUTBOX_TEST_PASSWORD"
-
-
-@dataclass
-class HoldingHook:
-    """Holds its first request unanswered until ``release``; accepts the others."""
-
-    port: int = 0
-    arrived: threading.Event = field(default_factory=threading.Event)
-    released: threading.Event = field(default_factory=threading.Event)
-    accepted: list[bytes] = field(default_factory=list)
-    held: int = 0
-
-
-@contextmanager
-def holding_hook() -> Iterator[HoldingHook]:
-    hook = HoldingHook()
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            with lock:
-                hold = hook.held == 0
-                hook.held += hold
-            if hold:
-                hook.arrived.set()
-                hook.released.wait(timeout=120)
-                self.close_connection = True  # never answered: not delivered
-                return
-            with lock:
-                hook.accepted.append(body)
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    hook.port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield hook
-    finally:
-        hook.released.set()
-        server.shutdown()
-        server.server_close()
 
 
 def runner(config: Path, *extra: str) -> subprocess.Popen[str]:

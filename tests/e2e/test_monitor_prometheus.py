@@ -17,14 +17,16 @@ from pathlib import Path
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
+from bench.support.monitoring import free_port, receiver, write_config
 from monitors.chromium import WarmBrowser, process_tree
-from monitors.config import default_probe_name, load
+from monitors.config import default_probe_name
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import free_port, receiver, write_config
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 from tests.fixtures.prometheus import alertmanager, prometheus, pushgateway, query, wait_until
 
 pytestmark = pytest.mark.integration

@@ -20,15 +20,16 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Vault
+from bench.support.monitoring import every
+from bench.support.processes import runner_process
 from monitors.chromium import WarmBrowser, marked_pids
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
 from pages.result import Cause, JourneyResult
-from tests.fixtures.monitoring import every, simple_config
-from tests.fixtures.processes import runner_process
+from tests.fixtures.monitoring import simple_config
 
 UP = b"""<html><body><h1>Bienvenue dans eEspresso</h1>
 <form method="post"><label>Mot de passe <input type="password"></label>

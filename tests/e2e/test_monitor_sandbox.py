@@ -14,17 +14,18 @@ import time
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
+from bench.support.monitoring import receiver, write_config
 from monitors.alerts import cause_words
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
 from pages.profile import shipped
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import receiver, write_config
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 
 pytestmark = pytest.mark.integration
 # The sandbox's outage answers 503 like a reverse proxy whose portal is down: an HTTP error
@@ -286,7 +287,7 @@ def test_fault_matrix(portal, make, fault):
 
 def test_portal_down_is_unreachable(make, portal):
     """Nothing listening at all (connection refused): the one cause that is surely unreachable."""
-    from tests.fixtures.monitoring import free_port
+    from bench.support.monitoring import free_port
 
     prober, monitor = make(portal, base_url=f"http://127.0.0.1:{free_port()}")
     record = prober.probe(monitor).record

@@ -11,7 +11,7 @@ import allure
 import pytest
 from playwright.sync_api import Page, Route
 
-from monitors.config import load
+from monitors.config_file import load
 from monitors.metrics import ProbeMetrics
 from monitors.status import STRIP_DAYS, summarise
 from monitors.status_page import render_html, render_page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import allure
 import pytest
 
+from bench.support.accounts import new_cip
 from pages.profile import default as default_profile
 from pages.result import Cause
 from pages.screens import CodePage, LockoutPage, LoginPage, identify
@@ -13,7 +14,6 @@ from tests.fixtures.accounts import (
     enroll,
     expect_ok,
     log_in,
-    new_cip,
     new_password,
     seed_enrolled,
 )

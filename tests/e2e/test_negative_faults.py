@@ -10,13 +10,13 @@ import allure
 import pytest
 from PIL import Image
 
+from bench.support.accounts import new_cip
 from pages.result import Cause, Limits
 from tests.fixtures.accounts import (
     TestAccount,
     enroll,
     expect_ok,
     log_in,
-    new_cip,
     new_password,
     seed_enrolled,
 )

@@ -20,7 +20,9 @@ import allure
 import pytest
 
 from authenticator import Vault
-from tests.fixtures.accounts import TestAccount, new_cip, new_password, run_cli, seed_enrolled
+from bench.support.accounts import new_cip
+from bench.support.monitoring import receiver, write_config
+from tests.fixtures.accounts import TestAccount, new_password, run_cli, seed_enrolled
 from tests.fixtures.hostile_text import (
     BUTTON,
     CONTROL,
@@ -31,7 +33,6 @@ from tests.fixtures.hostile_text import (
     assert_terminal_safe,
     hostile_page,
 )
-from tests.fixtures.monitoring import receiver, write_config
 
 pytestmark = [pytest.mark.negative, allure.feature("Hostile portal text")]
 ROOT = Path(__file__).resolve().parents[2]

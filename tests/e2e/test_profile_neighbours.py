@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from pages import tree
 from pages.capture import Capture
 from pages.elements import bind
@@ -31,7 +32,6 @@ from tests.fixtures.accounts import (
     TestAccount,
     enroll,
     log_in,
-    new_cip,
     new_password,
     seed_enrolled,
 )

@@ -13,6 +13,7 @@ import allure
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
 from pages.profile import Profile, default, load, shipped
 from pages.result import Cause
 from pages.steps import STEP_TITLES, STORIES
@@ -23,7 +24,6 @@ from tests.fixtures.accounts import (
     enroll,
     expect_ok,
     log_in,
-    new_cip,
     new_password,
     seed_enrolled,
 )

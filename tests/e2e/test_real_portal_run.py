@@ -15,7 +15,8 @@ import allure
 import pytest
 
 from authenticator.guard import AccountGuard, account_identity
-from tests.fixtures.accounts import TestAccount, new_cip, new_password
+from bench.support.accounts import new_cip
+from tests.fixtures.accounts import TestAccount, new_password
 from tests.fixtures.monitor_history import TARGET as PROBE_TARGET
 from tests.fixtures.monitoring import refuse
 from tests.fixtures.suite_process import run_suite

@@ -16,14 +16,14 @@ import sys
 import allure
 import pytest
 
+from bench.support.monitoring import free_port, write_config
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from tests.fixtures.accounts import run_cli
 from tests.fixtures.browser_server import PREVIOUS, browser_server
-from tests.fixtures.monitoring import free_port, write_config
 
 pytestmark = [allure.feature("Remote browsers")]
 
@@ -93,7 +93,8 @@ def test_a_monitor_probes_through_its_targets_browser_server(
     server, sandbox, tmp_path, monkeypatch
 ):
     from authenticator import Vault
-    from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled
+    from bench.support.accounts import new_cip
+    from tests.fixtures.accounts import TestAccount, new_password, seed_enrolled
 
     password = new_password()
     monkeypatch.setenv("EESPRESSO_REMOTE_PASSWORD", password)

@@ -22,9 +22,8 @@ from cryptography.fernet import Fernet
 from prometheus_client.parser import text_string_to_metric_families
 
 from authenticator import Vault
-from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.container import (
+from bench.support.accounts import new_cip
+from bench.support.container import (
     BUILD_TIMEOUT_S,
     IMAGE,
     PROBE_FIELDS,
@@ -34,7 +33,9 @@ from tests.fixtures.container import (
     podman,
     secret_manifest,
 )
-from tests.fixtures.monitoring import free_port, write_config
+from bench.support.monitoring import free_port, write_config
+from sandbox import running_sandbox
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 
 pytestmark = [pytest.mark.container, pytest.mark.timeout(BUILD_TIMEOUT_S + 900)]
 PASSWORD = "Deployment-Horse-B4t"  # 14 to 20 characters, as the seed requires

@@ -16,10 +16,11 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench.support.accounts import new_cip
 from pages.logout import logged_out
 from pages.screens import HomePage, LoginPage, LogoutQuestionPage
 from sandbox import RunningSandbox, running_sandbox
-from tests.fixtures.accounts import new_cip, new_password
+from tests.fixtures.accounts import new_password
 
 pytestmark = [pytest.mark.variants, allure.feature("Portal variants")]
 

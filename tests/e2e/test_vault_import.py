@@ -22,15 +22,10 @@ import pytest
 import segno
 
 from authenticator import OtpAccount, Vault
+from bench.support.accounts import SANDBOX_ISSUER, new_cip
 from pages.screens import EnrollmentPage, LoginPage
 from sandbox import RunningSandbox
-from tests.fixtures.accounts import (
-    SANDBOX_ISSUER,
-    new_cip,
-    new_password,
-    record_account,
-    run_cli,
-)
+from tests.fixtures.accounts import new_password, record_account, run_cli
 from tests.fixtures.migration_export import SHA256, Exported, export_uri
 
 pytestmark = [allure.feature("Vault import")]

@@ -22,10 +22,10 @@ from PIL import Image
 import authenticator.qr as qr_module
 import authenticator.zbar as zbar_module
 from authenticator import ScanError, parse_uri, scan
+from bench.support import qr_corpus
+from bench.support.qr_corpus import encoded
 from sandbox import qr as sandbox_qr
 from sandbox import rules as sandbox_rules
-from tests.fixtures import qr_corpus
-from tests.fixtures.qr_corpus import encoded
 
 CORPUS = list(qr_corpus.specs())
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

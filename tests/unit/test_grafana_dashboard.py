@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.support.monitoring import free_port, write_config
+from bench.support.processes import runner_process
 from sandbox import running_sandbox
-from tests.fixtures.monitoring import free_port, write_config
-from tests.fixtures.processes import runner_process
 from tests.fixtures.prometheus import prometheus, query, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]

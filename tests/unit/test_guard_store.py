@@ -14,8 +14,8 @@ import pytest
 from authenticator import OtpAccount
 from authenticator.guard import AccountGuard, AccountPaused, GuardError, account_identity
 from authenticator.vault import Vault
+from bench.support.guard_resets import RESETS
 from pages.account import Account
-from tests.fixtures.guard_resets import RESETS
 
 BASE_URL, CIP = "https://portal.example", "ABCD1234"
 ACCOUNT = Account(base_url=BASE_URL, cip=CIP, password="unused")

@@ -14,8 +14,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("authenticator", "bench", "monitors", "pages", "profiles", "reports", "sandbox",
-            "wording")  # fmt: skip
+PACKAGES = ("adhoc", "authenticator", "bench", "monitors", "pages", "profiles", "reports",
+            "sandbox", "wording")  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:

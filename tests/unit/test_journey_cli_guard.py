@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from adhoc import journey_cli
 from authenticator.guard import AccountGuard, account_identity
-from monitors import journey_cli
 from pages.settings import guard_path
 
 BASE_URL = "http://127.0.0.1:9"  # never reached: the guard refuses first

@@ -19,7 +19,8 @@ import pytest
 import yaml
 from croniter import croniter
 
-from monitors.config import ConfigError, load
+from bench.support.monitoring import write_config
+from monitors.config_file import load
 from monitors.k8s import manifests, render
 from monitors.k8s_cronjobs import job_name, schedule
 from monitors.k8s_pod import (
@@ -31,7 +32,8 @@ from monitors.k8s_pod import (
     cluster_config,
     default_image,
 )
-from tests.fixtures.monitoring import simple_config, write_config
+from monitors.toml_reader import ConfigError
+from tests.fixtures.monitoring import simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "monitors.example.toml"

@@ -20,10 +20,11 @@ import jsonschema
 import kubernetes_validate
 import pytest
 
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.k8s import manifests, render
 from monitors.k8s_pod import SECCOMP_PROFILE, SECRET, VAULT_KEY, Options, default_image
 from monitors.k8s_runner import DEFAULT_PORT
+from monitors.toml_reader import ConfigError
 from tests.fixtures.monitoring import simple_config
 from tests.unit.test_k8s import (
     CIPS,

@@ -11,7 +11,8 @@ import textwrap
 
 import pytest
 
-from monitors.config import ConfigError, load
+from monitors.config_file import load
+from monitors.toml_reader import ConfigError
 from pages.app_checks import AppCheck
 from pages.result import Cause
 from wording.causes import CAUSES, Kind

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import ConfigError, load
-from monitors.toml_reader import parse_duration
+from monitors.config_file import load
+from monitors.toml_reader import ConfigError, parse_duration
+from pages.step_titles import STEP_TITLES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,18 @@ def test_example_file_loads():
     assert monitor.every_s == 300
     assert monitor.steps["code"].max_ms == 10000
     assert config.metrics.port == 9464
+
+
+def test_every_step_of_a_journey_takes_a_threshold(tmp_path):
+    """The step ids a monitor may set thresholds for are the journeys' own, from one table."""
+    steps = "".join(f"[monitors.thresholds.steps.{step}]\nmax_ms = 900\n" for step in STEP_TITLES)
+    config = load(
+        write(tmp_path, BASE.replace("[monitors.thresholds.steps.code]\nmax_ms = 800\n", steps))
+    )
+    assert list(config.monitor("login-1").steps) == list(STEP_TITLES)
+    broken = write(tmp_path, BASE.replace("steps.code]", "steps.qr]"))
+    with pytest.raises(ConfigError, match=f"use one of {', '.join(STEP_TITLES)}$"):
+        load(broken)
 
 
 def test_valid_file(tmp_path):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bench.support.monitoring import write_config
 from monitors.__main__ import main
-from monitors.config import ConfigError, default_probe_name, load
-from tests.fixtures.monitoring import simple_config, write_config
+from monitors.config import default_probe_name
+from monitors.config_file import load
+from monitors.toml_reader import ConfigError
+from tests.fixtures.monitoring import simple_config
 
 
 def config(tmp_path, monitor: dict | None = None, target: dict | None = None, **top):

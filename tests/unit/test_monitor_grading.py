@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitors.config import load
+from monitors.config_file import load
 from monitors.grading import grade, limits, probe_failure
 from pages.result import Cause, JourneyResult
 from tests.fixtures.monitoring import simple_config

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from authenticator.guard import AccountGuard, account_identity
+from bench.support.monitoring import receiver
 from monitors.alerts import Channels, Notice
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History, ProbeRecord
 from monitors.journeys import Binder
 from monitors.probe import Prober
-from tests.fixtures.monitoring import probe_record, receiver, refuse
+from tests.fixtures.monitoring import probe_record, refuse
 
 TARGET = "http://127.0.0.1:9"
 ACCOUNT = account_identity(TARGET, "PROBE0001")
@@ -250,7 +251,7 @@ def test_an_account_in_use_by_another_process_is_skipped(tmp_path, hook):
 
 
 def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
-    from tests.fixtures.monitoring import free_port
+    from bench.support.monitoring import free_port
 
     channels = Channels([f"json://127.0.0.1:{free_port()}/nobody"])
     notice = Notice("alert", "login-a", TARGET, "unreachable", time.time())
@@ -259,7 +260,7 @@ def test_an_unreachable_channel_is_logged_not_fatal(tmp_path, hook, caplog):
 
 
 def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook):
-    from tests.fixtures.monitoring import free_port
+    from bench.support.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)
@@ -279,7 +280,7 @@ def test_an_undelivered_alert_is_sent_with_the_next_failed_probe(tmp_path, hook)
 
 
 def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
-    from tests.fixtures.monitoring import free_port
+    from bench.support.monitoring import free_port
 
     prober = make_prober(tmp_path, hook)
     prober.channels = Channels([f"json://127.0.0.1:{free_port()}/hook"])  # nobody listens
@@ -291,7 +292,7 @@ def test_an_alert_queued_before_a_recovery_is_dropped(tmp_path, hook):
 
 
 def test_a_channel_down_gets_the_alert_later_and_the_others_only_once(tmp_path, hook):
-    from tests.fixtures.monitoring import free_port
+    from bench.support.monitoring import free_port
 
     port = free_port()
     prober = make_prober(tmp_path, hook)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import time
 
+from bench.support.monitoring import receiver, write_config
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
-from tests.fixtures.monitoring import probe_record, receiver, write_config
+from tests.fixtures.monitoring import probe_record
 
 TARGET = "https://127.0.0.1:9"
 

@@ -19,16 +19,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from prometheus_client import generate_latest
 
+from bench.support.monitoring import receiver
 from monitors.__main__ import main
 from monitors.chromium import WarmBrowser
-from monitors.config import ConfigError, load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.maintenance import Journal
 from monitors.probe import Prober
 from monitors.status import summarise
 from monitors.status_page import render_page
-from tests.fixtures.monitoring import probe_record, receiver
+from monitors.toml_reader import ConfigError
+from tests.fixtures.monitoring import probe_record
 
 TORONTO = ZoneInfo("America/Toronto")
 BASE = """

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from bench.support.monitoring import receiver
 from monitors.chromium import WarmBrowser
-from monitors.config import AlertPolicy, ConfigError, load
+from monitors.config import AlertPolicy
+from monitors.config_file import load
 from monitors.grading import downgrade, grade
 from monitors.history import History, Status
 from monitors.journeys import Binder
 from monitors.probe import Prober
+from monitors.toml_reader import ConfigError
 from pages.result import Cause, JourneyResult
-from tests.fixtures.monitoring import probe_record, receiver
+from tests.fixtures.monitoring import probe_record
 
 TARGET = "http://127.0.0.1:9"
 CONFIG = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from monitors.alerts import Notice
-from monitors.config import load
+from monitors.config_file import load
 from monitors.probe import Outcome
 from monitors.runner import first_due, next_due, progress_line
 from tests.fixtures.monitoring import probe_record, simple_config

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from matplotlib import dates as mdates
 
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.status import STRIP_DAYS, expiry_text, summarise
 from monitors.status_page import BANDS, NO_DATA, cell_colour, durations_figure, uptime_strip

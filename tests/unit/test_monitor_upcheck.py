@@ -14,14 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bench.support.monitoring import free_port, receiver, write_config
 from monitors.alerts import Channels
-from monitors.config import Target, load
+from monitors.config import Target
+from monitors.config_file import load
 from monitors.history import History
 from monitors.metrics import ProbeMetrics
 from monitors.sinks import Sinks
 from monitors.upcheck import UpState, UpWatch, check, has_login_form
 from sandbox import running_sandbox
-from tests.fixtures.monitoring import free_port, receiver, write_config
 
 
 @pytest.fixture(scope="module")

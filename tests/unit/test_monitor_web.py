@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from monitors import web
-from monitors.config import load
+from monitors.config_file import load
 from monitors.metrics import ProbeMetrics
 from monitors.status import summarise
 from monitors.status_page import render_page

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from monitors.config import ConfigError
-from monitors.config import load as load_config
+from monitors.config_file import load as load_config
+from monitors.toml_reader import ConfigError
 from pages import js_regex
 from pages.account import Account
 from pages.profile import ELEMENTS, ProfileError, default, load, shipped

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from monitors import journey_cli
-from pages.allure_result import journey_test_result
+from adhoc import journey_cli
 from pages.result import Cause, JourneyResult
 from pages.settings import Settings, SettingsError, read_password
 from pages.steps import STEP_TITLES
+from reports.allure_result import journey_test_result
 
 
 def test_settings_order_is_cli_then_environment_then_default(tmp_path):
@@ -122,3 +122,14 @@ def test_later_login_without_a_vault_entry_is_a_configuration_error_before_any_b
         run_journey(
             "later_login", None, Account("http://portal", "C1", "x" * 16), Vault(tmp_path / "v")
         )
+
+
+def test_the_journey_cli_names_the_portal_in_its_one_spelling(tmp_path, monkeypatch, capsys):
+    """The CLI normalises the URL where it reads it: the account it builds, the vault it asks
+    and the line it prints name the portal one way however it was written."""
+    monkeypatch.setenv("EESPRESSO_PASSWORD", "Un-mot-de-passe-1")
+    argv = ["login", "--base-url", "HTTP://Portal.Example:80/", "--cip", "C1",
+            "--vault", str(tmp_path / "v")]  # fmt: skip
+    assert journey_cli.main(argv) == journey_cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.endswith("at http://portal.example: run 'enroll' first\n")

@@ -13,7 +13,7 @@ from PIL import Image
 
 from authenticator import Vault, parse_uri, scan
 from authenticator.__main__ import main
-from tests.fixtures.qr_corpus import encoded
+from bench.support.qr_corpus import encoded
 from tests.fixtures.rfc_vectors import base32
 
 SECRET = base32(b"cli test key 16b")

@@ -22,6 +22,7 @@ from PIL import Image
 
 from authenticator import OtpAccount, Vault, parse_uri
 from authenticator.__main__ import main
+from bench.support.qr_corpus import Spec, encoded, render
 from sandbox.qr import SCALE
 from sandbox.qr import render as render_sandbox_qr
 from tests.fixtures.migration_export import (
@@ -34,7 +35,6 @@ from tests.fixtures.migration_export import (
     export_data,
     export_uri,
 )
-from tests.fixtures.qr_corpus import Spec, encoded, render
 
 URL = "https://paierh.example"
 ISSUER = "Accès eEspresso – CIUSSS de l'Estrie"

@@ -119,7 +119,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _prepare(args: argparse.Namespace):
     """Everything that can be wrong before a browser starts: password, vault, enrollment."""
-    from authenticator import Vault, VaultError
+    from authenticator import Vault, VaultError, normalise_base_url
     from pages.account import DEFAULT_DEVICE_NAME, Account
     from pages.profile import ProfileError, default, load
     from pages.settings import SettingsError, read_password
@@ -139,7 +139,8 @@ def _prepare(args: argparse.Namespace):
         profile = load(args.profile) if args.profile else default()
         password = read_password(os.environ, args.password_file)
         device_name = getattr(args, "device_name", None) or DEFAULT_DEVICE_NAME
-        account = Account(args.base_url, args.cip, password, device_name, profile)
+        base_url = normalise_base_url(args.base_url)  # the one spelling of this portal
+        account = Account(base_url, args.cip, password, device_name, profile)
         vault = Vault(args.vault) if args.vault else Vault()
         entry = vault.get(account.base_url, account.cip)  # also proves the vault is readable
     except (SettingsError, VaultError, ProfileError) as error:
@@ -289,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     if args.alluredir:
-        from pages.allure_result import write_journey_result
+        from reports.allure_result import write_journey_result
 
         write_journey_result(Path(args.alluredir), result)
     if args.json:
