@@ -9,13 +9,13 @@ import json
 import allure
 import pytest
 
+from bench.support.accounts import new_cip
 from pages.result import Cause
 from pages.timings import FailedRequest
 from tests.fixtures.accounts import (
     TestAccount,
     expect_ok,
     log_in,
-    new_cip,
     new_password,
     seed_enrolled,
 )

@@ -19,6 +19,7 @@ from pathlib import Path
 import allure
 import pytest
 
+from bench.support.accounts import new_cip
 from pages.profile import builtin
 from reports import tracing
 from reports.trace_scrub import scrub_trace
@@ -32,7 +33,6 @@ from tests.fixtures.accounts import (
     enroll,
     expect_ok,
     log_in,
-    new_cip,
     new_password,
 )
 from tests.fixtures.leaks import codes_between, grouped

@@ -19,10 +19,10 @@ import allure
 import pytest
 from playwright.sync_api import expect
 
+from bench.support.processes import ROOT, stop
 from pages.steps import STEP_TITLES
 from reports.tracing import Tracer
 from tests.fixtures.accounts import enroll, expect_ok
-from tests.fixtures.processes import ROOT, stop
 
 pytestmark = [allure.feature("Secrets")]
 VIEWER = ROOT / ".venv" / "bin" / "playwright"

@@ -11,12 +11,13 @@ import time
 import pytest
 from prometheus_client import generate_latest
 
+from bench.support.monitoring import receiver
 from monitors.grading import grade
 from monitors.history import Status
 from monitors.results_allure import AllureWriter
 from monitors.sinks import Sinks
 from pages.result import Cause, JourneyResult
-from tests.fixtures.monitoring import probe_record, receiver
+from tests.fixtures.monitoring import probe_record
 from tests.unit.test_monitor_incidents import make_prober
 from tests.unit.test_monitor_metrics_tls import samples
 
