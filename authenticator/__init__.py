@@ -1,6 +1,7 @@
 """The virtual authenticator (seed steps 3–6) and the vault of enrolled secrets.
 
-``scan`` reads the enrollment QR screenshot, ``parse_uri`` the Key URI inside it; an
+``authenticator.qr.scan`` reads the enrollment QR screenshot (imported from there alone: it
+loads Pillow and zbar, which a later login never needs), ``parse_uri`` the Key URI inside it; an
 ``OtpAccount`` computes codes with pyotp; the ``Authenticator`` hands out codes the portal
 will accept (never a used time step, never about to expire); ``estimate_offset`` measures the
 portal's clock; the ``Vault`` keeps enrolled keys encrypted and crash-safe.
@@ -18,7 +19,6 @@ from authenticator.errors import (
 )
 from authenticator.otp import OtpAccount, parse_uri
 from authenticator.phone import Authenticator, Code
-from authenticator.qr import scan
 from authenticator.vault import Vault, VaultEntry, default_path, normalise_base_url
 
 __all__ = [
@@ -39,5 +39,4 @@ __all__ = [
     "estimate_offset",
     "normalise_base_url",
     "parse_uri",
-    "scan",
 ]

@@ -51,4 +51,6 @@ class HomePage(BaseScreen):
     def logout(self) -> BaseScreen:
         """Press « Déconnexion »; returns the next screen (``pages.logout.logged_out`` checks
         it is the login page or a logged-out page)."""
-        return self._submit(self.logout_control, "logout", "logging out")
+        return self._submit(
+            self.logout_control, "logout", "logging out", ("LogoutQuestionPage", "LoginPage")
+        )

@@ -14,7 +14,7 @@ is typed, so no process ever submits a step twice (RFC 6238 §5.2: a used code i
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,7 +24,6 @@ from playwright.sync_api import Page
 from authenticator import Authenticator, Vault
 from pages.account import Account
 from pages.after_login import visit_pages
-from pages.capture import Capture
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
@@ -305,7 +304,12 @@ def run_journey(
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
     if attempt is not None:
         attempt.check_store(vault, account)
-    with Capture(capture).recording(page) if capture is not None else nullcontext():
+    recording: AbstractContextManager[object] = nullcontext()
+    if capture is not None:  # loaded when asked for: the recorder draws with Pillow
+        from pages.capture import Capture
+
+        recording = Capture(capture).recording(page)
+    with recording:
         return registry[name](
             page,
             account,
