@@ -6,9 +6,10 @@ Usage (from the repository root):
     .venv/bin/python bench/bench_bare.py --flavour keycloak   # eEspresso behind Keycloak
     .venv/bin/python bench/bench_bare.py --samples 20 --cold 6
 
-The bare script is what anyone would write for the sandbox's later login: open, fill CIP and
-password, submit, type the code pyotp computes from the known secret, submit, see the home
-page, log out; nothing else (no recognition, no guard, no vault, no Allure). Ours is
+The bare script (``bench/bare_login.py``) is what anyone would write for the sandbox's later
+login: open, fill CIP and password, submit, type the code pyotp computes from the known
+secret, submit, see the home page, log out; nothing else (no recognition, no guard, no vault,
+no Allure); cold, its process imports nothing else either. Ours is
 ``run_journey("later_login", ...)`` as the runner calls it (an account-guard attempt, the
 monitor's limits, a fresh context of the warm browser), and ``python -m monitors login`` for
 the cold case. Samples alternate ours / bare, so a change of load hits both alike, and the
@@ -28,6 +29,7 @@ process and everything it waited for (cold). Every loop is bounded by a count.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -40,11 +42,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyotp
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from bare_login import LAUNCH_ENV, PASSWORD_ENV, SECRET_ENV, bare_login  # noqa: E402
 
 from authenticator import Vault  # noqa: E402
 from authenticator.guard import AccountGuard  # noqa: E402
@@ -55,36 +58,8 @@ from pages.result import Limits  # noqa: E402
 from sandbox.client import AdminClient  # noqa: E402
 from tests.fixtures.accounts import TestAccount, new_cip, new_password, seed_enrolled  # noqa: E402
 
-SECRET_ENV, PASSWORD_ENV = "BENCH_BARE_SECRET", "EESPRESSO_PASSWORD"
 MAX_SAMPLES = 100
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-# --- the bare script --------------------------------------------------------------------------
-
-
-def bare_login(page: Page, url: str, cip: str, password: str, secret: str, flavour: str) -> None:
-    """The later login as a bare script writes it for the sandbox's markup."""
-    page.goto(url)
-    page.fill("input[autocomplete=username]", cip)
-    page.fill("input[type=password]", password)
-    page.click("[type=submit]")
-    page.fill("input[autocomplete=one-time-code]", pyotp.TOTP(secret).now())
-    page.click("[type=submit]")
-    page.wait_for_selector("h1:has-text('eEspresso')")
-    page.click("form[action='/deconnexion'] [type=submit]")
-    if flavour == "keycloak":  # the identity server asks to confirm (OIDC RP-Initiated Logout)
-        page.click("#kc-logout")
-    page.wait_for_selector("input[type=password]")
-
-
-def bare_once(url: str, cip: str, flavour: str) -> None:
-    """One cold bare login: this process launches the browser, logs in once and exits."""
-    with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
-        page = browser.new_page()
-        bare_login(page, url, cip, os.environ[PASSWORD_ENV], os.environ[SECRET_ENV], flavour)
-        browser.close()
 
 
 # --- the sandbox, in a process of its own ------------------------------------------------------
@@ -155,10 +130,11 @@ def _tree_cpu(root: int, skip: int) -> float:
 class Series:
     wall_ms: list[float]
     cpu_s: list[float]
+    code_wait_ms: list[float]  # ours only: the wait for an unused TOTP step
 
     @classmethod
     def new(cls) -> Series:
-        return cls([], [])
+        return cls([], [], [])
 
     def median(self) -> float:
         return statistics.median(self.wall_ms)
@@ -241,9 +217,10 @@ class Bench:
         _measure_child(series, argv, {PASSWORD_ENV: account.password})
 
     def cold_bare(self, series: Series, account: TestAccount) -> None:
-        argv = [sys.executable, str(Path(__file__).resolve()), "--bare-once", account.base_url,
-                "--cip", account.cip, "--flavour", self.flavour]  # fmt: skip
-        env = {PASSWORD_ENV: account.password, SECRET_ENV: self.secrets[account.cip]}
+        argv = [sys.executable, str(Path(__file__).with_name("bare_login.py")), account.base_url,
+                account.cip, self.flavour]  # fmt: skip
+        env = {PASSWORD_ENV: account.password, SECRET_ENV: self.secrets[account.cip],
+               LAUNCH_ENV: json.dumps(chromium.launch_args())}  # fmt: skip
         _measure_child(series, argv, env)
 
 
@@ -288,6 +265,7 @@ def scheduled_probes(bench: Bench, browser: Browser, portal: Portal, runs, count
             time.sleep((index * 7.3) % otp.period / 10)  # spread the starts over the step
             name = "unaligned"
         _measure(runs[name], portal, lambda a=account: bench.ours(browser, a))
+        runs[name].code_wait_ms.append(bench.last_wait_ms)
 
 
 def table(flavour: str, runs: dict[str, Series], command: str) -> str:
@@ -309,6 +287,11 @@ def table(flavour: str, runs: dict[str, Series], command: str) -> str:
         row("scheduled probe, wall p95 (vs bare median)", runs["scheduled"].p95(), bare.median())
     if runs["unaligned"].wall_ms:
         row("unaligned probe, wall p95 (vs bare median)", runs["unaligned"].p95(), bare.median())
+    for name in ("scheduled", "unaligned"):
+        if runs[name].code_wait_ms:
+            waits = runs[name].code_wait_ms
+            rows.append(f"| {name} probe, wait for a code: max | {max(waits):.0f} ms | – | "
+                        f"{sum(w > 0 for w in waits)} of {len(waits)} waited |")  # fmt: skip
     if cold_bare.wall_ms:
         row("cold `monitors login`, wall median", runs["cold_ours"].median(), cold_bare.median())
         row("cold login, CPU median", runs["cold_ours"].cpu(), cold_bare.cpu(), "s", 2)
@@ -326,12 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=10, help="warm logins of each (max 100)")
     parser.add_argument("--cold", type=int, default=4, help="cold logins of each (max 100)")
     parser.add_argument("--scheduled", type=int, default=6, help="probes, half aligned")
-    parser.add_argument("--bare-once", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--cip", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.bare_once:
-        bare_once(args.bare_once, args.cip, args.flavour)
-        return 0
     clamp = lambda n: max(0, min(n, MAX_SAMPLES))  # noqa: E731
     runs = run(args.flavour, max(1, clamp(args.samples)), clamp(args.cold), clamp(args.scheduled))
     command = "python bench/bench_bare.py " + " ".join(argv if argv is not None else sys.argv[1:])
