@@ -1,7 +1,6 @@
 """The virtual authenticator (seed steps 3–6) and the vault of enrolled secrets.
 
-``authenticator.qr.scan`` reads the enrollment QR screenshot (imported from there alone: it
-loads Pillow and zbar, which a later login never needs), ``parse_uri`` the Key URI inside it; an
+``scan`` reads the enrollment QR screenshot, ``parse_uri`` the Key URI inside it; an
 ``OtpAccount`` computes codes with pyotp; the ``Authenticator`` hands out codes the portal
 will accept (never a used time step, never about to expire); ``estimate_offset`` measures the
 portal's clock; the ``Vault`` keeps enrolled keys encrypted and crash-safe.
@@ -39,4 +38,15 @@ __all__ = [
     "estimate_offset",
     "normalise_base_url",
     "parse_uri",
+    "scan",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``scan`` is loaded on first use (PEP 562): the QR decoder brings Pillow and zbar, which
+    only a first access needs; a later login, the monitors' usual journey, never scans."""
+    if name == "scan":
+        from authenticator.qr import scan
+
+        return scan
+    raise AttributeError(f"module 'authenticator' has no attribute {name!r}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import filelock
 
-from authenticator import vault_file
+import authenticator.vault_file as vault_file
 from authenticator.errors import VaultError
 from authenticator.otp import OtpAccount
 from authenticator.vault_entries import (

@@ -11,9 +11,8 @@ import pytest
 from cryptography.fernet import Fernet
 from PIL import Image
 
-from authenticator import Vault, parse_uri
+from authenticator import Vault, parse_uri, scan
 from authenticator.__main__ import main
-from authenticator.qr import scan
 from tests.fixtures.qr_corpus import encoded
 from tests.fixtures.rfc_vectors import base32
 
