@@ -174,20 +174,22 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     """The first screen, in priority order, that matches the page.
 
     Asking each screen is one round trip to the browser per screen (eleven for the login
-    page). With ``likely`` screens, the screens before each one are first ruled out together
-    (one question) and the likely one asked alone; the full scan runs only when one of those
-    might show, and skips the screens already ruled out. The answer is the same.
+    page). With ``likely`` screens, every other screen before the last likely one is ruled
+    out together (one question), then the likely ones are asked in priority order; the full
+    scan runs only when one of the others might show, and skips what was ruled out. The
+    answer is the same.
     """
-    ruled_out: set[type[BaseScreen]] = set()
     named = {screen.__name__: screen for screen in _SCREENS}
-    for wanted in sorted((named[name] for name in likely), key=_SCREENS.index):
-        before = [s for s in _SCREENS[: _SCREENS.index(wanted)] if s not in ruled_out]
-        if before and _any_shows(page, before):
-            break
-        ruled_out.update(before)
-        if wanted.matches(page):
-            return wanted(page)
-        ruled_out.add(wanted)
+    wanted = sorted({named[name] for name in likely}, key=_SCREENS.index)
+    ruled_out: set[type[BaseScreen]] = set()
+    if wanted:
+        others = [s for s in _SCREENS[: _SCREENS.index(wanted[-1])] if s not in wanted]
+        if not others or not _any_shows(page, others):
+            ruled_out.update(others)
+            for screen in wanted:
+                if screen.matches(page):
+                    return screen(page)
+                ruled_out.add(screen)
     for screen in _SCREENS:
         if screen not in ruled_out and screen.matches(page):
             return screen(page)
