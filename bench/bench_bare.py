@@ -312,7 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clamp = lambda n: max(0, min(n, MAX_SAMPLES))  # noqa: E731
     runs = run(args.flavour, max(1, clamp(args.samples)), clamp(args.cold), clamp(args.scheduled))
-    command = "python bench/bench_bare.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = ".venv/bin/python bench/bench_bare.py " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
     print(table(args.flavour, runs, command.strip()))
     return 0
 
