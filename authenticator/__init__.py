@@ -18,7 +18,6 @@ from authenticator.errors import (
 )
 from authenticator.otp import OtpAccount, parse_uri
 from authenticator.phone import Authenticator, Code
-from authenticator.qr import scan
 from authenticator.vault import Vault, VaultEntry, default_path, normalise_base_url
 
 __all__ = [
@@ -41,3 +40,13 @@ __all__ = [
     "parse_uri",
     "scan",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``scan`` is loaded on first use (PEP 562): the QR decoder brings Pillow and zbar, which
+    only a first access needs; a later login, the monitors' usual journey, never scans."""
+    if name == "scan":
+        from authenticator.qr import scan
+
+        return scan
+    raise AttributeError(f"module 'authenticator' has no attribute {name!r}")

@@ -14,11 +14,8 @@ import logging
 import os
 import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from authenticator.errors import ClockError
@@ -83,7 +80,14 @@ def estimate_offset(
 
 
 def _date_header(base_url: str, timeout: float, context: ssl.SSLContext | None) -> float:
-    """The ``Date`` of one response as unix time; an HTTP error status still carries one."""
+    """The ``Date`` of one response as unix time; an HTTP error status still carries one.
+
+    The HTTP client is imported here: the estimate runs only when a code was refused, and a
+    one-shot login should not pay for loading it (``python -X importtime``)."""
+    import urllib.error
+    import urllib.request
+    from email.utils import parsedate_to_datetime
+
     request = urllib.request.Request(base_url, method="HEAD")
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:

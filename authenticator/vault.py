@@ -20,7 +20,7 @@ from pathlib import Path
 
 import filelock
 
-from authenticator import vault_file
+import authenticator.vault_file as vault_file
 from authenticator.errors import VaultError
 from authenticator.otp import OtpAccount
 from authenticator.vault_entries import (
@@ -97,7 +97,11 @@ class Vault:
             return "replaced" if previous is not None else "added"
 
     def activate(self, base_url: str, cip: str) -> None:
-        """Mark the entry active: the portal accepted its code."""
+        """Mark the entry active: the portal accepted its code. An entry already active (every
+        later login) is left as it is: no write, no fsync."""
+        entry = self.get(base_url, cip)
+        if entry is not None and entry.state == "active":
+            return
         with self._change() as entries:
             self._require(entries, base_url, cip)["state"] = "active"
 

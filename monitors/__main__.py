@@ -2,8 +2,10 @@
 
 ``enroll`` and ``login`` are handed to the journey CLI (``adhoc/journey_cli.py``), ``inspect``
 to ``adhoc/inspect_cli.py``: runs by hand, not probes; they are imported only when asked for,
-so ``run`` and ``status`` start without them. Every error a person can make (arguments,
-config, history or guard files) ends as one line on stderr and exit code 2, never a traceback.
+so ``run`` and ``status`` start without them. The modules of the other commands (the config,
+the history) are imported past that dispatch, so a one-shot ``login`` starts without them.
+Every error a person can make (arguments, config, history or guard files) ends as one line on
+stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,19 +16,9 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from authenticator.errors import AuthenticatorError
-from monitors.config_file import load
-from monitors.history import HistoryError
-from monitors.maintenance_cli import ACTIONS as MAINTENANCE_ACTIONS
-from monitors.maintenance_cli import MaintenanceError
-from monitors.maintenance_cli import add_parser as add_maintenance_parser
-from monitors.toml_reader import ConfigError
 from wording.cli import OneLineParser
 
 EXIT_USAGE = 2
-# AuthenticatorError: the guard's store, a base URL, the vault; OSError and sqlite3.Error: a
-# file or a port the command could not use. Each message is one line already.
-USER_ERRORS = (AuthenticatorError, sqlite3.Error, OSError)
 
 
 class UsageError(ValueError):
@@ -40,6 +32,7 @@ class _Parser(OneLineParser):
 def _run(args: argparse.Namespace) -> int:
     from monitors.alerts import Channels
     from monitors.chromium import WarmBrowser
+    from monitors.config_file import ConfigError, load
     from monitors.history import History
     from monitors.journeys import Binder
     from monitors.metrics import ProbeMetrics
@@ -108,6 +101,7 @@ def _forever(runner, metrics, config, max_probes: int | None) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from monitors.config_file import load
     from monitors.status import render_text, summarise
     from monitors.status_page import render_html
     from wording import say
@@ -125,6 +119,7 @@ def _resume(args: argparse.Namespace) -> int:
     """Reopen a paused account, by monitor id (its config) or by base URL and CIP; logged
     in the guard's journal with who ran it and ``--note``."""
     from authenticator.guard import AccountGuard, account_identity, current_user
+    from monitors.config_file import load
 
     if args.id is not None:
         if not args.config or args.base_url or args.cip:
@@ -154,6 +149,8 @@ def _k8s(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from monitors.maintenance_cli import add_parser as add_maintenance_parser
+
     top = _Parser(
         prog="python -m monitors",
         description="Synthetic monitoring of eEspresso remote access: scheduled login probes "
@@ -205,13 +202,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         from adhoc import inspect_cli
 
         return inspect_cli.main(argv)
+    from authenticator.errors import AuthenticatorError
+    from monitors.history import HistoryError
+    from monitors.maintenance_cli import ACTIONS as MAINTENANCE_ACTIONS
+    from monitors.maintenance_cli import MaintenanceError
+    from monitors.toml_reader import ConfigError
+
+    # AuthenticatorError: the guard's store, a base URL, the vault; OSError and sqlite3.Error:
+    # a file or a port the command could not use. Each message is one line already.
+    user_errors = (AuthenticatorError, sqlite3.Error, OSError)
     try:
         args = parser().parse_args(argv)
         handler = {"run": _run, "status": _status, "resume": _resume, "k8s": _k8s}.get(
             args.command, lambda a: MAINTENANCE_ACTIONS[a.action](a)
         )
         return handler(args)
-    except (UsageError, ConfigError, HistoryError, MaintenanceError, *USER_ERRORS) as exc:
+    except (UsageError, ConfigError, HistoryError, MaintenanceError, *user_errors) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"monitors: {text}", file=sys.stderr)
         return EXIT_USAGE

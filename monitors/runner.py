@@ -4,7 +4,9 @@ One process, one warm Chromium (``WarmBrowser``), monitors run one after the oth
 order: the sync Playwright API is bound to one thread, and probes of the same portal gain
 nothing from racing each other. Beside them, a lighter loop (``monitors.upcheck.UpWatch``, its
 own thread, no browser) checks every ``up_every`` that each login page is there, alerts on an
-outage within a minute and asks for a journey at once when the portal is back. SIGTERM/SIGINT
+outage within a minute and asks for a journey at once when the portal is back. Each scheduled
+journey starts when its code step falls early in an unused TOTP step (``monitors.alignment``),
+so a probe never waits for a code; one asked for at once starts at once. SIGTERM/SIGINT
 stop both loops; a probe in flight is cut short by killing this runner's own Chromium, is not
 recorded (a shutdown is not an outage), and the browser is closed so no Chromium outlives the
 runner.
@@ -23,6 +25,7 @@ from typing import TextIO
 from croniter import croniter
 
 from monitors.alerts import cause_words
+from monitors.alignment import Aligner, for_prober
 from monitors.config import Config, Monitor
 from monitors.probe import Outcome, Prober
 from monitors.upcheck import UpWatch
@@ -66,8 +69,18 @@ def progress_line(outcome: Outcome) -> str:
 
 
 class Runner:
-    def __init__(self, config: Config, prober: Prober, out: TextIO | None = None) -> None:
+    #: A probe that starts this late after its planned start is planned again.
+    LATE_S = 1.0
+
+    def __init__(
+        self,
+        config: Config,
+        prober: Prober,
+        out: TextIO | None = None,
+        aligner: Aligner | None = None,
+    ) -> None:
         self.config, self.prober = config, prober
+        self.aligner = aligner or for_prober(prober)
         self.out = out if out is not None else sys.stdout
         self.stop = threading.Event()
         prober.stop = self.stop
@@ -128,15 +141,23 @@ class Runner:
         now = time.time()
         due = {m.id: first_due(m, now) for m in self.config.monitors}
         by_id = {m.id: m for m in self.config.monitors}
+        starts: dict[str, float] = {}  # the planned start of each monitor that is due
+        urgent: set[str] = set()  # asked for at once: started as soon as possible, unaligned
         done = 0
         while not self.stop.is_set() and (max_probes is None or done < max_probes):
             for monitor_id in self._take_now():
-                due[monitor_id] = min(due[monitor_id], time.time())
-            monitor_id = min(due, key=due.__getitem__)
-            wait = due[monitor_id] - time.time()
+                due[monitor_id] = starts[monitor_id] = min(due[monitor_id], time.time())
+                urgent.add(monitor_id)
+            monitor_id = min(due, key=lambda m: starts.get(m, due[m]))
+            wait = starts.get(monitor_id, due[monitor_id]) - time.time()
             if wait > 0:
                 self.stop.wait(min(wait, 0.5))
                 continue
+            if monitor_id not in urgent and (monitor_id not in starts or -wait > self.LATE_S):
+                starts[monitor_id] = self.aligner.plan(by_id[monitor_id], time.time())
+                continue
+            starts.pop(monitor_id, None)
+            urgent.discard(monitor_id)
             outcome = self.prober.probe(by_id[monitor_id])
             if self.stop.is_set():
                 break

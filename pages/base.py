@@ -105,13 +105,16 @@ class BaseScreen:
             ) from None
         return locator
 
-    def _submit(self, locator: Locator, key: str, where: str) -> BaseScreen:
-        """Click element ``key`` and return the page object of whatever screen comes next."""
+    def _submit(self, locator: Locator, key: str, where: str, likely: Likely = ()) -> BaseScreen:
+        """Click element ``key`` and return the page object of whatever screen comes next
+        (``likely``: the screens expected, asked first)."""
         self._require(locator, key)
         self.nav.submit(locator.click, where, self.timeout_ms)
-        return identify(self.page, self.timeout_ms, after=where)
+        return identify(self.page, self.timeout_ms, after=where, likely=likely)
 
-    def _submit_code(self, field: Locator, code: str, where: str) -> BaseScreen:
+    def _submit_code(
+        self, field: Locator, code: str, where: str, likely: Likely = ()
+    ) -> BaseScreen:
         """Type a code and submit it alone: by its button when one is named, else by Enter."""
         self._require(field, "code").fill(code)
         button = locate(self.page, "code_submit").first
@@ -119,7 +122,7 @@ class BaseScreen:
             self.nav.submit(button.click, where, self.timeout_ms)
         else:
             self.nav.submit(lambda: field.press("Enter"), where, self.timeout_ms)
-        return identify(self.page, self.timeout_ms, after=where)
+        return identify(self.page, self.timeout_ms, after=where, likely=likely)
 
 
 def page_outline(page: Page) -> str:
@@ -155,21 +158,58 @@ def _text(locator: Locator) -> str:
         return ""
 
 
-def _find(page: Page) -> BaseScreen | None:
+#: The screens a verb expects next, by class name (``identify(..., likely=...)``): names, so
+#: that a page object need not import the screens it leads to (they import it back).
+Likely = tuple[str, ...]
+
+
+def _any_shows(page: Page, screens: list[type[BaseScreen]]) -> bool:
+    """Whether any element of any of ``screens``' signatures is visible: one question to the
+    page for all of them. A screen matches only when its signature shows, so a no here
+    rules every one of them out."""
+    union = screens[0].signature(page)
+    for screen in screens[1:]:
+        union = union.or_(screen.signature(page))
+    try:
+        return union.filter(visible=True).count() > 0
+    except PlaywrightError:
+        return True  # no answer rules nothing out: ask each screen
+
+
+def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
+    """The first screen, in priority order, that matches the page.
+
+    Asking each screen is one round trip to the browser per screen (eleven for the login
+    page). With ``likely`` screens, every other screen before the last likely one is ruled
+    out together (one question), then the likely ones are asked in priority order; the full
+    scan runs only when one of the others might show, and skips what was ruled out. The
+    answer is the same.
+    """
+    named = {screen.__name__: screen for screen in _SCREENS}
+    wanted = sorted({named[name] for name in likely}, key=_SCREENS.index)
+    ruled_out: set[type[BaseScreen]] = set()
+    if wanted:
+        others = [s for s in _SCREENS[: _SCREENS.index(wanted[-1])] if s not in wanted]
+        if not others or not _any_shows(page, others):
+            ruled_out.update(others)
+            for screen in wanted:
+                if screen.matches(page):
+                    return screen(page)
+                ruled_out.add(screen)
     for screen in _SCREENS:
-        if screen.matches(page):
+        if screen not in ruled_out and screen.matches(page):
             return screen(page)
     return None
 
 
-def recognise(page: Page, wait_ms: float = RENDER_MS) -> BaseScreen | None:
+def recognise(page: Page, wait_ms: float = RENDER_MS, likely: Likely = ()) -> BaseScreen | None:
     """The page object of the screen on display, or None when no screen matches.
 
-    Server-rendered pages are complete at DOMContentLoaded: look once, cheaply. Only when
-    nothing matches (and no HTTP error explains it) wait up to ``wait_ms`` for a script to
-    render one.
+    Server-rendered pages are complete at DOMContentLoaded: look once, cheaply (sooner when
+    the caller names the ``likely`` next screens). Only when nothing matches (and no HTTP
+    error explains it) wait up to ``wait_ms`` for a script to render one.
     """
-    found = _find(page)
+    found = _find(page, likely)
     if found is None and not Navigation.of(page).http_error:
         anything = _SCREENS[0].signature(page)
         for screen in _SCREENS[1:]:
@@ -186,6 +226,7 @@ def identify(
     *,
     after: str = "",
     expected: type[BaseScreen] | None = None,
+    likely: Likely = (),
 ) -> BaseScreen:
     """The page object of the screen on display, waiting a little for script-built pages.
 
@@ -193,10 +234,13 @@ def identify(
     matches no screen is an ``unexpected_page``: the portal changed or showed something new,
     and the message lists what it shows (headings, buttons, field labels; never a value) and,
     when a screen was ``expected``, which of its elements the profile found no name for.
+    ``likely``: the screens the caller expects next (the ``expected`` one by default), asked
+    first; any other screen is still recognised.
     """
     nav = Navigation.of(page)
     where = after or "the portal"
-    found = recognise(page, min(timeout_ms, RENDER_MS))
+    likely = likely or ((expected.__name__,) if expected is not None else ())
+    found = recognise(page, min(timeout_ms, RENDER_MS), likely)
     nav.saw(found)
     if found is not None:
         found.timeout_ms = timeout_ms

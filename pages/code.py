@@ -26,4 +26,6 @@ class CodePage(BaseScreen):
 
     def submit_code(self, code: str) -> BaseScreen:
         """Type the code and submit it; returns the home page, or this page with an alert."""
-        return self._submit_code(self.code, code, "submitting the authenticator code")
+        return self._submit_code(
+            self.code, code, "submitting the authenticator code", ("HomePage",)
+        )

@@ -12,7 +12,7 @@ from typing import ClassVar
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
-from authenticator import OtpAccount, ScanError, scan
+from authenticator import OtpAccount, ScanError
 from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, code_field, device_field
 from pages.elements import locate
 from pages.failures import JourneyFailure
@@ -50,7 +50,10 @@ class EnrollmentPage(BaseScreen):
             raise JourneyFailure(Cause.QR_UNREADABLE, "the QR code could not be captured") from None
 
     def scan(self) -> OtpAccount:
-        """Steps 3–5: the virtual authenticator scans the QR; unreadable is its own cause."""
+        """Steps 3–5: the virtual authenticator scans the QR; unreadable is its own cause.
+        The QR decoder (Pillow, zbar) is loaded here, by the one journey that scans."""
+        from authenticator.qr import scan
+
         try:
             return scan(self.qr_screenshot())
         except ScanError as error:  # its message never holds the payload

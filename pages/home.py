@@ -51,4 +51,7 @@ class HomePage(BaseScreen):
     def logout(self) -> BaseScreen:
         """Press « Déconnexion »; returns the next screen (``pages.logout.logged_out`` checks
         it is the login page or a logged-out page)."""
-        return self._submit(self.logout_control, "logout", "logging out")
+        # Likely next: an identity server's question (its « Se déconnecter » button looks like
+        # this page's control, so this page is asked first), or the login page.
+        likely = ("HomePage", "LogoutQuestionPage", "LoginPage")
+        return self._submit(self.logout_control, "logout", "logging out", likely)

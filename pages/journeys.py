@@ -24,7 +24,6 @@ from playwright.sync_api import Page
 from authenticator import Authenticator, Vault
 from pages.account import Account
 from pages.after_login import visit_pages
-from pages.capture import Capture
 from pages.confirm import Confirmation, claim_fresh_code
 from pages.elements import bind
 from pages.failures import JourneyFailure, unexpected
@@ -316,8 +315,13 @@ def run_journey(
         raise ValueError(f"unknown journey {name!r}; known: {', '.join(registry)}")
     if attempt is not None:
         attempt.check_store(vault, account)
+    recording: AbstractContextManager[object] = nullcontext()
+    if capture is not None:  # loaded when asked for: the recorder draws with Pillow
+        from pages.capture import Capture
+
+        recording = Capture(capture).recording(page)
     with (
-        Capture(capture).recording(page) if capture is not None else nullcontext(),
+        recording,
         trace.recording(page, account) if trace is not None else nullcontext(_as_is) as outcome,
     ):
         return outcome(

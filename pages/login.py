@@ -47,8 +47,11 @@ class LoginPage(BaseScreen):
         self.password.fill(password)
 
     def submit(self) -> BaseScreen:
-        """Click « CONNEXION »; returns the next screen."""
-        return self._submit(self.connect, "login_button", "clicking « CONNEXION »")
+        """Click « CONNEXION »; returns the next screen (the code page of an enrolled account,
+        else the enrollment page, usually)."""
+        return self._submit(
+            self.connect, "login_button", "clicking « CONNEXION »", ("CodePage", "EnrollmentPage")
+        )
 
     def login(self, cip: str, password: str) -> BaseScreen:
         """Step 2: type the CIP and the password, click « CONNEXION »; returns the next screen."""

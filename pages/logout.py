@@ -47,7 +47,9 @@ class LogoutQuestionPage(BaseScreen):
     def confirm(self) -> BaseScreen:
         """Press « Se déconnecter »; returns the next screen."""
         control = locate(self.page, "logout").first
-        return self._submit(control, "logout", "confirming the logout")
+        return self._submit(
+            control, "logout", "confirming the logout", ("LoggedOutPage", "LoginPage")
+        )
 
 
 class LoggedOutPage(BaseScreen):

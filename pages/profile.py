@@ -124,10 +124,12 @@ class Profile:
         return self._patterns[key]
 
 
-def parse(text: str, source: str, base: Profile | None) -> Profile:
+def parse(text: str, source: str, base: Profile | None, *, engine: bool = True) -> Profile:
     """A profile from TOML ``text``; its names are added to ``base``'s (None: the built-in
-    profile itself, which must name every element)."""
-    check = Checker(source)
+    profile itself, which must name every element). ``engine=False`` skips asking the
+    browser's own engines (a Node.js process each) about names and selectors: for the
+    profiles shipped with the suite, which its tests load through that check."""
+    check = Checker(source, engine=engine)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:  # the message carries line and column
@@ -203,9 +205,11 @@ def check_names(source: str, key: str, names: object) -> tuple[str, ...]:
 
 @functools.cache
 def default() -> Profile:
-    """The built-in profile: the procedure's wording (``profiles/eespresso.toml``)."""
+    """The built-in profile: the procedure's wording (``profiles/eespresso.toml``). Read
+    without the engines' check, which every run would pay (two Node.js starts) for a file
+    that ships with the suite; ``load(shipped(...))`` checks it fully."""
     text = resources.files("profiles").joinpath(BUILTIN).read_text(encoding="utf-8")
-    return parse(text, "built-in", None)
+    return parse(text, "built-in", None, engine=False)
 
 
 def builtin_names() -> tuple[str, ...]:
@@ -225,7 +229,7 @@ def builtin(name: str) -> Profile:
         known = ", ".join(builtin_names())
         raise ProfileError(f"{name}: no such built-in profile; known: {known}")
     text = resources.files("profiles").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return parse(text, f"built-in {name}", default())
+    return parse(text, f"built-in {name}", default(), engine=False)  # shipped: see default()
 
 
 def load(path: str | Path) -> Profile:

@@ -33,10 +33,13 @@ class Recognise:
 
 
 class Checker:
-    """Reads one profile's TOML, with errors that carry the file and the key path."""
+    """Reads one profile's TOML, with errors that carry the file and the key path.
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    ``engine``: also ask the browser's engines (one Node.js run each) about the names and
+    selectors; off for the profiles shipped with the suite (``pages.profile.default``)."""
+
+    def __init__(self, source: str, *, engine: bool = True) -> None:
+        self.source, self.engine = source, engine
 
     def error(self, key: str, message: str) -> ProfileError:
         return ProfileError(f"{self.source}: {key}: {message}")
@@ -99,9 +102,12 @@ class Checker:
         return tuple(selectors)
 
     def css_check(self, selectors: dict[str, tuple[str, ...]], written: dict[str, object]) -> None:
-        """Parse every selector as Playwright will (one Node.js run for the whole profile)."""
+        """Parse every selector as Playwright will (one Node.js run for the whole profile,
+        none for a profile without selectors)."""
         flat = [(key, index, s) for key, all_css in selectors.items()
                 for index, s in enumerate(all_css)]  # fmt: skip
+        if not flat or not self.engine:
+            return
         errors = css_selector.selector_errors([s for _, _, s in flat])
         for (key, index, selector), error in zip(flat, errors, strict=True):
             if error:
@@ -125,16 +131,19 @@ class Checker:
             if not isinstance(value, str) or (key != "lang" and not value.strip()):
                 raise self.error(f"recognise.{key}", f"expected a non-empty string, got {value!r}")
             values[key] = value.strip()
-        if error := css_selector.selector_errors([values["css"]])[0]:
+        if self.engine and (error := css_selector.selector_errors([values["css"]])[0]):
             raise self.error(
                 "recognise.css", f"{values['css']!r} is not a valid CSS selector: {error}"
             )
         return Recognise(**values)
 
     def browser_check(self, names: dict[str, tuple[str, ...]]) -> None:
-        """Compile every name with the browser's engine at once (one Node.js run)."""
+        """Compile every name with the browser's engine at once (one Node.js run, none
+        without names)."""
         flat = [(key, index, name) for key, all_names in names.items()
                 for index, name in enumerate(all_names)]  # fmt: skip
+        if not flat or not self.engine:
+            return
         errors = js_regex.javascript_errors([name for _, _, name in flat])
         for (key, index, name), error in zip(flat, errors, strict=True):
             if error:

@@ -178,3 +178,24 @@ def test_a_literal_name_matches_its_text_in_both_engines(text):
     pattern = js_regex.literal(text)
     assert re.fullmatch(pattern, text) and js_regex.python_only(pattern) is None
     assert js_regex.javascript_errors([pattern]) == [None]
+
+
+def test_the_shipped_profiles_start_without_nodejs_but_are_checked_when_loaded(monkeypatch):
+    """A run reads the built-in profiles without starting Node.js (two starts per run); the
+    same files loaded by path go through the engines' check (the test above)."""
+    from pages import css_selector
+    from pages import profile as profiles
+
+    started: list[list[str]] = []
+
+    def asked(sources: list[str]) -> list[None]:
+        started.append(sources)
+        return [None] * len(sources)
+
+    monkeypatch.setattr(js_regex, "javascript_errors", asked)
+    monkeypatch.setattr(css_selector, "selector_errors", asked)
+    assert set(profiles.default.__wrapped__().names) == set(ELEMENTS)
+    assert set(profiles.builtin.__wrapped__("keycloak").names) == set(ELEMENTS)
+    assert started == []
+    load(shipped("keycloak.toml"))
+    assert started  # a profile file is still asked about
