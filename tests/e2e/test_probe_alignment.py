@@ -14,16 +14,17 @@ import io
 import pytest
 
 from authenticator import Vault
+from bench.support.accounts import new_cip
+from bench.support.monitoring import write_config
 from monitors.alignment import DEFAULT_LEAD_S
 from monitors.chromium import WarmBrowser
-from monitors.config import load
+from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.runner import Runner
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, new_cip, seed_enrolled
-from tests.fixtures.monitoring import write_config
+from tests.fixtures.accounts import TestAccount, seed_enrolled
 
 pytestmark = pytest.mark.integration
 PASSWORD = "Correct-Horse-Batt1"
