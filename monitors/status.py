@@ -21,6 +21,7 @@ from wording import (
     cause_title,
     count,
     elapsed,
+    expiry_name,
     number,
     percent,
     say,
@@ -175,7 +176,8 @@ def render_text(summary: Summary) -> str:
             )
         for kind in EXPIRY_KINDS:
             expiry = expiry_text(m, kind, summary.generated_at, lang)
-            lines.append("    " + say(lang, f"status.{kind}", expiry=expiry))
+            what = expiry_name(kind, lang)
+            lines.append("    " + say(lang, "status.expiry", what=what, expiry=expiry))
     if not summary.incidents:
         lines.append(say(lang, "status.incidents_none"))
         return "\n".join(lines)

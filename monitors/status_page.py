@@ -27,6 +27,7 @@ from wording import (
     cause_title,
     count,
     elapsed,
+    expiry_name,
     number,
     percent,
     say,
@@ -245,7 +246,10 @@ def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
         alt = esc(say(lang, "page.durations_alt", monitor=status.id))
         parts.append(f"<img alt='{alt}' src='{_png_uri(figure)}'>")
     expiry = [
-        [esc(say(lang, f"page.{kind}")), esc(expiry_text(status, kind, summary.generated_at, lang))]
+        [
+            esc(_initial(expiry_name(kind, lang))),
+            esc(expiry_text(status, kind, summary.generated_at, lang)),
+        ]
         for kind in EXPIRY_KINDS
     ]
     parts += [f"<h3>{esc(say(lang, 'page.expiry'))}</h3>", _table(["", ""], expiry)]
@@ -296,3 +300,8 @@ def render_page(summary: Summary, refresh_s: int | None = None) -> str:
 
 def render_html(summary: Summary, path: str | Path) -> None:
     Path(path).write_text(render_page(summary), encoding="utf-8")
+
+
+def _initial(words: str) -> str:
+    """A table's first column: the words with a capital initial (« Certificat TLS »)."""
+    return words[:1].upper() + words[1:]

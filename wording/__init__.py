@@ -21,7 +21,7 @@ from typing import Literal
 
 from wording.catalogue import MESSAGES, NOUNS
 from wording.causes import CAUSES, UNKNOWN, CauseRow
-from wording.notices import LINE_TEXT_MAX, STEP_TITLE, row_of
+from wording.notices import LINE_TEXT_MAX, STEP_TITLE, alerting, row_of
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -120,6 +120,15 @@ def step_name(step: str, language: Language) -> str:
     """A journey step id (``open``, ``login``...) as a short label for plots and tables."""
     key = f"step.{step}"
     return say(language, key) if key in MESSAGES else step
+
+
+def expiry_name(kind: str, language: Language) -> str:
+    """What an expiry kind counts down to, in a few words: the certificate's here, a notice's
+    from its row (``wording.notices``), so a new dated notice brings its own words."""
+    if kind == "tls":
+        return say(language, "expiry.tls")
+    words = next(a.expiry_words for a in alerting().values() if a.expiry == kind)
+    return words[_INDEX[language]]
 
 
 def notice_title(kind: str, language: Language) -> str:

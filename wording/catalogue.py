@@ -91,8 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The monitor is paused to protect the account from lockout: fix the password or the "
         "enrollment, then run 'python -m monitors resume {monitor}'.",
     ),
-    "status.tls": ("certificat TLS : {expiry}", "TLS certificate: {expiry}"),
-    "status.password": ("mot de passe : {expiry}", "password: {expiry}"),
+    "status.expiry": ("{what} : {expiry}", "{what}: {expiry}"),
+    "expiry.tls": ("certificat TLS", "TLS certificate"),
     "expiry.future": ("expire le {when} (dans {left})", "expires on {when} (in {left})"),
     "expiry.past": ("expiré depuis le {when}", "expired on {when}"),
     "expiry.unknown": ("inconnue (pas encore relevée)", "unknown (not reported yet)"),
@@ -147,8 +147,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.failed_probe": ("sonde en échec", "failed probe"),
     "page.percentiles": ("Durée par étape sur 7 jours", "Duration per step over 7 days"),
     "page.expiry": ("Échéances", "Expiry"),
-    "page.tls": ("Certificat TLS", "TLS certificate"),
-    "page.password": ("Mot de passe", "Password"),
     # -- release gate (reports/gate.py, reports/summary.py)
     "gate.title.pass": ("## Contrôle de mise en production : ✅ RÉUSSI",
                         "## Release gate: ✅ PASS"),

@@ -60,6 +60,7 @@ class Alert:
     within: str  # a key of [alerts] in monitors.toml (``monitors.config.AlertPolicy``)
     field: str
     expiry: str = ""  # the history's expiry kind ('' for none)
+    expiry_words: tuple[str, str] = ("", "")  # what expires, in French and English
     metric: str = ""  # the gauge of that date
     metric_help: str = ""
     # The probe's one-line error once degraded (English like every journey error); names
@@ -90,7 +91,8 @@ NOTICES: dict[Notice, NoticeRow] = {
         en=("Password expiry announced", "the password expires in {days} days"),
         alert=Alert(
             Cause.PASSWORD_EXPIRING, "password_expiry_warn_days", "days",
-            expiry="password", metric="probe_password_expiry_timestamp_seconds",
+            expiry="password", expiry_words=("mot de passe", "password"),
+            metric="probe_password_expiry_timestamp_seconds",
             metric_help="Unix time the monitoring account's password expires, as the portal "
                         "announced it",
             error="the portal says the password of {cip} expires in {days} days: change it, "
