@@ -33,13 +33,15 @@ from wording.portal_text import for_terminal
 
 #: Notices in a row before the journey gives up (a portal looping on a notice).
 MAX_NOTICES = 5
+#: Notices that count something down (a password's days): read wherever their text shows, a
+#: notice page of their own or a banner on another screen, so ops hears before it runs out.
+_COUNTED = [kind for kind, row in NOTICES.items() if row.fields]
 #: The notice kinds a notice page may be, most specific first (an interstitial matches all).
 _PAGE_KINDS = [
     kind for kind, row in NOTICES.items()
-    if row.passage is Passage.CONTINUE
-    and kind not in (Notice.PASSWORD_EXPIRING, Notice.INTERSTITIAL)
+    if row.passage is Passage.CONTINUE and kind not in (*_COUNTED, Notice.INTERSTITIAL)
 ]  # fmt: skip
-_DAYS = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+")
 _TEXT_ROLES = frozenset({"heading", "paragraph", "text", "status", "alert", "listitem"})
 
 
@@ -133,30 +135,40 @@ class NoticePage(BaseScreen):
         return self._submit(control, "continue", f"going past a notice after {where}")
 
 
-def password_expiry(page: Page) -> tuple[int, str] | None:
-    """Days left and the text of a password-expiry notice on the page, if one shows."""
-    notice = locate(page, "password_expiry").first
+def counted(page: Page, kind: Notice) -> tuple[dict[str, int], str] | None:
+    """The fields and the text of a counted notice (``kind``: a row with ``fields``) on the
+    page, if its text shows: the numbers its profile pattern matched, in the row's order."""
+    key = NOTICES[kind].recognised_by[0]
+    notice = locate(page, key).first
     if not visible(notice):
         return None
     text = " ".join(notice.inner_text(timeout=1_000).split())
-    found = profile_of(page)["password_expiry"].search(text)
-    days = _DAYS.search(found.group(0)) if found else None
-    return (int(days.group(0)), text) if days else None
+    found = profile_of(page)[key].search(text)
+    numbers = _NUMBER.findall(found.group(0)) if found else []
+    fields = NOTICES[kind].fields
+    return (
+        (dict(zip(fields, map(int, numbers), strict=False)), text)
+        if len(numbers) >= len(fields)
+        else None
+    )
 
 
 def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> BaseScreen:
     """The first screen after ``screen`` that is not a notice, each notice reported once.
 
-    A password-expiry text is reported wherever it shows (a notice of its own, or a banner on
-    the code page), so ops hears of it before the password stops working.
+    A counted notice (a password's expiry) is reported wherever its text shows; a notice page
+    that shows one is that notice, not an interstitial besides.
     """
     for _ in range(MAX_NOTICES):
-        expiry = password_expiry(screen.page)
-        if expiry is not None and not result.warned(Notice.PASSWORD_EXPIRING):
-            warn(result, Notice.PASSWORD_EXPIRING, expiry[1], days=expiry[0])
+        seen = False
+        for kind in _COUNTED:
+            if (found := counted(screen.page, kind)) is not None:
+                seen = True
+                if not result.warned(kind):
+                    warn(result, kind, found[1], **found[0])
         if not isinstance(screen, NoticePage):
             return screen
-        if expiry is None:
+        if not seen:
             warn(result, screen.kind(), page_text(screen.page))
         screen = screen.go_on(where)
     raise unexpected(f"after {where} the portal showed more than {MAX_NOTICES} notices in a row")
