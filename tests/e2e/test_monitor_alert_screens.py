@@ -16,7 +16,6 @@ import pytest
 from PIL import Image
 
 from authenticator import ScanError, Vault, scan
-from monitors.chromium import WarmBrowser
 from monitors.config import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -37,13 +36,6 @@ NBSP = "\u00a0"
 def portal():
     with running_sandbox() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def warm_browser():
-    warm = WarmBrowser()
-    yield warm
-    warm.close()
 
 
 def assert_no_qr(png: bytes) -> None:

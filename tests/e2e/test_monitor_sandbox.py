@@ -15,7 +15,6 @@ import pytest
 
 from authenticator import Vault
 from monitors.alerts import cause_words
-from monitors.chromium import WarmBrowser
 from monitors.config import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -38,14 +37,6 @@ def portal():
     """This module's own sandbox (faults injected here must not leak into other modules)."""
     with running_sandbox() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def warm_browser():
-    warm = WarmBrowser()
-    yield warm
-    warm.close()
-    assert warm.processes() == []
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from tests.fixtures.container import (
     IMAGE,
     PROBE_FIELDS,
     ROOT,
-    build_image,
+    built_image,
     kube_played,
     podman,
     secret_manifest,
@@ -47,8 +47,7 @@ WAIT_S = 600
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    build_image(IMAGE)
-    return IMAGE
+    return built_image(IMAGE)
 
 
 def generate(config, image: str) -> list[dict]:
