@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := chromium libzbar0 prometheus prometheus-pushgateway prometheus-alertmanager
 IMAGE_PACKAGES := podman runc mmdebstrap
-# A worker holds at most two tests ahead, so the longest files (taken first, tests/durations.json)
+# A worker holds at most two tests ahead, so the longest files (taken first, by .test_durations)
 # spread over both workers instead of all landing in the first worker's opening chunk.
 PYTEST_ARGS ?= -n 2 --maxschedchunk 1
 LOCK := requirements/lock.txt
