@@ -198,19 +198,29 @@ def test_wrong_password_pauses_the_account_before_any_lockout(portal, make, hook
 
 
 def test_a_refusal_answered_after_the_timeout_counts_too(portal, make, monkeypatch):
-    """The portal refuses the password, but too late: cause slow, the refusal still counts."""
+    """The portal refuses the password, but too late: cause slow, the refusal still counts.
+
+    The bounds follow what a probe takes on this machine now (a busy one takes longer): the
+    page wait (half the probe's timeout) is twice an unhindered probe, and the refusal comes
+    later than that wait."""
+    reference, good = make(portal)
+    record = reference.probe(good).record
+    assert record.status == "ok"
+    unhindered = record.duration_ms / 1000  # from the page ready, as the timeout counts
+    page_wait = max(4.0, 2 * unhindered)
+    latency = page_wait + max(2.0, unhindered)
     monkeypatch.setenv("EESPRESSO_WRONG_PASSWORD", WRONG)
     prober, monitor = make(portal, password_env="EESPRESSO_WRONG_PASSWORD")
-    monitor = dataclasses.replace(monitor, timeout_s=8.0)  # 4 s per page wait
-    portal.admin.set_faults(latency={"/connexion": 6})
+    monitor = dataclasses.replace(monitor, timeout_s=2 * page_wait)
+    portal.admin.set_faults(latency={"/connexion": latency})
     try:
         outcomes = [prober.probe(monitor) for _ in range(5)]
     finally:
         portal.admin.clear_faults()
     assert [o.record.cause if o.record else "skipped" for o in outcomes] == [
         "slow"] * 3 + ["skipped"] * 2  # fmt: skip
-    # the last refusal lands once its latency is over, later still on a busy machine
-    wait_until(lambda: len(failed_logins(portal, monitor.account.cip)) >= 3, timeout=60)
+    # the last refusal lands once its latency is over
+    wait_until(lambda: len(failed_logins(portal, monitor.account.cip)) >= 3, timeout=2 * latency)
     assert failed_logins(portal, monitor.account.cip) == ["password_rejected"] * 3
     assert not portal.admin.account(monitor.account.cip)["locked"]
 
