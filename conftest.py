@@ -19,6 +19,9 @@ from authenticator.vault_file import KEY_ENV as VAULT_KEY_ENV
 from pages.settings import CIP_ENV, PASSWORD_ENV, Settings, SettingsError
 from tests.fixtures.real_run import on_account
 
+# The order of a sandbox run and the image build started behind it (docs/design.md, "Fixtures").
+pytest_plugins = ["tests.fixtures.scheduling"]
+
 #: The user's account and its stores: read for the real target under test, and by no other test.
 ACCOUNT_ENV = (CIP_ENV, PASSWORD_ENV, VAULT_ENV, VAULT_KEY_ENV, GUARD_ENV)
 

@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from authenticator import Authenticator, Vault
 from bench.support.accounts import new_cip
+from monitors.chromium import WarmBrowser
 from pages import browser as chromium
 from pages.masking import masked_screenshot
 from pages.settings import Settings
@@ -233,6 +234,16 @@ def browser(
 def browser_context_args(browser_context_args: dict) -> dict:
     """The suite's context options (``pages.browser``) over pytest-playwright's own."""
     return chromium.context_args(**browser_context_args)
+
+
+@pytest.fixture(scope="session")
+def warm_browser() -> Iterator[WarmBrowser]:
+    """The monitors' own browser (``monitors.chromium``), launched once per worker process for
+    the tests that probe in process; closing it leaves no Chromium process behind."""
+    warm = WarmBrowser()
+    yield warm
+    warm.close()
+    assert warm.processes() == []
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,7 +17,7 @@ from bench.support.container import (
     BUILD_TIMEOUT_S,
     CLUSTER_CONFINEMENT,
     IMAGE,
-    build_image,
+    built_image,
     image_user,
     podman,
     prepare,
@@ -32,8 +32,7 @@ PASSWORD = "Container-Horse-B4t"  # 14 to 20 characters, as the seed requires
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    build_image(IMAGE)
-    return IMAGE
+    return built_image(IMAGE)
 
 
 def test_image_runs_as_an_ordinary_user(image):

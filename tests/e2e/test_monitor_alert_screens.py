@@ -18,7 +18,6 @@ from PIL import Image
 from authenticator import ScanError, Vault, scan
 from bench.support.accounts import new_cip
 from bench.support.monitoring import receiver, write_config
-from monitors.chromium import WarmBrowser
 from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -38,13 +37,6 @@ NBSP = "\u00a0"
 def portal():
     with running_sandbox() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def warm_browser():
-    warm = WarmBrowser()
-    yield warm
-    warm.close()
 
 
 def assert_no_qr(png: bytes) -> None:

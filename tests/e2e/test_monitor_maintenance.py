@@ -17,7 +17,6 @@ from bench.support.accounts import new_cip
 from bench.support.monitoring import receiver, write_config
 from monitors.__main__ import main
 from monitors.alerts import cause_words
-from monitors.chromium import WarmBrowser
 from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -41,13 +40,6 @@ def portal():
     """This module's own sandbox: the faults injected here must not reach other modules."""
     with running_sandbox() as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def warm_browser():
-    warm = WarmBrowser()
-    yield warm
-    warm.close()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from tests.fixtures.accounts import (
     expect_ok,
     log_in,
     new_password,
+    phone_one_step_ahead,
     seed_enrolled,
 )
 
@@ -97,7 +98,7 @@ def test_the_matching_profile_passes_first_access_then_later_login(
     assert result.success_text_seen
     assert result.warnings == []  # logged out through the journey's profile too
     assert other_portal.admin.account(account.cip)["devices"] == [account.device_name]
-    expect_ok(log_in(fresh_page(), account, vault))
+    expect_ok(log_in(fresh_page(), account, vault, authenticator=phone_one_step_ahead()))
 
 
 @allure.story(STORIES["later_login"])
@@ -107,7 +108,7 @@ def test_a_strict_profile_that_replaces_names_passes_on_its_wording(
 ):
     account = _account(alt_portal, ALT, layout="two-page")
     expect_ok(enroll(page, account, vault))
-    expect_ok(log_in(fresh_page(), account, vault))
+    expect_ok(log_in(fresh_page(), account, vault, authenticator=phone_one_step_ahead()))
 
 
 @allure.story(STORIES["later_login"])

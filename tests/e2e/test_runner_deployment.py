@@ -28,7 +28,7 @@ from bench.support.container import (
     IMAGE,
     PROBE_FIELDS,
     ROOT,
-    build_image,
+    built_image,
     kube_played,
     podman,
     secret_manifest,
@@ -48,8 +48,7 @@ WAIT_S = 600
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    build_image(IMAGE)
-    return IMAGE
+    return built_image(IMAGE)
 
 
 def generate(config, image: str) -> list[dict]:
