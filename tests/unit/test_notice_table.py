@@ -4,7 +4,6 @@ read as the JSON the history has always stored."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import json
 import re
@@ -14,7 +13,7 @@ import pytest
 import wording
 from monitors.config import AlertPolicy
 from pages.profile import ELEMENTS
-from tests.unit.test_wording import ROOT, SUITE
+from tests.fixtures.owned_words import ROOT, held_elsewhere
 from wording.causes import CAUSES
 from wording.notices import NOTICES, UNKNOWN, JourneyWarning, Notice, Passage, alerting
 
@@ -94,47 +93,9 @@ def test_a_notice_kind_nobody_wrote_yet_still_reads():
     assert wording.notice_line(warning, "en") == "Prouvez que vous êtes humain"
 
 
-def _fragments(words: set[str]) -> set[str]:
-    """The literal parts of the templates (between ``{placeholders}``) long enough to be
-    ours, so an f-string that spells a notice's words is found too."""
-    parts = {part.strip() for word in words for part in re.split(r"\{\w*\}", word)}
-    return {part for part in parts if len(part) >= 15}
-
-
-def _notice_tables_and_words(file, words: set[str]) -> list[str]:
-    """What in ``file`` writes a notice's words or tabulates notice kinds (a dict keyed by
-    three or more ``Notice`` members)."""
-    found, fragments = [], _fragments(words)
-    tree = ast.parse(file.read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body
-        and isinstance(node.body[0], ast.Expr)
-    }  # fmt: skip
-    for node in ast.walk(tree):
-        text = node.value if isinstance(node, ast.Constant) else None
-        ours = isinstance(text, str) and id(node) not in docstrings
-        if ours and (text in words or any(part in text for part in fragments)):
-            found.append(f"line {node.lineno}: {text[:40]!r}")
-        if isinstance(node, ast.Dict):
-            keys = [k for k in node.keys if isinstance(k, ast.Attribute)]
-            if sum(isinstance(k.value, ast.Name) and k.value.id == "Notice" for k in keys) >= 3:
-                found.append(f"line {node.lineno}: a table of notice kinds")
-    return found
-
-
 def test_no_module_but_the_notice_table_holds_notice_words():
     rows = [*NOTICES.values(), UNKNOWN]
     words = {text for row in rows for text in (*row.fr, *row.en)}
     words |= {row.alert.error for row in rows if row.alert}
     words -= {"{text}"}  # the portal's own words: nothing of ours
-    owner = ROOT / "wording" / "notices.py"
-    elsewhere = {
-        str(file.relative_to(ROOT)): found
-        for package in SUITE
-        for file in sorted((ROOT / package).rglob("*.py"))
-        if file != owner and (found := _notice_tables_and_words(file, words))
-    }
-    assert elsewhere == {}
-    assert _notice_tables_and_words(owner, words)  # the check sees them where they are
+    assert held_elsewhere(ROOT / "wording" / "notices.py", words, "Notice") == {}

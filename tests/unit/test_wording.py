@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
 
 import pytest
 
 import wording
+from tests.fixtures.owned_words import ROOT, held_elsewhere
 from wording import catalogue
 from wording.causes import CAUSES, UNKNOWN, Cause, Kind
 
@@ -93,35 +92,7 @@ def test_language_check_says_what_to_write():
         wording.check_language("fr-CA")
 
 
-# The suite's packages (the sandbox is the stand-in portal: its pages say « Compte verrouillé »
-# in the portal's words, not the suite's).
-SUITE = ("authenticator", "bench", "monitors", "pages", "profiles", "reports", "wording")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _cause_tables_and_words(file: Path, words: set[str]) -> list[str]:
-    """What in ``file`` writes a cause's words or tabulates causes (a dict keyed by three or
-    more ``Cause`` members)."""
-    found = []
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Constant) and node.value in words:
-            found.append(f"line {node.lineno}: {node.value[:40]!r}")
-        if isinstance(node, ast.Dict):
-            keys = [k for k in node.keys if isinstance(k, ast.Attribute)]
-            if sum(isinstance(k.value, ast.Name) and k.value.id == "Cause" for k in keys) >= 3:
-                found.append(f"line {node.lineno}: a table of causes")
-    return found
-
-
 def test_no_module_but_the_cause_table_holds_cause_words():
     rows = [*CAUSES.values(), UNKNOWN]
     words = {text for row in rows for text in (*row.fr, *row.en)}
-    owner = ROOT / "wording" / "causes.py"
-    elsewhere = {
-        str(file.relative_to(ROOT)): found
-        for package in SUITE
-        for file in sorted((ROOT / package).rglob("*.py"))
-        if file != owner and (found := _cause_tables_and_words(file, words))
-    }
-    assert elsewhere == {}
-    assert _cause_tables_and_words(owner, words)  # the check sees them where they are
+    assert held_elsewhere(ROOT / "wording" / "causes.py", words, "Cause") == {}
