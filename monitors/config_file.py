@@ -23,6 +23,7 @@ from monitors import after_login as app_checks
 from monitors import maintenance as windows
 from monitors.config import (
     PROBE_DEVICE_NAME,
+    TRACE_MODES,
     UP_EVERY_S,
     Account,
     AlertPolicy,
@@ -34,7 +35,6 @@ from monitors.config import (
     Target,
     Threshold,
     TracePolicy,
-    TRACE_MODES,
 )
 from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 from pages.profile import Profile, ProfileError

@@ -18,8 +18,8 @@ from allure_commons.logger import AllureFileLogger
 from allure_commons.model2 import Attachment, Label, Parameter, TestResult
 from allure_commons.types import AttachmentType
 
-from monitors.config import Monitor
 from monitors import step_network
+from monitors.config import Monitor
 from monitors.history import ProbeRecord
 from reports.allure_result import journey_test_result, write_test_result
 
@@ -63,8 +63,11 @@ def _step_parameters(test_result: TestResult, record: ProbeRecord) -> None:
         measured = record.network.get(step_id)
         if not measured:
             continue
-        figures = {"requests": measured.get("requests", 0), "failed requests":
-                   len(measured.get("failed", ())), "ttfb_ms": measured.get("ttfb_ms")}
+        figures = {
+            "requests": measured.get("requests", 0),
+            "failed requests": len(measured.get("failed", ())),
+            "ttfb_ms": measured.get("ttfb_ms"),
+        }
         figures |= step_network.vitals(measured)
         step.parameters = [Parameter(name, _shown(value)) for name, value in figures.items()
                            if value is not None]  # fmt: skip

@@ -129,8 +129,10 @@ def summarise(config: Config, now: float | None = None) -> Summary:
                     days=days,
                     expiries=history.expiries(monitor.id),
                     maintenance=(window[1], window[0].reason) if window else None,
-                    vitals={name: step_network.medians((p.network for p in week), name)
-                            for name in VITALS_SHOWN},  # fmt: skip
+                    vitals={
+                        name: step_network.medians((p.network for p in week), name)
+                        for name in VITALS_SHOWN
+                    },  # fmt: skip
                 )
             )
         incidents = history.open_incidents()

@@ -24,8 +24,8 @@ MB = 1024 * 1024
 
 
 class TraceStore:
-    def __init__(self, folder: Path, policy: TracePolicy = TracePolicy()) -> None:
-        self.folder, self.policy = folder, policy
+    def __init__(self, folder: Path, policy: TracePolicy | None = None) -> None:
+        self.folder, self.policy = folder, policy or TracePolicy()
 
     def path_for(self, monitor_id: str, started_at: float) -> Path:
         """A new trace's path (its folder made private now: the tracer writes into it)."""
