@@ -74,8 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Attached screenshot, secrets masked: {failed} (the failing screen; this step has no "
         "earlier success)"),
     "alert.trace": (
-        "Trace à rejouer (secrets retirés) : {trace} ; ouvrez-la avec « playwright show-trace »",
-        "Trace to replay (secrets removed): {trace}; open it with 'playwright show-trace'"),
+        "Trace à rejouer (secrets retirés) : {trace} (à ouvrir avec « playwright show-trace »)",
+        "Trace to replay (secrets removed): {trace} (open it with 'playwright show-trace')"),
     "alert.request.status": ("Requête en échec : {request} a répondu {status}",
                              "Failed request: {request} answered {status}"),
     "alert.request.error": ("Requête en échec : {request} sans réponse ({error})",
