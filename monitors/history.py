@@ -190,29 +190,18 @@ class History:
     # -- probes -----------------------------------------------------------------------------
 
     def record(self, probe: ProbeRecord) -> int:
+        values = (
+            probe.monitor_id, probe.target, probe.cip, probe.journey, probe.started_at,
+            probe.status, probe.cause, probe.error, probe.failed_step, probe.duration_ms,
+            json.dumps(probe.steps), probe.probe, probe.code_wait_ms,
+            json.dumps([w.to_json() for w in probe.warnings], ensure_ascii=False),
+            int(probe.maintenance), probe.trace, json.dumps(probe.network),
+        )  # fmt: skip
         cur = self.db.execute(
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
             " error, failed_step, duration_ms, steps, probe, code_wait_ms, warnings, maintenance,"
             " trace, network) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                probe.monitor_id,
-                probe.target,
-                probe.cip,
-                probe.journey,
-                probe.started_at,
-                probe.status,
-                probe.cause,
-                probe.error,
-                probe.failed_step,
-                probe.duration_ms,
-                json.dumps(probe.steps),
-                probe.probe,
-                probe.code_wait_ms,
-                json.dumps([w.to_json() for w in probe.warnings], ensure_ascii=False),
-                int(probe.maintenance),
-                probe.trace,
-                json.dumps(probe.network),
-            ),
+            values,
         )
         return int(cur.lastrowid)
 
