@@ -8,7 +8,9 @@ each password and code to the attempt before sending it), grade the result again
 thresholds and what is announced in advance (``monitors.grading``), and hand the one record
 to the sinks (``monitors.sinks.settle``), which store it with its expiry dates, queue and
 deliver its notices and update the metrics. A failure's notice carries the masked screen of
-the failing step next to that step's last success (``ScreenStore``).
+the failing step next to that step's last success (``ScreenStore``), and the record names
+the scrubbed Playwright trace the monitor's ``trace`` mode kept (``TraceStore``), so a
+failure can be replayed.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -74,6 +76,7 @@ class Prober:
         # Beside the screens store, with its privacy: a kept trace shows the portal's pages.
         self.traces = TraceStore(config.history.parent / (config.history.name + ".traces"),
                                  config.traces)  # fmt: skip
+        self.traces.prune()  # bounds changed in the config apply at start, not at a failure
         self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         for monitor in config.monitors:
