@@ -11,7 +11,8 @@ Modules, in the order a probe meets them: ``config`` (what monitors.toml declare
 ``authenticator.guard``), ``tls``, ``journeys`` (binds a monitor to its journey),
 ``chromium`` and ``one_thread`` (the warm browser), ``grading`` (thresholds), ``sinks``
 (where a finished probe goes): ``history`` (SQLite), ``incidents`` and ``alerts`` (apprise),
-``screens`` (the last good screen of each step), ``metrics`` (Prometheus),
+``screens`` (the last good screen of each step), ``traces`` (kept Playwright traces),
+``step_network`` (each step's timings and web vitals), ``metrics`` (Prometheus),
 ``results_allure``. Beside the journeys: ``upcheck`` (the login page between journeys),
 ``status``, ``status_page`` and ``web`` (what people read), ``maintenance_cli``, and
 ``k8s``, ``k8s_pod``, ``k8s_cronjobs``, ``k8s_runner`` (Kubernetes manifests from the config).

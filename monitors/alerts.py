@@ -17,6 +17,8 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import quote
 
 import apprise
 from apprise.attachment.memory import AttachMemory
@@ -55,6 +57,12 @@ class Notice:
     paused: bool = False
     probe: str = ""  # the location that saw it (``[probe] name``)
     screens: tuple[Screen, ...] = ()
+    trace: str = ""  # the failing probe's scrubbed trace (a path on the probe's machine)
+    # The failed step's first failed request: "METHOD /path" (never a query), its status
+    # (0: no answer, then ``request_error`` says why).
+    request: str = ""
+    request_status: int = 0
+    request_error: str = ""
 
     @property
     def notify_type(self) -> str:
@@ -109,12 +117,37 @@ def body(notice: Notice, language: Language, report_url: str = "") -> str:
             line("alert.last_error", error=_page_words(notice.last_error)),
             line("alert.failed_step", step=notice.failed_step or "-"),
         ]
+        lines += _request_line(notice, language)
         if notice.paused:
             lines.append(say(language, "advice.paused", monitor=notice.monitor_id))
         lines += _screens_line(notice.screens, language)
+        if notice.trace:
+            lines.append(line("alert.trace", trace=trace_link(notice.trace, report_url)))
     if report_url:
         lines.append(line("alert.report", url=report_url))
     return "\n".join(lines)
+
+
+def _request_line(notice: Notice, language: Language) -> list[str]:
+    """The request the portal failed, so ops knows which server to look at first."""
+    if not notice.request:
+        return []
+    request = _page_words(notice.request)
+    if notice.request_status:
+        return [say(language, "alert.request.status", request=request,
+                    status=notice.request_status)]  # fmt: skip
+    error = _page_words(notice.request_error)
+    return [say(language, "alert.request.error", request=request, error=error)]
+
+
+def trace_link(trace: str, report_url: str = "") -> str:
+    """Where the trace is: its path, or, when the report is published (``report_url``), its
+    place under the report's ``traces/`` folder, ``traces/<monitor>/<file>``; never the
+    file itself (a trace is large, and it stays on machines ops controls)."""
+    if not report_url:
+        return trace
+    parts = PurePath(trace).parts[-2:]
+    return report_url.rstrip("/") + "/traces/" + "/".join(quote(part) for part in parts)
 
 
 def _page_words(text: str) -> str:

@@ -30,6 +30,9 @@ from wording import DEFAULT, Language
 
 UP_EVERY_S = 15.0  # credential-free up-check of the login page between journeys
 PROBE_DEVICE_NAME = "Sonde eEspresso"  # the device a probe's account enrolls as
+# ``reports.tracing.MODES``, restated so reading a config loads no Playwright (a unit test
+# holds them equal).
+TRACE_MODES = ("off", "on", "retain-on-failure")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ class Monitor:
     up_every_s: float | None = UP_EVERY_S  # None: no up-check between journeys
     # Pages visited once logged in (``[[monitors.after_login]]``), each a timed step.
     after_login: tuple[AppCheck, ...] = ()
+    # A scrubbed Playwright trace of the journey (``reports.tracing`` modes): kept by default
+    # only when the probe failed, to replay what the portal showed.
+    trace: str = "retain-on-failure"
 
     @property
     def identity(self) -> str:
@@ -104,6 +110,15 @@ class AlertPolicy:
     # Warn once when the portal says the monitoring account's password expires within this
     # many days: an expired probe password is an outage announced in advance.
     password_expiry_warn_days: int = 14
+
+
+@dataclass(frozen=True)
+class TracePolicy:
+    """How long kept traces stay (``keep_traces``) and how much room they may take
+    (``traces_max_mb``): past either, the oldest go first (``monitors.traces``)."""
+
+    keep_s: float = 14 * 86400.0
+    max_mb: float = 500.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,7 @@ class Config:
     guard: GuardPolicy = GuardPolicy()
     timezone: str = windows.DEFAULT_TIMEZONE  # of maintenance windows
     maintenance: tuple[windows.Window, ...] = ()
+    traces: TracePolicy = TracePolicy()
 
     def schedule(self) -> windows.Schedule:
         """The maintenance windows: declared here and opened from the command line."""

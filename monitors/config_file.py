@@ -23,6 +23,7 @@ from monitors import after_login as app_checks
 from monitors import maintenance as windows
 from monitors.config import (
     PROBE_DEVICE_NAME,
+    TRACE_MODES,
     UP_EVERY_S,
     Account,
     AlertPolicy,
@@ -33,6 +34,7 @@ from monitors.config import (
     ProbeLocation,
     Target,
     Threshold,
+    TracePolicy,
 )
 from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 from pages.profile import Profile, ProfileError
@@ -53,6 +55,8 @@ EVERY = (TOTP_STEP_S, 7 * DAY)
 TIMEOUT = (1.0, 10 * MINUTE)
 REMINDER = (MINUTE, 7 * DAY)
 GUARD_WINDOW = (MINUTE, DAY)
+KEEP_TRACES = (3600.0, 366 * DAY)
+TRACES_MAX_MB = (1.0, 1_000_000.0)
 THRESHOLD_MS = (1.0, TIMEOUT[1] * 1000)
 
 
@@ -174,7 +178,7 @@ def _threshold(r: Reader) -> Threshold:
 
 def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
     allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
-    allowed |= {"up_every", "after_login"}
+    allowed |= {"up_every", "after_login", "trace"}
     r.reject_unknown(allowed)
     mid = r.get("id", str, required=True)
     if not _MONITOR_ID.match(mid):
@@ -211,6 +215,23 @@ def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
         steps=steps,
         up_every_s=_up_every(r, targets[target].up_every_s),
         after_login=app_checks.parse(r),
+        trace=_trace_mode(r),
+    )
+
+
+def _trace_mode(r: Reader) -> str:
+    mode = r.get("trace", str, "retain-on-failure")
+    if mode not in TRACE_MODES:
+        raise r.err("trace", f"{mode!r} is unknown; use one of {', '.join(TRACE_MODES)}")
+    return mode
+
+
+def _traces(r: Reader) -> TracePolicy:
+    """``keep_traces`` (a duration) and ``traces_max_mb``: the kept traces' two bounds."""
+    default = TracePolicy()
+    return TracePolicy(
+        keep_s=r.duration("keep_traces", KEEP_TRACES, default.keep_s),
+        max_mb=r.number("traces_max_mb", float, TRACES_MAX_MB, default.max_mb),
     )
 
 
@@ -280,6 +301,7 @@ def load(path: str | os.PathLike) -> Config:
     root.reject_unknown(
         {"history", "allure_results", "targets", "accounts", "monitors", "alerts", "metrics"}
         | {"probe", "browser_ws", "language", "report_url", "guard", "timezone", "maintenance"}
+        | {"keep_traces", "traces_max_mb"}
     )
     targets_r, accounts_r = root.sub("targets", required=True), root.sub("accounts", required=True)
     browser_ws = _browser_ws(root)
@@ -318,4 +340,5 @@ def load(path: str | os.PathLike) -> Config:
         guard=_guard(root.sub("guard")),
         timezone=windows.zone_of(root).key,
         maintenance=windows.parse(root, targets, ids),
+        traces=_traces(root),
     )

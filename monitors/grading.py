@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from monitors import tls
+from monitors import step_network, tls
 from monitors.config import AlertPolicy, Monitor, Threshold
 from monitors.history import ProbeRecord, Status
 from pages.result import Cause, JourneyResult, Limits
@@ -124,6 +124,7 @@ def _against_thresholds(monitor: Monitor, result: JourneyResult, started: float)
         duration_ms=result.duration_ms,
         code_wait_ms=result.code_wait_ms,
         warnings=list(result.warnings),
+        network=step_network.as_json(result.network),
     )
     if not result.ok:
         record.cause = result.cause or Cause.UNEXPECTED_PAGE

@@ -71,6 +71,8 @@ ADDED_COLUMNS = {
         "code_wait_ms": "REAL NOT NULL DEFAULT 0",
         "warnings": "TEXT NOT NULL DEFAULT '[]'",
         "maintenance": "INTEGER NOT NULL DEFAULT 0",
+        "trace": "TEXT NOT NULL DEFAULT ''",
+        "network": "TEXT NOT NULL DEFAULT '{}'",
     },
 }
 
@@ -112,6 +114,9 @@ class ProbeRecord:
     # Dates this probe learnt (``tls``: the certificate's notAfter; a notice's, such as
     # ``password``), Unix time: kept in the expiries table, not in the probe's row.
     expiries: dict[str, float] = field(default_factory=dict)
+    trace: str = ""  # the scrubbed trace kept of this probe (``monitors.traces``), or ''
+    # Per step id, its ``pages.timings.StepNetwork`` as JSON (``monitors.step_network``).
+    network: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.warnings = [JourneyWarning.of(w) for w in self.warnings]
@@ -185,27 +190,18 @@ class History:
     # -- probes -----------------------------------------------------------------------------
 
     def record(self, probe: ProbeRecord) -> int:
+        values = (
+            probe.monitor_id, probe.target, probe.cip, probe.journey, probe.started_at,
+            probe.status, probe.cause, probe.error, probe.failed_step, probe.duration_ms,
+            json.dumps(probe.steps), probe.probe, probe.code_wait_ms,
+            json.dumps([w.to_json() for w in probe.warnings], ensure_ascii=False),
+            int(probe.maintenance), probe.trace, json.dumps(probe.network),
+        )  # fmt: skip
         cur = self.db.execute(
             "INSERT INTO probes (monitor_id, target, cip, journey, started_at, status, cause,"
-            " error, failed_step, duration_ms, steps, probe, code_wait_ms, warnings, maintenance)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                probe.monitor_id,
-                probe.target,
-                probe.cip,
-                probe.journey,
-                probe.started_at,
-                probe.status,
-                probe.cause,
-                probe.error,
-                probe.failed_step,
-                probe.duration_ms,
-                json.dumps(probe.steps),
-                probe.probe,
-                probe.code_wait_ms,
-                json.dumps([w.to_json() for w in probe.warnings], ensure_ascii=False),
-                int(probe.maintenance),
-            ),
+            " error, failed_step, duration_ms, steps, probe, code_wait_ms, warnings, maintenance,"
+            " trace, network) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            values,
         )
         return int(cur.lastrowid)
 
@@ -385,4 +381,5 @@ def _probe(row: sqlite3.Row) -> ProbeRecord:
     data.pop("id")
     data["steps"] = json.loads(data["steps"])
     data["warnings"] = json.loads(data["warnings"])
+    data["network"] = json.loads(data["network"])
     return ProbeRecord(**data)

@@ -29,6 +29,7 @@ import dataclasses
 import time
 from collections.abc import Iterable
 
+from monitors import step_network
 from monitors.alerts import Channels, Notice
 from monitors.config import AlertPolicy, Monitor
 from monitors.history import History, Incident, ProbeRecord
@@ -53,7 +54,21 @@ def _notice(
         at=probe.started_at,
         paused=paused,
         probe=probe.probe,
+        **_evidence(probe),
     )
+
+
+def _evidence(probe: ProbeRecord) -> dict[str, object]:
+    """What a failed probe leaves to look at: its trace and its first failed request."""
+    if probe.up:
+        return {}
+    found: dict[str, object] = {"trace": probe.trace}
+    request = step_network.first_failed_request(probe.failed_step, probe.network)
+    if request is not None:
+        found["request"] = f"{request['method']} {request['path']}"
+        found["request_status"] = request.get("status") or 0
+        found["request_error"] = request.get("error") or ""
+    return found
 
 
 def evaluate(

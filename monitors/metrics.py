@@ -19,7 +19,9 @@ boundaries to guess per step. Then failures by cause, the wait for an unused TOT
 paused account, the date of each alerting notice (a gauge named in its row of
 ``wording.notices``: ``probe_password_expiry_timestamp_seconds``), the last success, the
 up-check's result, and ``probe_maintenance`` (1 inside a maintenance window: the shipped
-rules stay silent then).
+rules stay silent then). Per step of the last probe, the web vitals of its page as Synthetic
+Monitoring's browser checks publish them (``probe_browser_web_vital_lcp``, ``_fcp``, ``_cls``,
+``_ttfb``) and ``probe_step_failed_requests``.
 
 This module is the one that turns records into series: a journey's graded record
 (``observe``, its expiry dates included) and an up-check's sample (``observe_upcheck``), both
@@ -45,12 +47,20 @@ from prometheus_client import (
     push_to_gateway,
 )
 
-from monitors import web
+from monitors import step_network, web
 from monitors.config import default_probe_name
 from monitors.history import ProbeRecord
 from wording.notices import alerting
 
 LABELS = ("monitor", "target", "probe")
+#: Web vitals of each step's page, named as Grafana Synthetic Monitoring's browser checks name
+#: them (``probe_browser_web_vital_<name>``): times in seconds, CLS unitless (web.dev/cls).
+WEB_VITALS = {
+    "lcp_ms": ("lcp", "Largest contentful paint of the step's page, seconds", 1000),
+    "fcp_ms": ("fcp", "First contentful paint of the step's page, seconds", 1000),
+    "cls": ("cls", "Cumulative layout shift of the step's page (unitless)", 1),
+    "ttfb_ms": ("ttfb", "Time to first byte of the step's document, seconds", 1000),
+}
 # Seconds; a login journey takes from ~0.1 s (sandbox) to tens of seconds (a slow portal).
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 
@@ -86,6 +96,15 @@ class ProbeMetrics:
         self.step_duration = metric(
             Gauge, "probe_step_duration_seconds", "Duration of each step of the last probe", "step"
         )
+        self.web_vitals = {
+            name: (metric(Gauge, f"probe_browser_web_vital_{short}", text, "step"), scale)
+            for name, (short, text, scale) in WEB_VITALS.items()
+        }
+        self.failed_requests = metric(
+            Gauge, "probe_step_failed_requests",
+            "Requests of each step of the last probe that failed (status >= 400 or no answer)",
+            "step",
+        )  # fmt: skip
         self.degraded = metric(
             Gauge, "probe_degraded", "1 if the last probe passed but above degraded_ms"
         )
@@ -144,6 +163,11 @@ class ProbeMetrics:
         self.code_wait.labels(**labels).set(probe.code_wait_ms / 1000)
         for step, ms in probe.steps.items():
             self.step_duration.labels(**labels, step=step).set(ms / 1000)
+        for step, measured in probe.network.items():
+            self.failed_requests.labels(**labels, step=step).set(len(measured.get("failed", ())))
+            for name, value in step_network.vitals(measured).items():
+                gauge, scale = self.web_vitals[name]
+                gauge.labels(**labels, step=step).set(value / scale)
         for kind, at in probe.expiries.items():
             self.expiry[kind].labels(**labels).set(at)
         if probe.up:

@@ -8,7 +8,9 @@ each password and code to the attempt before sending it), grade the result again
 thresholds and what is announced in advance (``monitors.grading``), and hand the one record
 to the sinks (``monitors.sinks.settle``), which store it with its expiry dates, queue and
 deliver its notices and update the metrics. A failure's notice carries the masked screen of
-the failing step next to that step's last success (``ScreenStore``).
+the failing step next to that step's last success (``ScreenStore``), and the record names
+the scrubbed Playwright trace the monitor's ``trace`` mode kept (``TraceStore``), so a
+failure can be replayed.
 The journey is one function of a Playwright page returning a ``JourneyResult``; which one
 (``later_login`` or ``first_access``) is decided by ``journeys.bind``.
 """
@@ -34,9 +36,11 @@ from monitors.journeys import Binder, SetupError
 from monitors.metrics import ProbeMetrics
 from monitors.screens import ScreenStore
 from monitors.sinks import Outcome, Sinks
+from monitors.traces import TraceStore
 from pages.browser import RemoteBrowserError
 from pages.journeys import NotEnrolled
 from pages.result import Cause, JourneyResult
+from reports.tracing import Tracer
 
 __all__ = ["Outcome", "ProbeBroken", "Prober"]
 
@@ -69,6 +73,10 @@ class Prober:
             allure,
             ScreenStore(config.history.parent / (config.history.name + ".screens")),
         )
+        # Beside the screens store, with its privacy: a kept trace shows the portal's pages.
+        self.traces = TraceStore(config.history.parent / (config.history.name + ".traces"),
+                                 config.traces)  # fmt: skip
+        self.traces.prune()  # bounds changed in the config apply at start, not at a failure
         self.guard = guard or config.guard.open()
         self.stop: threading.Event | None = None  # set by the runner on SIGTERM/SIGINT
         for monitor in config.monitors:
@@ -122,17 +130,29 @@ class Prober:
         if monitor.target.is_https:
             with contextlib.suppress(OSError):  # unreachable: the journey says so in its words
                 not_after = tls.not_after(monitor.target.base_url, timeout=10)
+        tracer = self._tracer(monitor, started)
         try:
             # Each step's masked screen: an alert shows the failing one beside the last success.
             journey = functools.partial(
-                self.binder.bind(monitor), attempt=attempt, screenshots=True
+                self.binder.bind(monitor), attempt=attempt, screenshots=True, trace=tracer
             )
             result = self._journey(monitor, journey)
         except NotEnrolled as exc:
             result = probe_failure(monitor, started, Cause.NOT_ENROLLED, str(exc))
         except (SetupError, ProbeBroken) as exc:  # password file gone, browser crash...
             result = probe_failure(monitor, started, Cause.PROBE_ERROR, str(exc))
-        return grade(monitor, result, started, self.config.alerts, not_after), result
+        record = grade(monitor, result, started, self.config.alerts, not_after)
+        if tracer is not None and tracer.kept is not None:
+            record.trace = str(tracer.kept)
+            self.traces.prune()
+        return record, result
+
+    def _tracer(self, monitor: Monitor, started: float) -> Tracer | None:
+        """The journey's tracer (None when the monitor traces nothing); the file it keeps is
+        scrubbed of the account's password and of every code (``reports.trace_scrub``)."""
+        if monitor.trace == "off":
+            return None
+        return Tracer(self.traces.path_for(monitor.id, started), monitor.trace)
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.

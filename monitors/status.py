@@ -12,6 +12,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from monitors import step_network
 from monitors.config import Config
 from monitors.history import History, Incident, ProbeRecord
 from wording import (
@@ -57,6 +58,8 @@ class MonitorStatus:
     days: list[tuple[int, int, int, int]] = field(default_factory=list)
     expiries: dict[str, float] = field(default_factory=dict)  # tls / password → Unix time
     maintenance: tuple[float, str] | None = None  # in a window now: until, reason
+    # Web vital → step → its p50 over 7 days (``VITALS_SHOWN``: LCP and TTFB, in ms).
+    vitals: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +69,10 @@ class Summary:
     incidents: list[Incident]
     language: Language = DEFAULT
     report_url: str = ""
+
+
+#: The web vitals the status page shows beside each step's latency.
+VITALS_SHOWN = ("lcp_ms", "ttfb_ms")
 
 
 def _uptime(probes: list[ProbeRecord]) -> float | None:
@@ -123,6 +130,10 @@ def summarise(config: Config, now: float | None = None) -> Summary:
                     days=days,
                     expiries=history.expiries(monitor.id),
                     maintenance=(window[1], window[0].reason) if window else None,
+                    vitals={
+                        name: step_network.medians((p.network for p in week), name)
+                        for name in VITALS_SHOWN
+                    },  # fmt: skip
                 )
             )
         incidents = history.open_incidents()

@@ -3,7 +3,8 @@
 Per monitor: a 90-day uptime strip (inline SVG, one cell per UTC day, coloured by uptime, days
 without data drawn lower and grey so they read as such without colour, WCAG 2.2 §1.4.1), the
 last 24 h of durations per step (a matplotlib PNG as a ``data:`` URI, its time axis fitted to
-the data), expiry dates, and the 7-day p50/p95 per step; above them the open incidents with
+the data), expiry dates, and the 7-day p50/p95 per step beside the p50 of its page's largest
+contentful paint and time to first byte; above them the open incidents with
 their cause, what to do and how long they have lasted, and the paused accounts. Nothing is
 fetched: the Content-Security-Policy allows only inline styles and ``data:`` images, so the
 page can be mailed, attached to a ticket or served by the runner at ``/status``.
@@ -20,7 +21,15 @@ from pathlib import Path
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 
-from monitors.status import DAY, EXPIRY_KINDS, MonitorStatus, Summary, expiry_text, uptime_text
+from monitors.status import (
+    DAY,
+    EXPIRY_KINDS,
+    VITALS_SHOWN,
+    MonitorStatus,
+    Summary,
+    expiry_text,
+    uptime_text,
+)
 from wording import (
     Language,
     cause_advice,
@@ -254,11 +263,19 @@ def _monitor(status: MonitorStatus, summary: Summary) -> list[str]:
     ]
     parts += [f"<h3>{esc(say(lang, 'page.expiry'))}</h3>", _table(["", ""], expiry)]
     if status.steps:
-        rows = [[esc(step_name(step, lang)), number(p50, lang, 0), number(p95, lang, 0)]
+        rows = [[esc(step_name(step, lang)), number(p50, lang, 0), number(p95, lang, 0),
+                 *(_vital(status, name, step, lang) for name in VITALS_SHOWN)]
                 for step, (p50, p95) in status.steps.items()]  # fmt: skip
-        headers = [say(lang, "page.col.step"), "p50 (ms)", "p95 (ms)"]
+        headers = [say(lang, "page.col.step"), "p50 (ms)", "p95 (ms)", "LCP p50 (ms)",
+                   "TTFB p50 (ms)"]  # fmt: skip
         parts += [f"<h3>{esc(say(lang, 'page.percentiles'))}</h3>", _table(headers, rows)]
     return [*parts, "</section>"]
+
+
+def _vital(status: MonitorStatus, name: str, step: str, language: Language) -> str:
+    """A step's p50 of web vital ``name`` (web.dev/articles/vitals), '-' when not measured."""
+    value = status.vitals.get(name, {}).get(step)
+    return "-" if value is None else number(value, language, 0)
 
 
 def _window_line(status: MonitorStatus, language: Language) -> list[str]:

@@ -73,6 +73,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "de cette étape)",
         "Attached screenshot, secrets masked: {failed} (the failing screen; this step has no "
         "earlier success)"),
+    "alert.trace": (
+        "Trace à rejouer (secrets retirés) : {trace} (à ouvrir avec « playwright show-trace »)",
+        "Trace to replay (secrets removed): {trace} (open it with 'playwright show-trace')"),
+    "alert.request.status": ("Requête en échec : {request} a répondu {status}",
+                             "Failed request: {request} answered {status}"),
+    "alert.request.error": ("Requête en échec : {request} sans réponse ({error})",
+                            "Failed request: {request} got no answer ({error})"),
     "alert.file.failed": ("echec-{step}.png", "failure-{step}.png"),
     "alert.file.last_ok": ("derniere-reussite-{step}.png", "last-success-{step}.png"),
     # -- status, as text (python -m monitors status) and as a page (monitors/status_page.py)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+import zipfile
 
 import pytest
 
@@ -354,8 +355,14 @@ def test_allure_result_per_probe(portal, make):
     cause = prober.history.probes(monitor.id)[-1].cause
     assert ("story", "later login") in labels and ("cause", cause) in labels
     assert results[1]["statusDetails"]["message"].startswith(f"{cause}: ")
-    text = "".join(p.read_text() for p in folder.iterdir())
+    text = "".join(p.read_text() for p in folder.iterdir() if p.suffix != ".zip")
     assert PASSWORD not in text
+    # The failed probe's scrubbed trace (retain-on-failure, the default) is attached, and
+    # nothing in it holds the password.
+    (trace,) = folder.glob("*-attachment.zip")
+    assert [a["name"] for a in results[1]["attachments"]] == ["trace.zip"]
+    with zipfile.ZipFile(trace) as archive:
+        assert not any(PASSWORD.encode() in archive.read(name) for name in archive.namelist())
 
 
 def test_a_password_about_to_expire_degrades_the_probe_and_warns_once(portal, make, hook):

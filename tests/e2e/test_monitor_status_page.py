@@ -58,6 +58,9 @@ def check_page(page: Page, language: str) -> None:
     assert plot.count() == 1
     assert plot.evaluate("img => img.complete && img.naturalWidth > 300")  # decoded, not broken
     assert expiry in page.inner_text("body")
+    vitals = page.get_by_role("row").filter(has=page.get_by_role("cell", name="245", exact=True))
+    assert vitals.get_by_role("cell").all_inner_texts()[-2:] == ["245", "30"]  # LCP, TTFB p50
+    assert page.get_by_role("columnheader", name="LCP p50 (ms)").count() == 1
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -72,7 +72,9 @@ def test_the_dashboard_has_a_query_for_each_thing_ops_asked_for():
     names = set().union(*(metric_names(q) for q in queries()))
     for wanted in ("probe_success", "probe_step_duration_seconds", "probe_failures_total",
                    "probe_ssl_earliest_cert_expiry", "probe_password_expiry_timestamp_seconds",
-                   "probe_account_paused"):  # fmt: skip
+                   "probe_account_paused", "probe_browser_web_vital_lcp",
+                   "probe_browser_web_vital_fcp", "probe_browser_web_vital_cls",
+                   "probe_browser_web_vital_ttfb", "probe_step_failed_requests"):  # fmt: skip
         assert wanted in names
 
 

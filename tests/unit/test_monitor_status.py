@@ -47,6 +47,8 @@ def test_summary_numbers(tmp_path):
     # 6 x (10, 20, ..., 100) and 10 x 20: the 35th and 36th of 70 sorted values are 50.
     assert status.steps["open"] == (50.0, 100.0)
     assert status.steps["login"][0] == 50.0
+    # Web vitals of the 60 days-ago probes (LCP 200, 210... 290 ms each day): p50 per step.
+    assert status.vitals == {"lcp_ms": {"open": 245.0}, "ttfb_ms": {"open": 30.0}}
     assert status.paused[1] == "3 unproven submissions in 15 min; last: credentials_rejected"
     assert status.expiries["tls"] > summary.generated_at
     assert [inc.cause for inc in summary.incidents] == ["unreachable"]
@@ -155,6 +157,9 @@ def test_status_command_text_and_offline_html(tmp_path, language):
     for needed in PAGE[language]:
         assert needed in html, needed
     assert html.count("src='data:image/png;base64,") == 1
+    assert "<th scope='col'>LCP p50 (ms)</th><th scope='col'>TTFB p50 (ms)</th>" in html
+    assert re.search(r"<td>50</td><td>100</td><td>245</td><td>30</td></tr>", html)  # open
+    assert re.search(r"<td>-</td><td>-</td></tr>", html)  # login: no vitals measured
     assert html.count("<svg") == 1 and "http-equiv='refresh'" not in html  # a file: no reload
     assert "default-src 'none'; img-src data:" in html  # the browser may fetch nothing else
     assert not re.search(
