@@ -127,8 +127,7 @@ def _arrive(run: JourneyRun, screen: BaseScreen, where: str) -> BaseScreen:
             return screen
         screen = go_past_notices(after, run.result, "the confirmation page")
         where = "the confirmation page"
-    home = _expect(screen, HomePage, where)
-    home.expect_loaded()
+    home = _expect(screen, HomePage, where)  # recognised: its heading and logout control show
     if not run.result.success_text_seen and home.shows_success():
         _saw_success(run)
     return home

@@ -43,6 +43,9 @@ class Navigation:
         # Told of every screen recognised on this page (a journey's capture): (page, screen
         # object, or None for a page no screen matches).
         self.watchers: list[Callable[[Page, object], None]] = []
+        # A trace of the page is being recorded (``run_journey(..., trace=…)``): each step is
+        # then a group of it. Playwright's client keeps that state to itself.
+        self.traced = False
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)

@@ -79,14 +79,15 @@ class Unguarded:
 
 @contextmanager
 def _trace_group(page: Page | None, title: str) -> Iterator[None]:
-    """The step as a group of the Playwright trace when one is recorded, so the trace
-    viewer's action list reads as the seed's steps; without a trace it costs one call."""
+    """The step as a group of the Playwright trace when the run records one, so the trace
+    viewer's action list reads as the seed's steps; without a trace it costs nothing."""
+    if page is None or not Navigation.of(page).traced:
+        yield
+        return
+    tracing = page.context.tracing
     try:
-        if page is None:
-            raise PlaywrightError("no page")
-        tracing = page.context.tracing
         tracing.group(title)
-    except PlaywrightError:  # no page, or its context is closed
+    except PlaywrightError:  # its context is closed
         yield
         return
     try:

@@ -21,6 +21,7 @@ from playwright.sync_api import Page
 
 from pages.account import Account
 from pages.inspection_files import private_folder
+from pages.navigation import Navigation
 from pages.result import JourneyResult
 from reports.errors import InputError
 from reports.trace_scrub import ScrubReport, scrub_trace
@@ -58,11 +59,14 @@ class Tracer:
             return
         tracing = page.context.tracing
         tracing.start(screenshots=True, snapshots=True)
+        navigation = Navigation.of(page)
+        navigation.traced = True  # each step a group of the trace (``pages.steps``)
         with tempfile.TemporaryDirectory(prefix="trace-") as folder:  # 0700 (mkdtemp)
             raw = Path(folder) / "raw.zip"
             try:
                 yield told
             finally:
+                navigation.traced = False
                 self._keep(tracing.stop, raw, account, outcome[0] if outcome else None)
 
     def _keep(
