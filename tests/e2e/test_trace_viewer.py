@@ -8,11 +8,13 @@ the portal's requests: a scrub that broke the archive or a resource reference sh
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import allure
@@ -32,7 +34,10 @@ VIEWER = ROOT / ".venv" / "bin" / "playwright"
 def trace_viewer(trace: Path, timeout: float = 60.0) -> Iterator[str]:
     """The URL of ``show-trace`` serving ``trace`` on a free loopback port."""
     argv = [str(VIEWER), "show-trace", "--host", "127.0.0.1", "--port", "0", str(trace)]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Its own process group: the ``playwright`` script runs the viewer as a Node.js child,
+    # which must end with it.
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)  # fmt: skip
     try:
         deadline, url = time.monotonic() + timeout, None
         while url is None and time.monotonic() < deadline and process.poll() is None:
@@ -42,6 +47,8 @@ def trace_viewer(trace: Path, timeout: float = 60.0) -> Iterator[str]:
         assert url, "show-trace printed no URL"
         yield url
     finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         stop(process, grace=10)
 
 
