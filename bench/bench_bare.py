@@ -5,6 +5,7 @@ Usage (from the repository root):
     .venv/bin/python bench/bench_bare.py                      # default sandbox, 10 samples
     .venv/bin/python bench/bench_bare.py --flavour keycloak   # eEspresso behind Keycloak
     .venv/bin/python bench/bench_bare.py --samples 20 --cold 6
+    .venv/bin/python bench/bench_bare.py --traced 10          # what a kept trace costs
 
 The bare script (``bench/bare_login.py``) is what anyone would write for the sandbox's later
 login: open, fill CIP and password, submit, type the code pyotp computes from the known
@@ -20,6 +21,8 @@ imports, Chromium launch, login, exit). Each sample logs in as its own account t
 enrolled beforehand, so no sample waits for a fresh TOTP step, except the scheduled-probe
 case: there the start of each probe is chosen by the runner's alignment
 (``monitors.alignment``), which is what makes a scheduled probe never wait for a code.
+``--traced N``: N logins of ours keeping a scrubbed trace (``trace = "on"``, what a failing
+probe pays), each beside one without, and the scrub of one first access's trace.
 
 The sandbox runs as its own process so that its CPU is not counted; CPU per login is the
 user + system time of this process and its browser's process tree (warm), or of the child
@@ -57,6 +60,7 @@ from pages.account import Account  # noqa: E402
 from pages.journeys import run_journey  # noqa: E402
 from pages.profile import builtin  # noqa: E402
 from pages.result import Limits  # noqa: E402
+from reports.tracing import Tracer  # noqa: E402
 from sandbox.client import AdminClient  # noqa: E402
 
 MAX_SAMPLES = 100
@@ -179,22 +183,39 @@ class Bench:
         self.profile = builtin("keycloak") if flavour == "keycloak" else None
         self.secrets: dict[str, str] = {}
 
-    def account(self) -> Account:
-        """A fresh account the sandbox enrolled, seeded in the vault (nothing used yet)."""
+    def account(self, enrolled: bool = True) -> Account:
+        """A fresh account the sandbox enrolled, seeded in the vault (nothing used yet); or,
+        not ``enrolled``, one whose first access is still to do."""
         account = Account(self.portal.url, new_cip("BENCH"), new_password())
         if self.profile is not None:
             account = replace(account, profile=self.profile)
-        created = self.portal.admin.create_account(account.cip, account.password, enrolled=True)
-        self.secrets[account.cip] = created["secret"]
-        seed_enrolled(self.vault, account, created)
+        created = self.portal.admin.create_account(account.cip, account.password, enrolled=enrolled)
+        if enrolled:
+            self.secrets[account.cip] = created["secret"]
+            seed_enrolled(self.vault, account, created)
         return account
 
-    def ours(self, browser: Browser, account: Account) -> None:
+    def first_access_scrub_s(self, browser: Browser, folder: Path) -> float:
+        """How long the scrub of a first access's trace takes (the QR, the key, the codes)."""
+        tracer = Tracer(folder / "first-access.zip", "on")
+        context = chromium.new_context(browser)
+        try:
+            page, account = context.new_page(), self.account(enrolled=False)
+            result = run_journey("first_access", page, account, self.vault,
+                                 limits=Limits(timeout_ms=30_000), trace=tracer)  # fmt: skip
+        finally:
+            context.close()
+        if not result.ok:
+            raise SystemExit(f"a first access of ours failed: {result.cause}: {result.error}")
+        return tracer.scrub_s
+
+    def ours(self, browser: Browser, account: Account, tracer: Tracer | None = None) -> None:
         context = chromium.new_context(browser)
         try:
             with self.guard.attempt(account, wait_s=30) as attempt:
                 result = run_journey("later_login", context.new_page(), account, self.vault,
-                                     limits=Limits(timeout_ms=30_000), attempt=attempt)  # fmt: skip
+                                     limits=Limits(timeout_ms=30_000), attempt=attempt,
+                                     trace=tracer)  # fmt: skip
         finally:
             context.close()
         if not result.ok:
@@ -225,8 +246,10 @@ class Bench:
         _measure_child(series, argv, env)
 
 
-def run(flavour: str, samples: int, cold: int, scheduled: int) -> dict[str, Series]:
+def run(flavour: str, samples: int, cold: int, scheduled: int, traced: int) -> dict[str, Series]:
     runs = {name: Series.new() for name in ("ours", "bare", "cold_ours", "cold_bare")}
+    for name in ("traced", "untraced", "scrub", "first_access_scrub"):
+        runs[name] = Series.new()
     runs["scheduled"], runs["unaligned"] = Series.new(), Series.new()
     with tempfile.TemporaryDirectory() as tmp, sandbox(flavour) as portal:
         bench = Bench(portal, Path(tmp), flavour)
@@ -241,6 +264,7 @@ def run(flavour: str, samples: int, cold: int, scheduled: int) -> dict[str, Seri
                         work = getattr(bench, name)
                         _measure(runs[name], portal, lambda w=work, a=account: w(browser, a))
                 scheduled_probes(bench, browser, portal, runs, scheduled)
+                traced_probes(bench, browser, portal, runs, traced, Path(tmp) / "traces")
             finally:
                 browser.close()
         for _ in range(cold):
@@ -269,6 +293,23 @@ def scheduled_probes(bench: Bench, browser: Browser, portal: Portal, runs, count
         runs[name].code_wait_ms.append(bench.last_wait_ms)
 
 
+def traced_probes(
+    bench: Bench, browser: Browser, portal: Portal, runs, count: int, folder: Path
+) -> None:
+    """Ours with a trace kept every time (``trace = "on"``: recorded, stopped, scrubbed,
+    written: what a failing probe pays), alternating with ours without a trace."""
+    for index in range(count):
+        tracer = Tracer(folder / f"{index}.zip", "on")
+        plain, traced = bench.account(), bench.account()
+        _measure(runs["untraced"], portal, lambda a=plain: bench.ours(browser, a))
+        _measure(runs["traced"], portal, lambda a=traced, t=tracer: bench.ours(browser, a, t))
+        runs["scrub"].wall_ms.append(tracer.scrub_s * 1000)
+    if count:
+        runs["first_access_scrub"].wall_ms.append(
+            bench.first_access_scrub_s(browser, folder) * 1000
+        )
+
+
 def table(flavour: str, runs: dict[str, Series], command: str) -> str:
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     bare, cold_bare = runs["bare"], runs["cold_bare"]
@@ -293,6 +334,16 @@ def table(flavour: str, runs: dict[str, Series], command: str) -> str:
             waits = runs[name].code_wait_ms
             rows.append(f"| {name} probe, wait for a code: max | {max(waits):.0f} ms | – | "
                         f"{sum(w > 0 for w in waits)} of {len(waits)} waited |")  # fmt: skip
+    if runs["traced"].wall_ms:
+        traced, untraced = runs["traced"], runs["untraced"]
+        row("warm login with a trace kept, wall median (vs ours without)", traced.median(),
+            untraced.median())  # fmt: skip
+        row("warm login with a trace kept, CPU median (vs ours without)", traced.cpu(),
+            untraced.cpu(), "s", 2)  # fmt: skip
+        rows.append(f"| its scrub, median / max | {runs['scrub'].median():.0f} ms / "
+                    f"{max(runs['scrub'].wall_ms):.0f} ms | – | – |")  # fmt: skip
+        rows.append(f"| the scrub of a first access's trace | "
+                    f"{runs['first_access_scrub'].median():.0f} ms | – | – |")  # fmt: skip
     if cold_bare.wall_ms:
         row("cold `monitors login`, wall median", runs["cold_ours"].median(), cold_bare.median())
         row("cold login, CPU median", runs["cold_ours"].cpu(), cold_bare.cpu(), "s", 2)
@@ -310,9 +361,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=10, help="warm logins of each (max 100)")
     parser.add_argument("--cold", type=int, default=4, help="cold logins of each (max 100)")
     parser.add_argument("--scheduled", type=int, default=6, help="probes, half aligned")
+    parser.add_argument(
+        "--traced",
+        type=int,
+        default=0,
+        help="logins of ours with a trace kept, each beside one without",
+    )
     args = parser.parse_args(argv)
     clamp = lambda n: max(0, min(n, MAX_SAMPLES))  # noqa: E731
-    runs = run(args.flavour, max(1, clamp(args.samples)), clamp(args.cold), clamp(args.scheduled))
+    runs = run(args.flavour, max(1, clamp(args.samples)), clamp(args.cold), clamp(args.scheduled),
+               clamp(args.traced))  # fmt: skip
     command = ".venv/bin/python bench/bench_bare.py " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )

@@ -12,6 +12,7 @@ per context, and pytest-playwright's own (``--tracing``) is scrubbed by the suit
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -42,6 +43,7 @@ class Tracer:
         self.secrets = list(secrets)
         self.report: ScrubReport | None = None  # of the last trace kept
         self.kept: Path | None = None
+        self.scrub_s = 0.0  # how long its scrub took
 
     @contextmanager
     def recording(
@@ -79,5 +81,7 @@ class Tracer:
             return
         private_folder(self.path.parent)
         secrets = [("password", account.password), *self.secrets]
+        started = time.perf_counter()
         self.report = scrub_trace(raw, self.path, secrets)
+        self.scrub_s = time.perf_counter() - started
         self.kept = self.path
