@@ -21,10 +21,18 @@ import allure
 import pytest
 from playwright.sync_api import expect
 
+from bench.support.accounts import new_cip
 from bench.support.processes import ROOT, stop
 from pages.steps import STEP_TITLES
 from reports.tracing import Tracer
-from tests.fixtures.accounts import enroll, expect_ok
+from tests.fixtures.accounts import (
+    TestAccount,
+    enroll,
+    expect_ok,
+    log_in,
+    new_password,
+    seed_enrolled,
+)
 
 pytestmark = [allure.feature("Secrets")]
 VIEWER = ROOT / ".venv" / "bin" / "playwright"
@@ -77,3 +85,33 @@ def test_a_scrubbed_trace_opens_with_its_steps_and_its_network(
         expect(grid).to_contain_text("POST")
         expect(grid).to_contain_text("configuration")
         assert account.password not in viewer.content()
+
+
+@allure.story("scrubbed traces")
+@pytest.mark.login
+def test_a_failed_later_logins_trace_opens_with_its_steps_and_the_failed_request(
+    tmp_path, sandbox_factory, vault, fresh_page
+):
+    """What ops replays: a later login the portal fails after the code (a 500 on its home
+    page), kept by ``retain-on-failure``, opens with its steps and the request that failed."""
+    with sandbox_factory() as portal:
+        account = TestAccount(portal.url, new_cip(), new_password())
+        created = portal.admin.create_account(account.cip, account.password, enrolled=True)
+        seed_enrolled(vault, account, created)
+        portal.admin.set_faults(error_500=["/accueil"])
+        tracer = Tracer(tmp_path / "traces" / "trace.zip", "retain-on-failure")
+        result = log_in(fresh_page(), account, vault, trace=tracer)
+    assert not result.ok and tracer.kept is not None
+
+    viewer = fresh_page()
+    with trace_viewer(tracer.kept) as url:
+        viewer.goto(url)
+        actions = viewer.locator(".action-title")
+        for step in ("open", "login", "code"):
+            expect(actions.filter(has_text=STEP_TITLES[step])).to_have_count(1)
+        viewer.get_by_role("tab", name=re.compile(r"^Network")).click()
+        grid = viewer.get_by_role("tabpanel").filter(has_text="Method")
+        expect(grid).to_contain_text("accueil")
+        expect(grid).to_contain_text("500")
+        page_text = viewer.content()
+        assert account.password not in page_text and created["secret"] not in page_text
