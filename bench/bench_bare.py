@@ -248,7 +248,7 @@ class Bench:
 
 def run(flavour: str, samples: int, cold: int, scheduled: int, traced: int) -> dict[str, Series]:
     runs = {name: Series.new() for name in ("ours", "bare", "cold_ours", "cold_bare")}
-    for name in ("traced", "untraced", "scrub", "first_access_scrub"):
+    for name in ("traced", "retained", "untraced", "scrub", "first_access_scrub"):
         runs[name] = Series.new()
     runs["scheduled"], runs["unaligned"] = Series.new(), Series.new()
     with tempfile.TemporaryDirectory() as tmp, sandbox(flavour) as portal:
@@ -297,13 +297,15 @@ def traced_probes(
     bench: Bench, browser: Browser, portal: Portal, runs, count: int, folder: Path
 ) -> None:
     """Ours with a trace kept every time (``trace = "on"``: recorded, stopped, scrubbed,
-    written: what a failing probe pays), alternating with ours without a trace."""
+    written: what a failing probe pays), ours with the default ``retain-on-failure`` (a
+    passing probe's trace is recorded, then dropped), and ours without a trace, in turn."""
     for index in range(count):
-        tracer = Tracer(folder / f"{index}.zip", "on")
-        plain, traced = bench.account(), bench.account()
-        _measure(runs["untraced"], portal, lambda a=plain: bench.ours(browser, a))
-        _measure(runs["traced"], portal, lambda a=traced, t=tracer: bench.ours(browser, a, t))
-        runs["scrub"].wall_ms.append(tracer.scrub_s * 1000)
+        kept = Tracer(folder / f"{index}.zip", "on")
+        retained = Tracer(folder / f"{index}-retained.zip", "retain-on-failure")
+        for name, tracer in (("untraced", None), ("traced", kept), ("retained", retained)):
+            account = bench.account()
+            _measure(runs[name], portal, lambda a=account, t=tracer: bench.ours(browser, a, t))
+        runs["scrub"].wall_ms.append(kept.scrub_s * 1000)
     if count:
         runs["first_access_scrub"].wall_ms.append(
             bench.first_access_scrub_s(browser, folder) * 1000
@@ -339,6 +341,11 @@ def table(flavour: str, runs: dict[str, Series], command: str) -> str:
         row("warm login with a trace kept, wall median (vs ours without)", traced.median(),
             untraced.median())  # fmt: skip
         row("warm login with a trace kept, CPU median (vs ours without)", traced.cpu(),
+            untraced.cpu(), "s", 2)  # fmt: skip
+        retained = runs["retained"]
+        row("passing login, retain-on-failure, wall median (vs ours without)", retained.median(),
+            untraced.median())  # fmt: skip
+        row("passing login, retain-on-failure, CPU median (vs ours without)", retained.cpu(),
             untraced.cpu(), "s", 2)  # fmt: skip
         rows.append(f"| its scrub, median / max | {runs['scrub'].median():.0f} ms / "
                     f"{max(runs['scrub'].wall_ms):.0f} ms | – | – |")  # fmt: skip

@@ -74,10 +74,13 @@ class Tracer:
     def _keep(
         self, stop: Callable[..., None], raw: Path, account: Account, result: JourneyResult | None
     ) -> None:
-        with suppress(PlaywrightError):  # the context was closed under the journey: no trace
-            stop(path=str(raw))
         keep = self.mode == "on" or result is None or not result.ok
-        if not keep or not raw.exists():
+        with suppress(PlaywrightError):  # the context was closed under the journey: no trace
+            if not keep:
+                stop()  # a passing probe's trace is dropped by the browser, never written
+                return
+            stop(path=str(raw))
+        if not raw.exists():
             return
         private_folder(self.path.parent)
         secrets = [("password", account.password), *self.secrets]
