@@ -19,7 +19,7 @@ from monitors import step_network, tls
 from monitors.config import AlertPolicy, Monitor, Threshold
 from monitors.history import ProbeRecord, Status
 from pages.result import Cause, JourneyResult, Limits
-from wording.notices import JourneyWarning
+from wording.notices import Alert, JourneyWarning
 
 DAY = 86400.0
 
@@ -55,24 +55,24 @@ def probe_failure(monitor: Monitor, started: float, cause: Cause, error: str) ->
     )
 
 
-def _alerting(warnings: list[JourneyWarning]) -> list[tuple[int, JourneyWarning]]:
-    """The warnings ops may hear of, with their counted field (``days``), smallest first."""
+def _alerting(warnings: list[JourneyWarning]) -> list[tuple[int, JourneyWarning, Alert]]:
+    """The warnings ops may hear of, with their counted field (``days``) and their row's
+    alert, smallest first."""
     found = []
     for warning in warnings:
         alert = warning.row.alert
         value = warning.number(alert.field) if alert else None
-        if value is not None:
-            found.append((value, warning))
-    return sorted(found, key=lambda pair: pair[0])
+        if alert is not None and value is not None:
+            found.append((value, warning, alert))
+    return sorted(found, key=lambda each: each[0])
 
 
 def expiries(record: ProbeRecord, tls_not_after: float | None) -> dict[str, float]:
     """The dates a probe learnt: the certificate's end, and each alerting notice's (its
     field counts days from the probe)."""
     found = {"tls": tls_not_after} if tls_not_after is not None else {}
-    for value, warning in reversed(_alerting(record.warnings)):
-        alert = warning.row.alert
-        if alert is not None and alert.expiry:
+    for value, _, alert in reversed(_alerting(record.warnings)):
+        if alert.expiry:
             found[alert.expiry] = record.started_at + value * DAY
     return found
 
@@ -89,9 +89,8 @@ def downgrade(record: ProbeRecord, alerts: AlertPolicy, tls_not_after: float | N
             record.error = f"certificate expires in {left / DAY:.1f} days"
     if record.status != Status.OK:
         return
-    for value, warning in _alerting(record.warnings):
-        alert = warning.row.alert
-        if alert is not None and value <= getattr(alerts, alert.within):
+    for value, warning, alert in _alerting(record.warnings):
+        if value <= getattr(alerts, alert.within):
             record.status, record.cause = Status.DEGRADED, alert.cause
             values = {alert.field: value, "cip": record.cip, "text": warning.text}
             record.error = alert.error.format(**values)

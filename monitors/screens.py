@@ -17,11 +17,16 @@ import tempfile
 from pathlib import Path
 
 from monitors.alerts import Screen
+from pages.inspection_files import private_folder
 from pages.result import JourneyResult
-from pages.step_titles import STEP_TITLES
+from pages.step_titles import STEP_OF_TITLE, STEP_TITLES
 
-_STEP_OF_TITLE = {title: step for step, title in STEP_TITLES.items()}
-_SAFE = re.compile(r"[^a-z0-9_.-]")
+_UNSAFE = re.compile(r"[^a-z0-9_.-]")
+
+
+def safe_name(text: str) -> str:
+    """``text`` as a file name of the monitor's own folders (a monitor id, a step id)."""
+    return _UNSAFE.sub("_", text)
 
 
 def failed_step_id(result: JourneyResult) -> str | None:
@@ -30,7 +35,7 @@ def failed_step_id(result: JourneyResult) -> str | None:
     journey's own steps, so it is the last added step timed (the logout may follow it)."""
     if result.ok or not result.failed_step:
         return None
-    step = _STEP_OF_TITLE.get(result.failed_step)
+    step = STEP_OF_TITLE.get(result.failed_step)
     added = (step for step in reversed(result.steps) if step not in STEP_TITLES)
     return step if step is not None else next(added, None)
 
@@ -40,7 +45,7 @@ class ScreenStore:
         self.folder = folder
 
     def _path(self, monitor_id: str, step: str) -> Path:
-        return self.folder / _SAFE.sub("_", monitor_id) / f"{_SAFE.sub('_', step)}.png"
+        return self.folder / safe_name(monitor_id) / f"{safe_name(step)}.png"
 
     def last_success(self, monitor_id: str, step: str) -> bytes | None:
         with contextlib.suppress(FileNotFoundError):
@@ -64,9 +69,8 @@ class ScreenStore:
                 self._write(self._path(monitor_id, step), png)
 
     def _write(self, path: Path, data: bytes) -> None:
-        for folder in (self.folder, path.parent):
-            folder.mkdir(exist_ok=True, mode=0o700)
-            os.chmod(folder, 0o700)  # also when it was created looser earlier
+        for folder in (self.folder, path.parent):  # also when one was created looser earlier
+            private_folder(folder)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".screen-")  # mode 0600
         try:
             with os.fdopen(handle, "wb") as file:

@@ -12,10 +12,9 @@ import dataclasses
 import statistics
 from collections.abc import Iterable, Mapping
 
-from pages.step_titles import STEP_TITLES
+from pages.step_titles import STEP_OF_TITLE
 from pages.timings import StepNetwork
 
-_STEP_OF_TITLE = {title: step for step, title in STEP_TITLES.items()}
 #: The web vitals as ``WebVitals`` names them, in the order pages show them.
 VITALS = ("lcp_ms", "fcp_ms", "cls", "ttfb_ms")
 
@@ -27,7 +26,7 @@ def as_json(network: Mapping[str, StepNetwork]) -> dict[str, dict]:
 def failed_step_id(failed_step: str, network: Mapping[str, dict]) -> str | None:
     """The step id a record's ``failed_step`` (a title, or an id for an added step) names;
     else the last step that saw a failed request."""
-    step = _STEP_OF_TITLE.get(failed_step, failed_step)
+    step = STEP_OF_TITLE.get(failed_step, failed_step)
     if step in network:
         return step
     with_failures = [step for step, measured in network.items() if measured.get("failed")]

@@ -12,14 +12,13 @@ trace, so a failing monitor probing every minute cannot fill the disk.
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import time
 from pathlib import Path
 
 from monitors.config import TracePolicy
+from monitors.screens import safe_name
+from pages.inspection_files import private_folder
 
-_SAFE = re.compile(r"[^a-z0-9_.-]")
 MB = 1024 * 1024
 
 
@@ -31,10 +30,9 @@ class TraceStore:
         """A new trace's path (its folder made private now: the tracer writes into it)."""
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(started_at))
         millis = int(started_at * 1000) % 1000
-        folder = self.folder / _SAFE.sub("_", monitor_id)
-        for each in (self.folder, folder):
-            each.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(each, 0o700)  # also when it was created looser earlier
+        folder = self.folder / safe_name(monitor_id)
+        for each in (self.folder, folder):  # also when one was created looser earlier
+            private_folder(each)
         return folder / f"{stamp}.{millis:03d}Z.zip"
 
     def traces(self) -> list[Path]:

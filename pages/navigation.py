@@ -27,6 +27,16 @@ from pages.result import Cause
 _WATCHERS: WeakKeyDictionary[Page, Navigation] = WeakKeyDictionary()
 
 
+def is_document(page: Page | None, request: Request) -> bool:
+    """Whether ``request`` loads a document into the main frame of ``page`` (a navigation)."""
+    if page is None:
+        return False
+    try:
+        return request.is_navigation_request() and request.frame == page.main_frame
+    except PlaywrightError:  # requests of service workers have no frame
+        return False
+
+
 class PageClosed(RuntimeError):
     """The watcher's page is gone (closed and collected)."""
 
@@ -71,13 +81,7 @@ class Navigation:
         return page
 
     def _is_document(self, request: Request) -> bool:
-        page = self._page()
-        if page is None:
-            return False
-        try:
-            return request.is_navigation_request() and request.frame == page.main_frame
-        except PlaywrightError:  # requests of service workers have no frame
-            return False
+        return is_document(self._page(), request)
 
     def _on_request(self, request: Request) -> None:
         if self._is_document(request):

@@ -17,6 +17,7 @@ from weakref import ref
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
 
+from pages.navigation import is_document
 from pages.timings import FailedRequest, StepNetwork, WebVitals
 
 #: Buffered entries of each type, taken at once, then those the observer is still to deliver.
@@ -108,7 +109,7 @@ class StepWatch:
             took = _ms(timing.get("responseEnd"))
             if took is not None and (step.slowest_ms is None or took > step.slowest_ms):
                 step.slowest_ms, step.slowest_path = took, urlsplit(request.url).path
-            if step.ttfb_ms is None and self._is_document(request):
+            if step.ttfb_ms is None and is_document(self._page(), request):
                 step.ttfb_ms = _ms(timing.get("responseStart"))
 
     def _on_response(self, response: Response) -> None:
@@ -121,14 +122,3 @@ class StepWatch:
         error = request.failure or "net::ERR_FAILED"
         failed = FailedRequest(request.method, urlsplit(request.url).path, None, error)
         self._current.failed.append(failed)
-
-    def _is_document(self, request: Request) -> bool:
-        try:
-            page = self._page()
-            return (
-                page is not None
-                and request.is_navigation_request()
-                and (request.frame == page.main_frame)
-            )
-        except PlaywrightError:  # requests of service workers have no frame
-            return False

@@ -18,3 +18,5 @@ STEP_TITLES: dict[str, str] = {
     "home": "Accès à eEspresso",
     "logout": "Se déconnecter d'eEspresso",
 }
+#: The step id a title names (a failure names its step by title).
+STEP_OF_TITLE: dict[str, str] = {title: step for step, title in STEP_TITLES.items()}
