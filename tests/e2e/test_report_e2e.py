@@ -18,12 +18,37 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.fixtures.allure.support import offline_report, run_python
 
 LEDGER_ENV = "EESPRESSO_SECRET_LEDGER"
 # Allure's single-file report embeds its data as d("name","<base64>") calls.
+ENVIRONMENT_WIDGET = "widgets/allure_environment.json"
 _EMBEDDED = re.compile(r'd\("([^"]+)","([A-Za-z0-9+/=]*)"\)')
+
+
+def embedded_file(index: Path, name: str) -> str:
+    """One data file the report embeds, decoded."""
+    for found, value in _EMBEDDED.findall(index.read_text(encoding="utf-8")):
+        if found == name:
+            return base64.b64decode(value).decode("utf-8")
+    raise AssertionError(f"the report embeds no {name}")
+
+
+def shown_after_reload(page: Page, text: str) -> None:
+    """Wait for ``text``; Allure's page fetches each widget's data once, and on a loaded
+    machine a widget may stay empty: one reload, then the text must show."""
+    try:
+        page.get_by_text(text).wait_for(timeout=15_000)
+    except PlaywrightTimeoutError:
+        page.reload()
+        try:
+            page.get_by_text(text).wait_for(timeout=30_000)
+        except PlaywrightTimeoutError:
+            body = page.inner_text("body")[:1500]
+            raise AssertionError(f"{text!r} not shown; the page reads:\n{body}") from None
 
 
 def embedded_text(index: Path) -> str:
@@ -76,8 +101,11 @@ def test_smoke_results_render_pass_the_gate_and_open_offline(smoke_run, playwrig
     assert f"[HTML report]({index.as_uri()})" in summary.read_text()
     assert len(ET.parse(junit).getroot().findall("./testsuite/testcase")) == 7
 
+    environment = {row["name"] for row in json.loads(embedded_file(index, ENVIRONMENT_WIDGET))}
+    assert {"target", "browser", "browser.version", "suite.version"} <= environment
+
     with offline_report(playwright, index) as (page, outside):
-        page.get_by_text("browser.version").wait_for(timeout=30_000)  # the E2E environment
+        shown_after_reload(page, "browser.version")  # the E2E environment, in the overview
         assert "suite.version" in page.inner_text("body")
         # The tree groups by the journeys' feature, then story; passed groups start collapsed.
         for group in ("First access", "first access", "Later login", "later login"):
