@@ -21,8 +21,9 @@ imports, Chromium launch, login, exit). Each sample logs in as its own account t
 enrolled beforehand, so no sample waits for a fresh TOTP step, except the scheduled-probe
 case: there the start of each probe is chosen by the runner's alignment
 (``monitors.alignment``), which is what makes a scheduled probe never wait for a code.
-``--traced N``: N logins of ours keeping a scrubbed trace (``trace = "on"``, what a failing
-probe pays), each beside one without, and the scrub of one first access's trace.
+``--traced N``: N rounds of ours without timings nor trace, with timings, with a passing
+probe's trace at each detail (``reports.trace_options``), and with a trace kept (``trace =
+"on"``, what a failing probe pays); and the scrub of one first access's trace.
 
 The sandbox runs as its own process so that its CPU is not counted; CPU per login is the
 user + system time of this process and its browser's process tree (warm), or of the child
@@ -41,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -55,11 +56,13 @@ from bare_login import LAUNCH_ENV, PASSWORD_ENV, SECRET_ENV, bare_login  # noqa:
 from authenticator import Vault  # noqa: E402
 from authenticator.guard import AccountGuard  # noqa: E402
 from bench.support.accounts import new_cip, new_password, seed_enrolled  # noqa: E402
+from monitors.config import Monitor  # noqa: E402
 from pages import browser as chromium  # noqa: E402
 from pages.account import Account  # noqa: E402
 from pages.journeys import run_journey  # noqa: E402
 from pages.profile import builtin  # noqa: E402
 from pages.result import Limits  # noqa: E402
+from reports.trace_options import DETAILS  # noqa: E402
 from reports.tracing import Tracer  # noqa: E402
 from sandbox.client import AdminClient  # noqa: E402
 
@@ -248,7 +251,7 @@ class Bench:
 
 def run(flavour: str, samples: int, cold: int, scheduled: int, traced: int) -> dict[str, Series]:
     runs = {name: Series.new() for name in ("ours", "bare", "cold_ours", "cold_bare")}
-    for name in ("traced", "retained", "untraced", "scrub", "first_access_scrub"):
+    for name in (*TRACED, "scrub", "first_access_scrub"):
         runs[name] = Series.new()
     runs["scheduled"], runs["unaligned"] = Series.new(), Series.new()
     with tempfile.TemporaryDirectory() as tmp, sandbox(flavour) as portal:
@@ -293,19 +296,41 @@ def scheduled_probes(bench: Bench, browser: Browser, portal: Portal, runs, count
         runs[name].code_wait_ms.append(bench.last_wait_ms)
 
 
+TRACED = ("untimed", "untraced", "actions", "snapshots", "screencast", "kept")
+
+
+@contextmanager
+def without_timings() -> Iterator[None]:
+    """Ours without the per-step network timings and web vitals (``pages.network_watch``):
+    the watch listens to no page and reads nothing, so the run records no timing."""
+    import pages.steps
+    from pages.network_watch import StepWatch
+
+    pages.steps.StepWatch = lambda page: StepWatch(None)
+    try:
+        yield
+    finally:
+        pages.steps.StepWatch = StepWatch
+
+
 def traced_probes(
     bench: Bench, browser: Browser, portal: Portal, runs, count: int, folder: Path
 ) -> None:
-    """Ours with a trace kept every time (``trace = "on"``: recorded, stopped, scrubbed,
-    written: what a failing probe pays), ours with the default ``retain-on-failure`` (a
-    passing probe's trace is recorded, then dropped), and ours without a trace, in turn."""
+    """In turn: ours without a trace nor timings (``untimed``), without a trace
+    (``untraced``), a passing probe under ``retain-on-failure`` at each detail (recorded, then
+    dropped by the browser), and a trace of the monitors' default detail kept every time
+    (``trace = "on"``: recorded, stopped, scrubbed, written: what a failing probe pays)."""
     for index in range(count):
-        kept = Tracer(folder / f"{index}.zip", "on")
-        retained = Tracer(folder / f"{index}-retained.zip", "retain-on-failure")
-        for name, tracer in (("untraced", None), ("traced", kept), ("retained", retained)):
+        tracers = {"untimed": None, "untraced": None}
+        for detail in DETAILS:
+            tracers[detail] = Tracer(folder / f"{index}-{detail}.zip", "retain-on-failure",
+                                     detail=detail)  # fmt: skip
+        tracers["kept"] = Tracer(folder / f"{index}.zip", "on", detail=Monitor.trace_detail)
+        for name, tracer in tracers.items():
             account = bench.account()
-            _measure(runs[name], portal, lambda a=account, t=tracer: bench.ours(browser, a, t))
-        runs["scrub"].wall_ms.append(kept.scrub_s * 1000)
+            with without_timings() if name == "untimed" else nullcontext():
+                _measure(runs[name], portal, lambda a=account, t=tracer: bench.ours(browser, a, t))
+        runs["scrub"].wall_ms.append(tracers["kept"].scrub_s * 1000)
     if count:
         runs["first_access_scrub"].wall_ms.append(
             bench.first_access_scrub_s(browser, folder) * 1000
@@ -336,20 +361,20 @@ def table(flavour: str, runs: dict[str, Series], command: str) -> str:
             waits = runs[name].code_wait_ms
             rows.append(f"| {name} probe, wait for a code: max | {max(waits):.0f} ms | – | "
                         f"{sum(w > 0 for w in waits)} of {len(waits)} waited |")  # fmt: skip
-    if runs["traced"].wall_ms:
-        traced, untraced = runs["traced"], runs["untraced"]
-        row("warm login with a trace kept, wall median (vs ours without)", traced.median(),
-            untraced.median())  # fmt: skip
-        row("warm login with a trace kept, CPU median (vs ours without)", traced.cpu(),
-            untraced.cpu(), "s", 2)  # fmt: skip
-        retained = runs["retained"]
-        row("passing login, retain-on-failure, wall median (vs ours without)", retained.median(),
-            untraced.median())  # fmt: skip
-        row("passing login, retain-on-failure, CPU median (vs ours without)", retained.cpu(),
-            untraced.cpu(), "s", 2)  # fmt: skip
+    if runs["untimed"].wall_ms:
+        untimed = runs["untimed"]
+        for name, label in (
+            ("untraced", "timings, no trace"),
+            *((detail, f"timings, passing, retain-on-failure, `{detail}`") for detail in DETAILS),
+            ("kept", f"timings, trace kept (`on`, `{Monitor.trace_detail}`)"),
+        ):
+            row(f"{label}: wall median (vs ours without either)", runs[name].median(),
+                untimed.median())  # fmt: skip
+            row(f"{label}: CPU median (vs ours without either)", runs[name].cpu(), untimed.cpu(),
+                "s", 2)  # fmt: skip
         rows.append(f"| its scrub, median / max | {runs['scrub'].median():.0f} ms / "
                     f"{max(runs['scrub'].wall_ms):.0f} ms | – | – |")  # fmt: skip
-        rows.append(f"| the scrub of a first access's trace | "
+        rows.append(f"| the scrub of a first access's trace (`screencast`) | "
                     f"{runs['first_access_scrub'].median():.0f} ms | – | – |")  # fmt: skip
     if cold_bare.wall_ms:
         row("cold `monitors login`, wall median", runs["cold_ours"].median(), cold_bare.median())

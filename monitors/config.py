@@ -30,9 +30,6 @@ from wording import DEFAULT, Language
 
 UP_EVERY_S = 15.0  # credential-free up-check of the login page between journeys
 PROBE_DEVICE_NAME = "Sonde eEspresso"  # the device a probe's account enrolls as
-# ``reports.tracing.MODES``, restated so reading a config loads no Playwright (a unit test
-# holds them equal).
-TRACE_MODES = ("off", "on", "retain-on-failure")
 
 
 @dataclass(frozen=True)
@@ -92,8 +89,10 @@ class Monitor:
     # Pages visited once logged in (``[[monitors.after_login]]``), each a timed step.
     after_login: tuple[AppCheck, ...] = ()
     # A scrubbed Playwright trace of the journey (``reports.tracing`` modes): kept by default
-    # only when the probe failed, to replay what the portal showed.
+    # only when the probe failed, to replay what the portal showed. Its detail: the actions
+    # and the network by default, the cheapest (``reports.trace_options.DETAILS``).
     trace: str = "retain-on-failure"
+    trace_detail: str = "actions"
 
     @property
     def identity(self) -> str:

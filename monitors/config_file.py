@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,7 +24,6 @@ from monitors import after_login as app_checks
 from monitors import maintenance as windows
 from monitors.config import (
     PROBE_DEVICE_NAME,
-    TRACE_MODES,
     UP_EVERY_S,
     Account,
     AlertPolicy,
@@ -40,6 +40,7 @@ from monitors.toml_reader import DAY, MINUTE, ConfigError, Reader
 from pages.profile import Profile, ProfileError
 from pages.profile import load as load_profile
 from pages.step_titles import STEP_TITLES
+from reports.trace_options import DETAILS, MODES
 from wording import DEFAULT, check_language
 
 JOURNEYS = ("later_login", "first_access")
@@ -178,7 +179,7 @@ def _threshold(r: Reader) -> Threshold:
 
 def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
     allowed = {"id", "target", "account", "journey", "every", "cron", "timeout", "thresholds"}
-    allowed |= {"up_every", "after_login", "trace"}
+    allowed |= {"up_every", "after_login", "trace", "trace_detail"}
     r.reject_unknown(allowed)
     mid = r.get("id", str, required=True)
     if not _MONITOR_ID.match(mid):
@@ -215,15 +216,16 @@ def _monitor(r: Reader, targets: dict, accounts: dict) -> Monitor:
         steps=steps,
         up_every_s=_up_every(r, targets[target].up_every_s),
         after_login=app_checks.parse(r),
-        trace=_trace_mode(r),
+        trace=_one_of(r, "trace", MODES, Monitor.trace),
+        trace_detail=_one_of(r, "trace_detail", DETAILS, Monitor.trace_detail),
     )
 
 
-def _trace_mode(r: Reader) -> str:
-    mode = r.get("trace", str, "retain-on-failure")
-    if mode not in TRACE_MODES:
-        raise r.err("trace", f"{mode!r} is unknown; use one of {', '.join(TRACE_MODES)}")
-    return mode
+def _one_of(r: Reader, key: str, words: Iterable[str], default: str) -> str:
+    word = r.get(key, str, default)
+    if word not in words:
+        raise r.err(key, f"{word!r} is unknown; use one of {', '.join(words)}")
+    return word
 
 
 def _traces(r: Reader) -> TracePolicy:

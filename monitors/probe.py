@@ -152,7 +152,8 @@ class Prober:
         scrubbed of the account's password and of every code (``reports.trace_scrub``)."""
         if monitor.trace == "off":
             return None
-        return Tracer(self.traces.path_for(monitor.id, started), monitor.trace)
+        path = self.traces.path_for(monitor.id, started)
+        return Tracer(path, monitor.trace, detail=monitor.trace_detail)
 
     def _journey(self, monitor: Monitor, journey) -> JourneyResult:
         """Run the journey in a fresh context on the browser thread.

@@ -29,7 +29,16 @@ from urllib.parse import urlsplit
 
 from reports.errors import InputError
 from reports.trace_frames import Exposure, is_image, scrub_frames
-from reports.trace_values import Scrubber, ScrubReport, elements, field_kind, strings, texts
+from reports.trace_network import with_network
+from reports.trace_values import (
+    Scrubber,
+    ScrubReport,
+    elements,
+    field_kind,
+    form_fields,
+    strings,
+    texts,
+)
 
 TYPED = frozenset({"fill", "type", "pressSequentially", "insertText"})
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "authorization", "proxy-authorization"})
@@ -63,11 +72,17 @@ def _events(data: bytes) -> list[dict]:
 
 
 def scrub_trace(
-    source: str | Path, target: str | Path, secrets: Iterable[tuple[str, str]] = ()
+    source: str | Path,
+    target: str | Path,
+    secrets: Iterable[tuple[str, str]] = (),
+    har: Path | None = None,
 ) -> ScrubReport:
-    """Write ``target``: ``source`` (a trace.zip) with every secret removed (mode 0600)."""
+    """Write ``target``: ``source`` (a trace.zip) with every secret removed (mode 0600); the
+    requests of ``har`` (a HAR archive recorded beside it) become its network log."""
     started = time.perf_counter()
     members = read_trace(Path(source))
+    if har is not None:
+        members = with_network(members, har)
     scrubber = Scrubber(secrets)
     logs = {n: _events(d) for n, d in members.items() if n.endswith((".trace", ".network"))}
     _learn(scrubber, members, logs)
@@ -96,16 +111,21 @@ def _learn(scrubber: Scrubber, members: dict[str, bytes], logs: dict[str, list[d
     """Every secret of the trace, before any is replaced (a value learnt late would be left
     in what was scrubbed before)."""
     typed: dict[str, dict] = {}  # value typed → attributes of the field holding it
+    fields: dict[str, dict] = {}  # name → attributes of an input the pages hold
     for name, data in members.items():
         if name.startswith("resources/") and is_image(data):
             for payload in scrubber.qr.payloads(data):
                 scrubber.learn("otpauth URI", payload)
         elif not name.startswith("screencast/"):
-            scrubber.learn_from_text(data.decode("utf-8", "replace"))
+            text = data.decode("utf-8", "replace")
+            scrubber.learn_from_text(text)
+            if name.endswith(".html"):
+                fields.update(form_fields(text))
     for events in logs.values():
         for event in events:
             if event.get("type") == "resource-snapshot":
                 _learn_qr_url(scrubber, members, event.get("snapshot") or {})
+                _learn_posted(scrubber, fields, event.get("snapshot") or {})
             snapshot = event.get("snapshot") if event.get("type") == "frame-snapshot" else None
             for _, attrs, _ in elements((snapshot or {}).get("html")):
                 value = str(attrs.get("__playwright_value_", attrs.get("value", "")))
@@ -122,6 +142,17 @@ def _learn(scrubber: Scrubber, members: dict[str, bytes], logs: dict[str, list[d
                 kind = field_kind(typed.get(value, {}), value)
                 if kind:
                     scrubber.learn(kind, value)
+
+
+def _learn_posted(scrubber: Scrubber, fields: dict[str, dict], snapshot: dict) -> None:
+    """The values a form posted into its secret fields (a page's ``<input type=password>``):
+    a trace without DOM snapshots knows them only from its pages and its requests."""
+    posted = (snapshot.get("request") or {}).get("postData") or {}
+    for param in posted.get("params") or []:
+        name, value = str(param.get("name", "")), str(param.get("value", ""))
+        kind = field_kind(fields[name], value) if name in fields and value else None
+        if kind:
+            scrubber.learn(kind, value)
 
 
 def _learn_qr_url(scrubber: Scrubber, members: dict[str, bytes], snapshot: dict) -> None:

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, quote, quote_plus, unquote, urlsplit
 
 from reports.trace_frames import QrImages, marker
@@ -28,7 +29,6 @@ _GROUPED = re.compile(r"(?<![\w-])(?=[A-Z2-7 ]*[2-7])(?:[A-Z2-7]{4} ){3,}[A-Z2-7
 _DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,\s*[A-Za-z0-9+/]+=*")
 _CODE = re.compile(r"[0-9]{6,8}")  # RFC 4226 §5.3: 6 to 8 digits
 _CODE_HINT = re.compile(r"one-time-code|otp|code", re.IGNORECASE)
-MIN_LENGTH = 4  # a shorter value would be found inside everything
 MIN_LENGTH = 4  # a shorter value would be found inside everything
 
 
@@ -52,6 +52,25 @@ def field_kind(attrs: dict, value: str) -> str | None:
     if _CODE_HINT.search(hint) or _CODE.fullmatch(value or ""):
         return "code"
     return None
+
+
+class _Inputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, dict] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {key: value or "" for key, value in attrs}
+        if tag == "input" and named.get("name"):
+            self.fields[named["name"]] = named
+
+
+def form_fields(page: str) -> dict[str, dict]:
+    """The attributes of each named ``<input>`` of an HTML page, by name: what a form posted
+    from it sends each value as."""
+    parser = _Inputs()
+    parser.feed(page)
+    return parser.fields
 
 
 def _secret_of(uri: str) -> str:

@@ -1,7 +1,8 @@
 """A journey's Playwright trace, kept only once scrubbed: ``run_journey(..., trace=Tracer(...))``.
 
 The tracer is carried by the run (the page layer knows it only as ``pages.journeys.Tracer``):
-it starts ``context.tracing`` (screenshots and DOM snapshots) before the first step, stops it
+it starts ``context.tracing`` before the first step (``detail``: how much of the page it records,
+``reports.trace_options``; the screencast and DOM snapshots by default), stops it
 into a private temporary folder when the journey ends, scrubs it (``reports.trace_scrub``)
 and keeps only the scrubbed file, mode 0600 in a 0700 folder; the raw trace is deleted. Modes
 follow pytest-playwright's ``--tracing``: ``off``, ``on``, ``retain-on-failure`` (kept only
@@ -17,29 +18,35 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from pages.account import Account
 from pages.inspection_files import private_folder
 from pages.navigation import Navigation
 from pages.result import JourneyResult
 from reports.errors import InputError
+from reports.trace_options import DETAILS, MODES
 from reports.trace_scrub import ScrubReport, scrub_trace
-
-MODES = ("off", "on", "retain-on-failure")
 
 
 class Tracer:
     """Where a journey's scrubbed trace goes, and when it is kept."""
 
     def __init__(
-        self, path: str | Path, mode: str = "on", secrets: Iterable[tuple[str, str]] = ()
+        self,
+        path: str | Path,
+        mode: str = "on",
+        secrets: Iterable[tuple[str, str]] = (),
+        detail: str = "screencast",
     ) -> None:
         if mode not in MODES:
             raise InputError(f"trace mode {mode!r}: use one of {', '.join(MODES)}")
+        if detail not in DETAILS:
+            raise InputError(f"trace detail {detail!r}: use one of {', '.join(DETAILS)}")
         self.path = Path(path)
         self.mode = mode
+        self.detail = detail
         self.secrets = list(secrets)
         self.report: ScrubReport | None = None  # of the last trace kept
         self.kept: Path | None = None
@@ -60,31 +67,46 @@ class Tracer:
             yield told
             return
         tracing = page.context.tracing
-        tracing.start(screenshots=True, snapshots=True)
+        options = DETAILS[self.detail]
         navigation = Navigation.of(page)
-        navigation.traced = True  # each step a group of the trace (``pages.steps``)
         with tempfile.TemporaryDirectory(prefix="trace-") as folder:  # 0700 (mkdtemp)
             raw = Path(folder) / "raw.zip"
+            # Playwright logs the network only with DOM snapshots: without them, a HAR beside
+            # the trace (``reports.trace_network``).
+            har = None if options["snapshots"] else Path(folder) / "network.zip"
+            tracing.start(**options)
+            if har is not None:
+                tracing.start_har(har, content="attach", mode="full")
+            navigation.traced = True  # each step a group of the trace (``pages.steps``)
             try:
                 yield told
             finally:
                 navigation.traced = False
-                self._keep(tracing.stop, raw, account, outcome[0] if outcome else None)
+                self._keep(page.context, raw, har, account, outcome[0] if outcome else None)
 
     def _keep(
-        self, stop: Callable[..., None], raw: Path, account: Account, result: JourneyResult | None
+        self,
+        context: BrowserContext,
+        raw: Path,
+        har: Path | None,
+        account: Account,
+        result: JourneyResult | None,
     ) -> None:
         keep = self.mode == "on" or result is None or not result.ok
+        tracing = context.tracing
         with suppress(PlaywrightError):  # the context was closed under the journey: no trace
+            if har is not None:
+                tracing.stop_har()
             if not keep:
-                stop()  # a passing probe's trace is dropped by the browser, never written
+                tracing.stop()  # a passing probe's trace is dropped by the browser, never written
                 return
-            stop(path=str(raw))
+            tracing.stop(path=str(raw))
         if not raw.exists():
             return
         private_folder(self.path.parent)
         secrets = [("password", account.password), *self.secrets]
         started = time.perf_counter()
-        self.report = scrub_trace(raw, self.path, secrets)
+        network = har if har is not None and har.exists() else None
+        self.report = scrub_trace(raw, self.path, secrets, network)
         self.scrub_s = time.perf_counter() - started
         self.kept = self.path

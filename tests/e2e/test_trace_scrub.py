@@ -22,7 +22,8 @@ import pytest
 from bench.support.accounts import new_cip
 from pages.profile import builtin
 from reports import tracing
-from reports.trace_scrub import scrub_trace
+from reports.trace_network import NETWORK_MEMBER, with_network
+from reports.trace_scrub import read_trace, scrub_trace
 from reports.tracing import Tracer
 from sandbox import running_sandbox
 from sandbox.keycloak.state import to_raw
@@ -55,13 +56,18 @@ def _assert_none_of(path: Path, values: list[str], codes: set[str]) -> None:
 
 @pytest.fixture
 def raw_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where the raw trace a tracer scrubs is copied on its way (``scrub_trace`` wrapped)."""
+    """Where the raw trace a tracer scrubs is copied on its way (``scrub_trace`` wrapped), with
+    the requests of the HAR recorded beside it, if any, in its network log."""
     copy = tmp_path / "raw" / "trace.zip"
     copy.parent.mkdir()
 
-    def scrub_keeping_the_raw_trace(source, target, secrets=()):
+    def scrub_keeping_the_raw_trace(source, target, secrets=(), har=None):
         shutil.copyfile(source, copy)
-        return scrub_trace(source, target, secrets)
+        if har is not None:
+            with zipfile.ZipFile(copy, "w") as archive:
+                for name, data in with_network(read_trace(source), har).items():
+                    archive.writestr(name, data)
+        return scrub_trace(source, target, secrets, har)
 
     monkeypatch.setattr(tracing, "scrub_trace", scrub_keeping_the_raw_trace)
     return copy
@@ -69,13 +75,16 @@ def raw_trace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @allure.story("scrubbed traces")
 @pytest.mark.enrollment
+@pytest.mark.parametrize("detail", ["screencast", "actions"])
 def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
-    tmp_path, make_account, vault, fresh_page, raw_trace
+    tmp_path, make_account, vault, fresh_page, raw_trace, detail
 ):
+    """At the fullest detail, and at the monitors' default (``actions``: the network comes
+    from a HAR recorded beside the trace)."""
     account = make_account()
     kept = tmp_path / "kept" / "traces" / "trace.zip"
     started = time.time()
-    tracer = Tracer(kept, "on")
+    tracer = Tracer(kept, "on", detail=detail)
     expect_ok(enroll(fresh_page(), account, vault, trace=tracer))
     ended = time.time()
     uri = vault.get(account.base_url, account.cip).account.to_uri()
@@ -97,7 +106,10 @@ def test_a_first_access_trace_is_kept_scrubbed_and_its_raw_twin_is_caught(
     text = _values(kept).decode("utf-8", "replace")
     assert "«scrubbed: password»" in text and "«scrubbed: code»" in text
     assert "«scrubbed: cookie»" in text and account.cip in text  # the CIP is no secret
-    assert tracer.report.removed["QR code"] >= 1 and tracer.report.painted >= 1
+    assert tracer.report.removed["QR code"] >= 1
+    assert tracer.report.painted >= 1 if detail == "screencast" else "screencast/" not in text
+    with zipfile.ZipFile(kept) as archive:
+        assert b'"method":"POST"' in archive.read(NETWORK_MEMBER).replace(b" ", b"")
     # The same scrub on the raw twin: what a caller of ``scrub_trace`` gets.
     again = scrub_trace(raw_trace, tmp_path / "again" / "trace.zip")  # no value given: shapes only
     assert again.removed["password"] >= 1 and again.removed["code"] >= 1

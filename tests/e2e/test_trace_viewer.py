@@ -93,13 +93,14 @@ def test_a_failed_later_logins_trace_opens_with_its_steps_and_the_failed_request
     tmp_path, sandbox_factory, vault, fresh_page
 ):
     """What ops replays: a later login the portal fails after the code (a 500 on its home
-    page), kept by ``retain-on-failure``, opens with its steps and the request that failed."""
+    page), kept by ``retain-on-failure`` at the monitors' default detail (the actions and the
+    network, no DOM snapshot), opens with its steps and the request that failed."""
     with sandbox_factory() as portal:
         account = TestAccount(portal.url, new_cip(), new_password())
         created = portal.admin.create_account(account.cip, account.password, enrolled=True)
         seed_enrolled(vault, account, created)
         portal.admin.set_faults(error_500=["/accueil"])
-        tracer = Tracer(tmp_path / "traces" / "trace.zip", "retain-on-failure")
+        tracer = Tracer(tmp_path / "traces" / "trace.zip", "retain-on-failure", detail="actions")
         result = log_in(fresh_page(), account, vault, trace=tracer)
     assert not result.ok and tracer.kept is not None
 

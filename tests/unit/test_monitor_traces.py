@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from monitors.alerts import Notice, body, trace_link
-from monitors.config import TRACE_MODES, TracePolicy
+from monitors.config import TracePolicy
 from monitors.config_file import load
 from monitors.history import ProbeRecord
 from monitors.incidents import _evidence
@@ -19,7 +19,6 @@ from monitors.step_network import first_failed_request, medians
 from monitors.toml_reader import ConfigError
 from monitors.traces import MB, TraceStore
 from pages.step_titles import STEP_TITLES
-from reports.tracing import MODES
 
 NBSP = "\u00a0"
 BASE = """
@@ -45,19 +44,17 @@ def config(tmp_path: Path, top: str = "", monitor: str = ""):
     return load(path)
 
 
-def test_the_modes_are_the_tracers():
-    assert TRACE_MODES == MODES
-
-
-def test_defaults_keep_failures_for_fourteen_days(tmp_path):
+def test_defaults_keep_failures_for_fourteen_days_with_actions_and_network(tmp_path):
     loaded = config(tmp_path)
     assert loaded.monitors[0].trace == "retain-on-failure"
+    assert loaded.monitors[0].trace_detail == "actions"
     assert loaded.traces == TracePolicy(keep_s=14 * 86400.0, max_mb=500.0)
 
 
 def test_values_are_read(tmp_path):
-    loaded = config(tmp_path, 'keep_traces = "3d"\ntraces_max_mb = 20', 'trace = "on"')
-    assert loaded.monitors[0].trace == "on"
+    monitor = 'trace = "on"\ntrace_detail = "screencast"'
+    loaded = config(tmp_path, 'keep_traces = "3d"\ntraces_max_mb = 20', monitor)
+    assert (loaded.monitors[0].trace, loaded.monitors[0].trace_detail) == ("on", "screencast")
     assert loaded.traces == TracePolicy(keep_s=3 * 86400.0, max_mb=20)
 
 
@@ -71,6 +68,12 @@ def test_values_are_read(tmp_path):
             r" retain-on-failure$",
         ),
         ("", "trace = true", r"monitors\[0\]\.trace: expected str, got bool True$"),
+        (
+            "",
+            'trace_detail = "video"',
+            r"monitors\[0\]\.trace_detail: 'video' is unknown; use one of actions, snapshots,"
+            r" screencast$",
+        ),
         ('keep_traces = "forever"', "", r"keep_traces: 'forever' is not a duration; write e\.g\."),
         ('keep_traces = "5m"', "", r"keep_traces: '5m' is out of range; use \"1h\" to \"366d\"$"),
         ("traces_max_mb = 0", "", r"traces_max_mb: 0 is out of range; use 1 to 1e\+06$"),
