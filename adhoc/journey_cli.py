@@ -42,6 +42,7 @@ JSON_KEYS = (
 PROG = "python -m monitors"
 #: The journey each command runs.
 COMMANDS = {"enroll": "first_access", "login": "later_login"}
+MAX_CLOCK_OFFSET_S = 86_400
 
 
 class UsageError(Exception):
@@ -97,6 +98,14 @@ def parser() -> argparse.ArgumentParser:
             action="store_true",
             help="retry once with the portal's clock offset when a code is refused for clock drift",
         )
+        command.add_argument(
+            "--clock-offset",
+            type=float,
+            default=0.0,
+            metavar="SECONDS",
+            help="the portal's clock minus this machine's, when known (a machine that cannot "
+            "be synchronised): codes are computed for the portal's time",
+        )
         command.add_argument("--headed", action="store_true", help="show the browser")
         command.add_argument(
             "--capture",
@@ -128,6 +137,11 @@ def _prepare(args: argparse.Namespace):
         raise UsageError("no CIP: pass --cip or set EESPRESSO_CIP")
     if not 1 <= args.timeout <= 600:  # also refuses nan and inf
         raise UsageError("--timeout must be a number of seconds from 1 to 600")
+    if not abs(args.clock_offset) <= MAX_CLOCK_OFFSET_S:
+        raise UsageError(
+            f"--clock-offset must be a number of seconds from -{MAX_CLOCK_OFFSET_S} to "
+            f"{MAX_CLOCK_OFFSET_S}; set this machine's clock if it is further off"
+        )
     if args.browser_ws:
         from pages.browser import check_ws_endpoint
 
@@ -168,6 +182,7 @@ def _prepare(args: argparse.Namespace):
 def _run(args: argparse.Namespace, account, vault, attempt):
     from playwright.sync_api import sync_playwright
 
+    from authenticator import Authenticator
     from pages import browser as chromium
     from pages.journeys import run_journey
     from pages.result import Cause, JourneyResult, Limits
@@ -191,6 +206,7 @@ def _run(args: argparse.Namespace, account, vault, attempt):
                 page,
                 account,
                 vault,
+                authenticator=Authenticator(offset=args.clock_offset),
                 limits=Limits(timeout_ms=args.timeout * 1000),
                 compensate_clock=args.compensate_clock,
                 attempt=attempt,

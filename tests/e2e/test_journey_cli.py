@@ -234,6 +234,11 @@ def test_unreachable_portal_exits_1_with_cause_unreachable(enrolled, vault, tmp_
             "Mot-de-passe-valide",
             "elements.user_name.names[0]: '(?i)cip' does not work in the browser",
         ),
+        (
+            ["login", "--base-url", "http://127.0.0.1:9", "--cip", "X", "--clock-offset", "nan"],
+            "Mot-de-passe-valide",
+            "--clock-offset must be a number of seconds from -86400 to 86400",
+        ),
     ],
     ids=[
         "no-url",
@@ -245,6 +250,7 @@ def test_unreachable_portal_exits_1_with_cause_unreachable(enrolled, vault, tmp_
         "missing-password-file",
         "missing-profile",
         "bad-profile",
+        "bad-clock-offset",
     ],
 )
 def test_usage_errors_exit_2_with_one_line_and_no_secret(argv, password, message, tmp_path):
