@@ -30,6 +30,7 @@ from tests.fixtures.accounts import (
     LEDGER_ENV,
     TestAccount,
     new_password,
+    portal_steps_ahead,
     record_account,
     seed_enrolled,
 )
@@ -297,6 +298,14 @@ def make_account(sandbox: RunningSandbox, settings: Settings) -> Callable[..., T
         return account
 
     return make
+
+
+@pytest.fixture
+def portal_ahead(sandbox: RunningSandbox) -> Iterator[Callable[[int], list[str]]]:
+    """``portal_steps_ahead`` on the worker's sandbox; its clock is set back after the test,
+    so the tests that follow on this worker see the portal on time."""
+    yield lambda steps: portal_steps_ahead(sandbox.admin, steps)
+    sandbox.admin.set_faults(clock_offset=0)
 
 
 @pytest.fixture

@@ -44,12 +44,16 @@ def _assert_private(folder: Path) -> None:
 
 @allure.story("no secret in a capture")
 @pytest.mark.enrollment
-def test_a_capture_of_a_full_first_access_and_a_login_holds_no_secret(make_account, tmp_path):
+def test_a_capture_of_a_full_first_access_and_a_login_holds_no_secret(
+    make_account, portal_ahead, tmp_path
+):
     account = make_account(layout="two-page", notices="all", success="page", qr="png")
     vault_path = tmp_path / "vault"
     started = time.time()
     runs = {}
+    ahead = 1  # the login right after the first access: one step ahead, no wait for it
     for command, extra in (("enroll", ["--device-name", "Mon iPhone"]), ("login", [])):
+        extra = extra if command == "enroll" else portal_ahead(ahead)
         folder = tmp_path / f"capture-{command}"
         argv = [command, "--base-url", account.base_url, "--cip", account.cip, *extra]
         runs[command] = run_cli(
@@ -64,7 +68,7 @@ def test_a_capture_of_a_full_first_access_and_a_login_holds_no_secret(make_accou
         {"kind": "secret", "value": secret},
         {"kind": "uri", "value": uri},
     ]
-    codes = codes_between(uri, started, ended)
+    codes = codes_between(uri, started, ended + ahead * 30)
 
     enroll, login = tmp_path / "capture-enroll", tmp_path / "capture-login"
     screens = sorted(p.stem for p in enroll.glob("[0-9][0-9]-*.md"))
