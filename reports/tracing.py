@@ -23,7 +23,6 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from pages.account import Account
-from pages.inspection_files import private_folder
 from pages.navigation import Navigation
 from pages.result import JourneyResult
 from reports.errors import InputError
@@ -104,7 +103,9 @@ class Tracer:
             tracing.stop(path=str(raw))
         if not raw.exists():
             return
-        private_folder(self.path.parent)
+        # A missing folder is made private; one that exists keeps its mode (it may be a
+        # shared one such as /tmp): the file itself is written 0600.
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         secrets = [("password", account.password), *self.secrets]
         started = time.perf_counter()
         network = har if har is not None and har.exists() else None

@@ -29,8 +29,8 @@ from tests.fixtures.accounts import (
     DEVICE_NAME,
     LEDGER_ENV,
     TestAccount,
+    clocks_ahead,
     new_password,
-    portal_steps_ahead,
     record_account,
     seed_enrolled,
 )
@@ -302,10 +302,9 @@ def make_account(sandbox: RunningSandbox, settings: Settings) -> Callable[..., T
 
 @pytest.fixture
 def portal_ahead(sandbox: RunningSandbox) -> Iterator[Callable[[int], list[str]]]:
-    """``portal_steps_ahead`` on the worker's sandbox; its clock is set back after the test,
-    so the tests that follow on this worker see the portal on time."""
-    yield lambda steps: portal_steps_ahead(sandbox.admin, steps)
-    sandbox.admin.set_faults(clock_offset=0)
+    """``clocks_ahead`` on the worker's sandbox, for one test."""
+    with clocks_ahead(sandbox.admin) as ahead:
+        yield ahead
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_enroll_prints_one_json_line_writes_allure_and_exits_0(make_account, vau
 @allure.story(STORIES["later_login"])
 @pytest.mark.login
 def test_login_reports_the_notices_it_went_past_in_json_allure_and_words(
-    enrolled_factory, vault, tmp_path
+    enrolled_factory, vault, portal_ahead, tmp_path
 ):
     account = enrolled_factory(notices="all", expiry_days=6)
     allure_dir = tmp_path / "allure"
@@ -83,7 +83,7 @@ def test_login_reports_the_notices_it_went_past_in_json_allure_and_words(
     assert "Avis : le mot de passe expire dans 6 jours" in titles
     notice = "Avis : Avis important Une maintenance d'eEspresso est prévue dimanche de 2 h à 4 h."
     assert notice in titles
-    in_words = cli(*argv, password=account.password, vault=vault.path)
+    in_words = cli(*argv, *portal_ahead(1), password=account.password, vault=vault.path)
     assert in_words.returncode == 0, in_words.stderr
     assert "warning (password_expiring, 6 days): Votre mot de passe expirera dans 6 jours" in (
         in_words.stdout
@@ -305,7 +305,7 @@ def test_enroll_and_login_with_a_profile_file(tmp_path):
     from bench.support.accounts import new_cip
     from pages.profile import shipped
     from sandbox import running_sandbox
-    from tests.fixtures.accounts import new_password
+    from tests.fixtures.accounts import new_password, portal_steps_ahead
 
     with running_sandbox({"WORDING": "other"}) as portal:
         cip, password = new_cip(), new_password()
@@ -320,5 +320,6 @@ def test_enroll_and_login_with_a_profile_file(tmp_path):
                       vault=vault)  # fmt: skip
         assert without.returncode == 1 and "(unexpected_page)" in without.stdout
         assert "finds no user_name, password, login_button" in without.stdout
-        logged_in = cli("login", *argv, password=password, vault=vault)
+        ahead = portal_steps_ahead(portal.admin, 1)  # a sandbox of its own: no setting back
+        logged_in = cli("login", *argv, *ahead, password=password, vault=vault)
         assert logged_in.returncode == 0, logged_in.stdout + logged_in.stderr

@@ -12,7 +12,7 @@ in manual mode, as text in groups of four: no capture or inspection may hold it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import allure
 import pytest
@@ -27,7 +27,7 @@ from pages.profile import builtin
 from pages.screens import EnrollmentPage, LoginPage
 from sandbox import RunningSandbox, running_sandbox
 from sandbox.keycloak.state import to_raw
-from tests.fixtures.accounts import new_password, run_cli
+from tests.fixtures.accounts import clocks_ahead, new_password, run_cli
 
 pytestmark = [pytest.mark.variants, pytest.mark.negative, allure.feature("Portal behind Keycloak")]
 
@@ -36,6 +36,12 @@ pytestmark = [pytest.mark.variants, pytest.mark.negative, allure.feature("Portal
 def keycloak() -> Iterator[RunningSandbox]:
     with running_sandbox({"THEME": "keycloak.v2"}, flavour="keycloak") as running:
         yield running
+
+
+@pytest.fixture
+def ahead(keycloak: RunningSandbox) -> Iterator[Callable[[int], list[str]]]:
+    with clocks_ahead(keycloak.admin) as move:
+        yield move
 
 
 def cli(kc: RunningSandbox, command: str, cip: str, password: str, vault, *extra: str):
@@ -53,14 +59,14 @@ def posts_to_required_actions(kc: RunningSandbox) -> list[dict]:
 @allure.story("required actions")
 @pytest.mark.parametrize("action", ["UPDATE_PASSWORD", "TERMS_AND_CONDITIONS"])
 def test_a_required_action_ends_the_login_with_action_required_and_nothing_posted(
-    keycloak, tmp_path, action
+    keycloak, ahead, tmp_path, action
 ):
     cip, password = new_cip(), new_password()
     keycloak.admin.create_account(cip, password)
     assert cli(keycloak, "enroll", cip, password, tmp_path / "v").returncode == 0
     keycloak.admin.set_required_actions(cip, [action])
     before = len(posts_to_required_actions(keycloak))
-    done = cli(keycloak, "login", cip, password, tmp_path / "v", "--json")
+    done = cli(keycloak, "login", cip, password, tmp_path / "v", "--json", *ahead(1))
     data = json.loads(done.stdout)
     assert done.returncode == 1 and data["cause"] == "action_required", done.stdout
     assert "nothing was submitted" in data["error"]
@@ -68,7 +74,7 @@ def test_a_required_action_ends_the_login_with_action_required_and_nothing_poste
     assert keycloak.admin.required_actions(cip) == [action]  # still there, for a person
     assert keycloak.admin.account(cip)["consecutive_failures"] == 0
     # The code was accepted before the action: the guard counts nothing against the account.
-    again = cli(keycloak, "login", cip, password, tmp_path / "v")
+    again = cli(keycloak, "login", cip, password, tmp_path / "v", *ahead(2))
     assert again.returncode == 1 and "(action_required)" in again.stdout, again.stderr
 
 
@@ -132,7 +138,9 @@ def test_the_secret_in_the_set_up_page_never_reaches_an_inspection(keycloak, pag
 
 
 @allure.story("required actions")
-def test_terms_a_profile_lets_the_probe_accept_are_gone_past_and_reported(keycloak, tmp_path):
+def test_terms_a_profile_lets_the_probe_accept_are_gone_past_and_reported(
+    keycloak, ahead, tmp_path
+):
     """The owner may let the probe accept the terms: naming « Accepter » as the profile's way
     on makes the page a notice of kind ``terms`` (wording.notices), reported and gone past."""
     cip, password = new_cip(), new_password()
@@ -146,7 +154,7 @@ def test_terms_a_profile_lets_the_probe_accept_are_gone_past_and_reported(keyclo
         encoding="utf-8",
     )
     argv = ["login", "--base-url", keycloak.url, "--cip", cip, "--profile", str(profile), "--json"]
-    done = run_cli(*argv, password=password, vault=tmp_path / "v", module="monitors")
+    done = run_cli(*argv, *ahead(1), password=password, vault=tmp_path / "v", module="monitors")
     data = json.loads(done.stdout)
     assert done.returncode == 0 and data["ok"], done.stdout
     assert [w["kind"] for w in data["warnings"]] == ["terms"]

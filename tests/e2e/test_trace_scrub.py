@@ -126,11 +126,16 @@ def test_retain_on_failure_keeps_only_a_failed_journey(
     expect_ok(log_in(fresh_page(), account, vault, trace=passed))
     assert passed.kept is None and not (tmp_path / "passed" / "trace.zip").exists()
     wrong = account.__class__(account.base_url, account.cip, "Not-The-Passw0rd-9")
-    failed = Tracer(tmp_path / "failed" / "trace.zip", "retain-on-failure")
+    shared = tmp_path / "failed"
+    shared.mkdir(mode=0o1777)
+    shared.chmod(0o1777)  # a folder others write to, such as /tmp
+    failed = Tracer(shared / "trace.zip", "retain-on-failure")
     result = log_in(fresh_page(), wrong, vault, trace=failed)
-    assert not result.ok and failed.kept == tmp_path / "failed" / "trace.zip"
+    assert not result.ok and failed.kept == shared / "trace.zip"
     _assert_none_of(failed.kept, ["Not-The-Passw0rd-9", account.password], set())
-    assert [p.name for p in (tmp_path / "failed").iterdir()] == ["trace.zip"]  # no raw left
+    assert [p.name for p in shared.iterdir()] == ["trace.zip"]  # no raw left
+    assert stat.S_IMODE(failed.kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777  # its folder's mode is left alone
 
 
 def test_a_trace_mode_that_does_not_exist_is_one_clear_line(tmp_path):
