@@ -22,7 +22,7 @@ WRONG = "Wrong-Password-123"
 @pytest.mark.negative
 @pytest.mark.parametrize("reset", RESETS.values(), ids=RESETS.keys())
 def test_a_reset_store_keeps_the_account_paused_until_resumed(
-    sandbox, enrolled_factory, vault, tmp_path, reset
+    sandbox, enrolled_factory, vault, portal_ahead, tmp_path, reset
 ):
     account = enrolled_factory()
     store = tmp_path / "guard" / "guard.sqlite"
@@ -53,4 +53,5 @@ def test_a_reset_store_keeps_the_account_paused_until_resumed(
     )
     assert resumed.returncode == 0, resumed.stderr
     assert login(account.password).returncode == 0
-    assert login(account.password).returncode == 0  # the entry now names this store
+    # The entry now names this store; the next step at once, not after waiting for it.
+    assert login(account.password, *portal_ahead(1)).returncode == 0

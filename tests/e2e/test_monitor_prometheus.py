@@ -151,6 +151,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""  # the process ended since it was listed (a short-lived helper)
+
+
 def test_sigterm_stops_the_cli_runner_without_orphan_chromium(tmp_path, portal):
     env = {**os.environ, "EESPRESSO_PROM_PASSWORD": PASSWORD}
     config = enrolled_config(tmp_path, portal, port=free_port())
@@ -160,8 +167,7 @@ def test_sigterm_stops_the_cli_runner_without_orphan_chromium(tmp_path, portal):
         first = runner.stdout.readline()  # "metrics on http://127.0.0.1:PORT/metrics"
         assert first.startswith("metrics on http://127.0.0.1:"), first
         assert "sandbox-login" in runner.stdout.readline()  # the first probe's progress line
-        chromium = {p for p in process_tree([runner.pid]) if "chrom" in
-                    Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")}  # fmt: skip
+        chromium = {p for p in process_tree([runner.pid]) if "chrom" in _command_line(p)}
         assert chromium, "the runner should keep a warm Chromium"
         runner.send_signal(signal.SIGTERM)
         assert runner.wait(timeout=30) == 0
