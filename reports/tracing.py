@@ -1,14 +1,15 @@
 """A journey's Playwright trace, kept only once scrubbed: ``run_journey(..., trace=Tracer(...))``.
 
 The tracer is carried by the run (the page layer knows it only as ``pages.journeys.Tracer``):
-it starts ``context.tracing`` before the first step (``detail``: how much of the page it records,
-``reports.trace_options``; the screencast and DOM snapshots by default, a HAR beside a trace
-without snapshots), stops it into a private temporary folder when the journey ends, scrubs it
-(``reports.trace_scrub``, the HAR's requests made its network log)
-and keeps only the scrubbed file, mode 0600 in a 0700 folder; the raw trace is deleted. Modes
-follow pytest-playwright's ``--tracing``: ``off``, ``on``, ``retain-on-failure`` (kept only
-when the journey failed). The context must not be traced already: Playwright has one trace
-per context, and pytest-playwright's own (``--tracing``) is scrubbed by the suite's conftest.
+it starts ``context.tracing`` before the first step (``detail``: how much of the page it
+records, ``reports.trace_options``; the screencast and DOM snapshots by default, a HAR beside
+a trace without snapshots), stops it into a private temporary folder when the journey ends,
+scrubs it (``reports.trace_scrub``, the HAR's requests made its network log) and keeps only
+the scrubbed file, mode 0600 (a folder it creates is 0700; one that exists keeps its mode);
+the raw trace is deleted. Modes follow pytest-playwright's ``--tracing``: ``off``, ``on``,
+``retain-on-failure`` (kept only when the journey failed). The context must not be traced
+already: Playwright has one trace per context, and pytest-playwright's own (``--tracing``) is
+scrubbed by the suite's conftest.
 """
 
 from __future__ import annotations
