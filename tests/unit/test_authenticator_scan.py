@@ -116,6 +116,7 @@ def test_text_qr() -> None:
         (f"otpauth://totp/Evil:CIP1?secret={SECRET}&issuer=eEspresso", "differs from the issuer"),
         ("otpauth://totp/eEspresso:CIP1?secret=11111111111111111", "not Base32"),
     ],
+    ids=["hotp", "md5", "nine-digits", "other-issuer", "not-base32"],  # no key in a test id
 )
 def test_qr_with_unusable_key(uri: str, words: str) -> None:
     message = _expect_scan_error(png_of(uri), "unusable authenticator key")
