@@ -16,15 +16,14 @@ import pytest
 from PIL import Image
 
 from authenticator import ScanError, Vault, scan
-from bench.support.accounts import new_cip
-from bench.support.monitoring import receiver, write_config
-from monitors.config_file import load
+from bench.support.monitoring import receiver
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from pages.screens import EnrollmentPage, LoginPage
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, enroll, log_in, seed_enrolled
+from tests.fixtures.accounts import enroll, log_in
+from tests.fixtures.monitoring import alerting_monitor
 
 pytestmark = [pytest.mark.integration, allure.feature("Monitors"), allure.story("alerts")]
 PASSWORD = "Correct-Horse-Batt1"  # 14 to 20 characters, as the seed requires
@@ -50,23 +49,9 @@ def has_mask(png: bytes) -> bool:
 
 
 def prober_for(portal, warm_browser, tmp_path, hook_port: int) -> tuple[Prober, object]:
-    cip = new_cip("SCR")
-    created = portal.admin.create_account(cip, PASSWORD, enrolled=True)
-    seed_enrolled(Vault(tmp_path / "vault"), TestAccount(portal.url, cip, PASSWORD), created)
-    path = write_config(
-        tmp_path / "monitors.toml",
-        {
-            "targets.portal": {"base_url": portal.url},
-            "accounts.probe": {"cip": cip, "password_env": "EESPRESSO_SCREENS_PASSWORD",
-                               "vault": "vault"},
-            "alerts": {"failures_before_alert": 1,
-                       "channels": [f"json://127.0.0.1:{hook_port}/hook"]},
-        },
-        [{"id": "screens", "target": "portal", "account": "probe", "every": "1m",
-          "timeout": "60s"}],
-        history="history.sqlite", language="fr", report_url="https://ci.example/rapport/",
-    )  # fmt: skip
-    config = load(path)
+    config, _ = alerting_monitor(portal, tmp_path, hook_port, "screens", PASSWORD,
+                                 "EESPRESSO_SCREENS_PASSWORD", language="fr",
+                                 report_url="https://ci.example/rapport/")  # fmt: skip
     return Prober(config, History(config.history), warm_browser, Binder()), config.monitors[0]
 
 

@@ -22,17 +22,14 @@ from pathlib import Path
 import allure
 import pytest
 
-from authenticator import Vault
-from bench.support.accounts import new_cip
-from bench.support.monitoring import receiver, write_config
+from bench.support.monitoring import receiver
 from monitors.chromium import WarmBrowser
-from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
 from monitors.probe import Prober
 from monitors.results_allure import AllureWriter
 from sandbox import running_sandbox
-from tests.fixtures.accounts import TestAccount, seed_enrolled
+from tests.fixtures.monitoring import alerting_monitor
 
 pytestmark = [pytest.mark.integration, allure.feature("Monitors"), allure.story("traces")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,24 +59,9 @@ def scan_secrets(folder: Path, ledger: Path) -> subprocess.CompletedProcess[str]
 
 
 def prober_for(portal, warm_browser, tmp_path: Path, hook_port: int, language: str):
-    cip = new_cip("TRC")
-    created = portal.admin.create_account(cip, PASSWORD, enrolled=True)
-    account = seed_enrolled(Vault(tmp_path / "vault"), TestAccount(portal.url, cip, PASSWORD),
-                            created)  # fmt: skip
-    path = write_config(
-        tmp_path / "monitors.toml",
-        {
-            "targets.portal": {"base_url": portal.url},
-            "accounts.probe": {"cip": cip, "password_env": "EESPRESSO_TRACES_PASSWORD",
-                               "vault": "vault"},
-            "alerts": {"failures_before_alert": 1,
-                       "channels": [f"json://127.0.0.1:{hook_port}/hook"]},
-        },
-        [{"id": "traced", "target": "portal", "account": "probe", "every": "1m",
-          "timeout": "60s"}],
-        history="history.sqlite", language=language, keep_traces="7d", traces_max_mb=50,
-    )  # fmt: skip
-    config = load(path)
+    config, account = alerting_monitor(portal, tmp_path, hook_port, "traced", PASSWORD,
+                                       "EESPRESSO_TRACES_PASSWORD", language=language,
+                                       keep_traces="7d", traces_max_mb=50)  # fmt: skip
     allure_folder = tmp_path / "allure-results"
     prober = Prober(config, History(config.history), warm_browser, Binder(),
                     allure=AllureWriter(allure_folder))  # fmt: skip
