@@ -16,7 +16,7 @@ from monitors.config_file import load
 from monitors.history import History
 from monitors.status import STRIP_DAYS, expiry_text, summarise
 from monitors.status_page import BANDS, NO_DATA, cell_colour, durations_figure, uptime_strip
-from tests.fixtures.monitor_history import seeded_config
+from tests.fixtures.monitor_history import DAY, seeded_config
 from tests.fixtures.monitoring import probe_record, simple_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +55,9 @@ def test_summary_numbers(tmp_path):
 
 
 def test_ninety_days_one_cell_per_day_with_days_without_data(tmp_path):
-    now = time.time()
-    summary = summarise(load(seeded(tmp_path)), now=now)
+    # The last noon (UTC): each seeded day's probes, up to 90 min apart, fall on one day.
+    now = (time.time() - DAY / 2) // DAY * DAY + DAY / 2
+    summary = summarise(load(seeded_config(tmp_path, "fr", now=now)), now=now)
     days = summary.monitors[0].days
     assert len(days) == STRIP_DAYS and days[-1][0] == int(now // 86400)
     assert [d[0] for d in days] == list(range(days[0][0], days[0][0] + STRIP_DAYS))
