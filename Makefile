@@ -8,7 +8,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := chromium libzbar0 prometheus prometheus-pushgateway prometheus-alertmanager
+SYSTEM_PACKAGES := chromium chromium-headless-shell libzbar0 prometheus prometheus-pushgateway prometheus-alertmanager
 IMAGE_PACKAGES := podman runc mmdebstrap
 # A worker holds at most two tests ahead, so the longest files (taken first, by .test_durations)
 # spread over both workers instead of all landing in the first worker's opening chunk.
@@ -35,8 +35,15 @@ CA_SECRET := $(if $(CA_BUNDLE),--secret id=ca-bundle$(,)src=$(CA_BUNDLE))
 
 # The image is not built first: the run starts `make image` in the background when it collects a
 # container test, and those tests run last (tests/fixtures/scheduling.py).
+# Failed tests run once more with their Playwright traces kept (scrubbed, under test-results/),
+# as Playwright Test's `trace: on-first-retry`; the status stays the first run's: a test that
+# passes on its second try is still a failure.
 test: setup image-packages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status != 1 ] || { \
+	  echo "re-running the failed tests once to keep their traces (test-results/)"; \
+	  $(PY) -m pytest $(PYTEST_ARGS) --last-failed --tracing=retain-on-failure; \
+	  echo "make test: FAILED (see the first run above; the re-run only kept traces)"; }; \
+	  exit $$status; }
 
 demo: setup
 	$(PY) -m reports demo

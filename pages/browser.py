@@ -2,7 +2,10 @@
 
 Browser downloads are impossible on our machines, so Playwright drives the system Chromium
 (docs/design.md, "Browser"). Order: an explicit path from the environment, then Playwright's
-own browser if installed, then Debian's ``/usr/bin/chromium``. The same launch arguments serve
+own browser if installed, then Debian's. A headless launch takes the headless shell when it is
+installed (``chromium-headless-shell``, what Playwright itself runs headless): the same engine
+without the browser's window, tabs and extensions, at half the CPU of the full browser run
+headless (docs/benchmarks.md); ``--headed`` takes the full browser. The same launch arguments serve
 pytest and the monitor runner; Chromium keeps its sandbox except as root, where it refuses to
 start with it (docs/reliability.md, "Chromium's sandbox"). A browser server (Playwright's
 ``launchServer`` or ``run-server`` of the same major.minor version) can stand in for the local
@@ -23,6 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 ENV_VAR = "EESPRESSO_CHROMIUM"
 SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+HEADLESS_SHELLS = ("/usr/bin/chromium-headless-shell",)
 # Without these, Chromium keeps calling home; on a closed network that is noise and delay.
 QUIET_FLAGS = ("--disable-background-networking", "--disable-component-update", "--disable-sync")
 
@@ -31,20 +35,28 @@ class BrowserNotFound(RuntimeError):
     """No usable Chromium (missing, or it would not start): one line that says what to do."""
 
 
-def _playwright_chromium() -> str | None:
-    """Playwright's own Chromium, if `playwright install chromium` ever succeeded here."""
+def _playwright_chromium(headless: bool) -> str | None:
+    """Playwright's own Chromium (its headless shell first for a headless launch), if
+    `playwright install chromium` ever succeeded here."""
     root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"))
-    found = sorted(root.glob("chromium-*/chrome-linux*/chrome"))
-    return str(found[-1]) if found else None
+    patterns = ["chromium-*/chrome-linux*/chrome"]
+    if headless:
+        patterns.insert(0, "chromium_headless_shell-*/*/*headless?shell")
+    for pattern in patterns:
+        found = sorted(root.glob(pattern))
+        if found:
+            return str(found[-1])
+    return None
 
 
-def chromium_executable() -> str:
+def chromium_executable(headless: bool = True) -> str:
     explicit = os.environ.get(ENV_VAR)
     if explicit:
         if not os.access(explicit, os.X_OK):
             raise BrowserNotFound(f"{ENV_VAR}={explicit} is not executable: fix or unset it")
         return explicit
-    for candidate in (_playwright_chromium(), *SYSTEM_CANDIDATES):
+    system = (*HEADLESS_SHELLS, *SYSTEM_CANDIDATES) if headless else SYSTEM_CANDIDATES
+    for candidate in (_playwright_chromium(headless), *system):
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     which = shutil.which("chromium")
@@ -68,7 +80,7 @@ def launch_args(headless: bool = True, extra: dict | None = None) -> dict:
     asked for explicitly; as root Playwright's ``--no-sandbox`` stays.
     """
     merged = {
-        "executable_path": chromium_executable(),
+        "executable_path": chromium_executable(headless),
         "headless": headless,
         "chromium_sandbox": sandboxed(),
         **(extra or {}),

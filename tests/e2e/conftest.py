@@ -61,10 +61,11 @@ RECORDINGS = ("video", "screenshot")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Traces are scrubbed when kept: on failure by default for sandbox runs, when asked for
-    on a real portal. There pytest-playwright's videos and screenshots are refused; a failure
-    still gets the suite's own screenshot, with the QR and the fields masked (docs/design.md,
-    "Secrets")."""
+    """Traces are kept when asked for (``--tracing``, off by default as in pytest-playwright:
+    tracing every test costs the browser tests about half again their CPU; ``make test``
+    re-runs its failures once with their traces kept), and scrubbed as they are kept. On a
+    real portal pytest-playwright's videos and screenshots are refused; a failure still gets
+    the suite's own screenshot, with the QR and the fields masked (docs/design.md, "Secrets")."""
     config.addinivalue_line(
         "markers",
         f"{JOURNEYS_MARKER}(n): the test runs n journeys as the configured account (default 1)",
@@ -92,8 +93,6 @@ def pytest_configure(config: pytest.Config) -> None:
             "keep the QR (the TOTP secret); leave them off (--tracing is scrubbed), failures "
             "attach a masked screenshot to the Allure results"
         )
-    if not any(arg.startswith("--tracing") for arg in config.invocation_params.args):
-        config.option.tracing = "retain-on-failure" if sandbox else "off"
 
 
 @pytest.hookimpl(trylast=True)  # after -m / -k and any shuffling: only what will really run

@@ -13,7 +13,8 @@ pytestmark = [allure.feature(FEATURES["first_access"]), allure.story("browser")]
 def test_launch_args_are_ours_merged_under_pytest_playwrights(
     browser_type_launch_args, pytestconfig
 ):
-    assert browser_type_launch_args["executable_path"] == chromium.chromium_executable()
+    headless = browser_type_launch_args["headless"]
+    assert browser_type_launch_args["executable_path"] == chromium.chromium_executable(headless)
     assert set(chromium.QUIET_FLAGS) <= set(browser_type_launch_args["args"])
     # --headed (pytest-playwright's option) still decides headless.
     assert browser_type_launch_args["headless"] is not pytestconfig.getoption("--headed")

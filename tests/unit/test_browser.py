@@ -21,6 +21,31 @@ def test_explicit_path_that_is_not_executable_is_one_clear_error(tmp_path, monke
         browser.chromium_executable()
 
 
+def test_a_headless_launch_takes_the_headless_shell_and_a_headed_one_the_browser(
+    tmp_path, monkeypatch
+):
+    """Playwright's own browsers first (a headless shell for a headless launch), then the
+    system's: the headless shell exists only for headless runs."""
+    monkeypatch.delenv(browser.ENV_VAR, raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path))
+    shell = tmp_path / "chromium_headless_shell-1200" / "chrome-linux" / "headless_shell"
+    full = tmp_path / "chromium-1200" / "chrome-linux" / "chrome"
+    for exe in (shell, full):
+        exe.parent.mkdir(parents=True)
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    assert browser.chromium_executable() == str(shell)
+    assert browser.chromium_executable(headless=False) == str(full)
+    shell.unlink()
+    assert browser.chromium_executable() == str(full)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "none"))
+    system = browser.chromium_executable()
+    assert system in (*browser.HEADLESS_SHELLS, *browser.SYSTEM_CANDIDATES)
+    assert browser.chromium_executable(headless=False) in browser.SYSTEM_CANDIDATES
+    # On our machines (make test installs it), headless runs take Debian's headless shell.
+    assert system == browser.HEADLESS_SHELLS[0]
+
+
 def test_launch_args_quiet_chromium_and_no_sandbox_only_as_root(monkeypatch):
     monkeypatch.delenv(browser.ENV_VAR, raising=False)
     args = browser.launch_args(extra={"args": ["--lang=fr-CA"]})
