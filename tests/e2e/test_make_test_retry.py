@@ -13,16 +13,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CONFTEST = '''
+CONFTEST = """
 import pytest
 from pages import browser
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
     return browser.launch_args()
-'''
+"""
 
-TESTS = '''
+TESTS = """
 import os
 
 def _ran(name):
@@ -36,7 +36,7 @@ def test_fails_in_a_page(page):
     _ran("fails")
     page.set_content("<h1>Accueil</h1>")
     assert page.title() == "not this page"
-'''
+"""
 
 
 def test_a_failed_test_runs_once_more_with_its_trace_kept_and_the_run_still_fails(tmp_path):
