@@ -15,6 +15,7 @@ import signal
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -223,6 +224,16 @@ def test_upcheck_alerts_between_journeys_and_its_recovery_runs_the_journey_at_on
     assert any("FAILED" in line and "HTTP 503 on the login page" in line for line in lines)
 
 
+#: What the browser side leaves in TMPDIR: Chromium's shared memory files (the full browser),
+#: Playwright's profile and artifacts folders (either browser).
+BROWSER_TEMPORARIES = ("org.chromium.Chromium.*", "playwright_chromiumdev_profile-*",
+                       "playwright-artifacts-*")  # fmt: skip
+
+
+def _browser_temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for pattern in BROWSER_TEMPORARIES for p in folder.rglob(pattern))
+
+
 def test_sigterm_leaves_no_chromium_folder_in_tmpdir(tmp_path, portal):
     """A real ``python -m monitors run``, stopped by SIGTERM after its first probe: Chromium is
     killed, not closed, so only the runner can remove what it left in TMPDIR."""
@@ -238,9 +249,9 @@ def test_sigterm_leaves_no_chromium_folder_in_tmpdir(tmp_path, portal):
            "EESPRESSO_VAULT": str(tmp_path / "vault")}  # fmt: skip
     with runner_process(config, env) as runner:
         runner.wait_for_line("tmpdir-probe", timeout=180)
-        during = sorted(path.name for path in tmpdir.rglob("org.chromium.Chromium.*"))
+        during = _browser_temporaries(tmpdir)
         code = runner.close()
-    assert during  # Chromium did use TMPDIR while it ran
+    assert during  # the browser did use TMPDIR while it ran
     assert code == 0
-    assert list(tmpdir.rglob("org.chromium.Chromium.*")) == []
+    assert _browser_temporaries(tmpdir) == []
     assert list(tmpdir.glob("eespresso-chromium-*")) == []
