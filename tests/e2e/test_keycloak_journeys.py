@@ -31,9 +31,10 @@ pytestmark = [pytest.mark.variants, allure.feature("Portal behind Keycloak")]
 USER_PROFILE = (
     Path(__file__).parent.parent / "fixtures" / "profiles" / "keycloak-by-attributes.toml"
 )
-# (theme, locale, profile, later logins): two later logins where the done-when asks for them,
-# one on the other theme and language. Each later login needs a fresh time step: the first
-# case waits for it in real time, the others move the portal's clock and the phone's ahead.
+# (theme, locale, profile, later logins): two later logins on keycloak.v2 in French, one on
+# the other theme and language. Each later login needs a fresh time step: the portal's clock
+# and the phone's move ahead (the wait in real time is QA's run on one account,
+# tests/e2e/test_real_portal_run.py).
 CASES = [
     ("keycloak.v2", "fr", "keycloak", 2),
     ("keycloak.v2", "fr", str(USER_PROFILE), 2),
@@ -98,7 +99,7 @@ def test_enroll_then_two_logins_pass_by_profile_alone_and_leave_no_secret(tmp_pa
         steps = []
         for number, command in enumerate(["enroll"] + ["login"] * logins):
             capture = tmp_path / "captures" / f"{number}-{command}"
-            ahead = portal_steps_ahead(kc.admin, number) if case != CASES[0] else []
+            ahead = portal_steps_ahead(kc.admin, number)
             code, result = journey(kc, command, cip, password, tmp_path, profile,
                                    "--capture", str(capture), *ahead)  # fmt: skip
             assert code == 0 and result["ok"], result
