@@ -10,9 +10,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := chromium chromium-headless-shell libzbar0 prometheus prometheus-pushgateway prometheus-alertmanager
 IMAGE_PACKAGES := podman runc mmdebstrap
-# A worker holds at most two tests ahead, so the longest files (taken first, by .test_durations)
-# spread over both workers instead of all landing in the first worker's opening chunk.
-PYTEST_ARGS ?= -n 2 --maxschedchunk 1
+# Two workers per core: a browser test spends about a third of its time waiting (a child
+# process, an alert's delay, a second sandbox), which another worker's test fills. A worker
+# holds at most two tests ahead, so the longest files (taken first, by .test_durations) spread
+# over the workers instead of all landing in the first worker's opening chunk.
+WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+PYTEST_ARGS ?= -n $(WORKERS) --maxschedchunk 1
 LOCK := requirements/lock.txt
 DEV_LOCK := requirements/dev.lock.txt
 # `make lock UPGRADE=1` moves every pin to the newest version that fits pyproject.toml.
