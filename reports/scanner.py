@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import html
 import io
 import json
@@ -130,6 +131,7 @@ class Scanner:
         self.budget = budget or Budget()
         self.clock = clock
         self.deadline = clock() + self.budget.seconds
+        self._decoded: dict[bytes, list[str] | None] = {}  # payloads by image digest
 
     def _out_of_budget(self) -> str | None:
         """Why nothing more may be read, or None."""
@@ -238,10 +240,17 @@ class Scanner:
                 self.scan_bytes(inner, content, depth + 1)
 
     def _scan_image(self, where: str, data: bytes) -> None:
-        try:
-            found = payloads(data, cpu_seconds=2.0)
-        except AuthenticatorError:
-            return  # not an image after all, or a damaged one: nothing a QR could show
+        # The same image often comes twice (a capture's file and its copy inline in the HTML
+        # page), and decoding one that holds no QR tries every way zbar may read it: once.
+        digest = hashlib.sha256(data).digest()
+        if digest not in self._decoded:
+            try:
+                self._decoded[digest] = payloads(data, cpu_seconds=2.0)
+            except AuthenticatorError:
+                self._decoded[digest] = None  # not an image after all, or a damaged one
+        found = self._decoded[digest]
+        if found is None:
+            return  # nothing a QR could show
         self.report.images += 1
         for payload in found:
             if payload[:10].lower() == "otpauth://":

@@ -332,6 +332,20 @@ def test_a_zip_bomb_costs_no_more_than_the_size_budget(tmp_path):
     assert read <= 64 + CHUNK / 2**20
 
 
+def test_an_image_met_twice_is_decoded_once_and_named_at_each_place(tmp_path):
+    """A capture keeps each screen as a file and inline in its HTML page: one decoding each."""
+    png, other = qr_png(URI), qr_png("https://example.org/")
+    page = b"<img src='data:image/png;base64," + base64.b64encode(png) + b"'>"
+    root = folder(tmp_path, {"01.png": png, "01.html": page, "02.png": other})
+    scanner = Scanner([Secret("value", PASSWORD)], None)
+    report = scanner.scan_files(sorted(root.iterdir()))
+    assert report.images == 3 and len(scanner._decoded) == 2
+    assert [where for where, _ in report.findings] == [
+        f"{root / '01.html'} (data: image)",
+        f"{root / '01.png'}",
+    ]
+
+
 def test_the_time_budget_names_what_it_left(tmp_path):
     """A clock that moves 1 s at each look: the 3 s budget runs out after the second file."""
     root = folder(tmp_path, {f"{n}.txt": b"clean" for n in range(4)})
