@@ -8,7 +8,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SYSTEM_PACKAGES := chromium chromium-headless-shell libzbar0 prometheus prometheus-pushgateway prometheus-alertmanager
+SYSTEM_PACKAGES := chromium chromium-headless-shell libzbar0 \
+	prometheus prometheus-pushgateway prometheus-alertmanager
 IMAGE_PACKAGES := podman runc mmdebstrap
 # Two workers per core: a browser test spends about a third of its time waiting (a child
 # process, an alert's delay, a second sandbox), which another worker's test fills. A worker

@@ -5,9 +5,9 @@ Browser downloads are impossible on our machines, so Playwright drives the syste
 own browser if installed, then Debian's. A headless launch takes the headless shell when it is
 installed (``chromium-headless-shell``, what Playwright itself runs headless): the same engine
 without the browser's window, tabs and extensions, at half the CPU of the full browser run
-headless (docs/benchmarks.md); ``--headed`` takes the full browser. The same launch arguments serve
-pytest and the monitor runner; Chromium keeps its sandbox except as root, where it refuses to
-start with it (docs/reliability.md, "Chromium's sandbox"). A browser server (Playwright's
+headless (docs/benchmarks.md); ``--headed`` takes the full browser. The same launch arguments
+serve pytest and the monitor runner; Chromium keeps its sandbox except as root, where it
+refuses to start with it (docs/reliability.md, "Chromium's sandbox"). A browser server (Playwright's
 ``launchServer`` or ``run-server`` of the same major.minor version) can stand in for the local
 Chromium: ``connect`` reaches it and turns every way it can fail into one line that blames the
 browser, never the portal.

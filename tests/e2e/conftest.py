@@ -62,8 +62,8 @@ RECORDINGS = ("video", "screenshot")
 
 def pytest_configure(config: pytest.Config) -> None:
     """Traces are kept when asked for (``--tracing``, off by default as in pytest-playwright:
-    tracing every test costs the browser tests about half again their CPU; ``make test``
-    re-runs its failures once with their traces kept), and scrubbed as they are kept. On a
+    tracing every test costs the browser tests about 40 % more CPU; ``make test`` re-runs its
+    failures once with their traces kept), and scrubbed as they are kept. On a
     real portal pytest-playwright's videos and screenshots are refused; a failure still gets
     the suite's own screenshot, with the QR and the fields masked (docs/design.md, "Secrets")."""
     config.addinivalue_line(
