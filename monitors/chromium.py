@@ -12,7 +12,10 @@ processes in /proc: to cut a hung probe short (kill the browser, which ends any 
 call) and to leave no orphan Chromium at shutdown, without touching anybody else's.
 Chromium also gets a temporary folder of its own (``TMPDIR``): a browser killed rather than
 closed leaves its ``org.chromium.Chromium.*`` folders there, and the runner removes the whole
-folder when it closes the browser, SIGTERM included.
+folder when it closes the browser, SIGTERM included. Playwright's driver makes the browser's
+profile folder in the runner's own temporary folder and removes it when the browser exits, but
+a runner that stops right after killing its browser can end first: the runner removes that
+folder too (named by the browser's ``--user-data-dir``, read when it started).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from monitors.one_thread import OneThread
 from pages import browser as chromium
 
 MARKER_FLAG = "--eespresso-monitor-run"
+PROFILE_FLAG = "--user-data-dir="
+PROFILE_PREFIX = "playwright_chromiumdev_profile-"  # Playwright's throw-away profiles
 T = TypeVar("T")
 
 
@@ -52,6 +57,20 @@ def _proc(name: str) -> Iterator[tuple[int, bytes]]:
 def marked_pids(marker: str) -> list[int]:
     """Pids of live processes whose command line carries ``marker`` (Linux /proc)."""
     return [pid for pid, cmdline in _proc("cmdline") if marker.encode() in cmdline]
+
+
+def throwaway_profiles(pids: list[int]) -> set[Path]:
+    """The throw-away profile folders Playwright gave the browsers ``pids`` (their
+    ``--user-data-dir``); a profile of anybody else's naming is never listed."""
+    wanted = set(pids)
+    found = set()
+    for pid, cmdline in _proc("cmdline"):
+        if pid in wanted:
+            for arg in cmdline.decode(errors="replace").split("\0"):
+                folder = Path(arg.removeprefix(PROFILE_FLAG))
+                if arg.startswith(PROFILE_FLAG) and folder.name.startswith(PROFILE_PREFIX):
+                    found.add(folder)
+    return found
 
 
 def process_tree(roots: list[int]) -> list[int]:
@@ -80,6 +99,7 @@ class WarmBrowser:
         self._remote: dict[str, Browser] = {}  # browser servers, by endpoint
         self._closed = False
         self._tmp: str | None = None  # Chromium's TMPDIR, removed by close()
+        self._profiles: set[Path] = set()  # its browsers' profiles, removed by close()
 
     def submit(self, work: Callable[[], T]) -> Future[T]:
         """Run ``work`` on the browser thread (where ``new_context`` may be called)."""
@@ -95,6 +115,7 @@ class WarmBrowser:
                 self._tmp = tempfile.mkdtemp(prefix="eespresso-chromium-")
             extra = {"args": [self.marker], "env": {**os.environ, "TMPDIR": self._tmp}}
             self._browser = chromium.launch(self._playwright, headless=self.headless, extra=extra)
+            self._profiles |= throwaway_profiles(marked_pids(self.marker))
             self.launches += 1
         return self._browser
 
@@ -175,9 +196,10 @@ class WarmBrowser:
                 future.result(timeout=timeout)
             self._thread.stop()
         self.kill()
-        if self._tmp is not None:
-            deadline = time.monotonic() + 10  # SIGKILL is delivered, not yet acted on
-            while self.processes() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
+        deadline = time.monotonic() + 10  # SIGKILL is delivered, not yet acted on
+        while self.processes() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for folder in [*self._profiles, *([self._tmp] if self._tmp else [])]:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._profiles.clear()
+        self._tmp = None

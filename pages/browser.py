@@ -26,7 +26,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 ENV_VAR = "EESPRESSO_CHROMIUM"
 SYSTEM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-HEADLESS_SHELLS = ("/usr/bin/chromium-headless-shell",)
+# Debian's /usr/bin/chromium-headless-shell runs this binary from a shell that stays its parent:
+# the binary itself, so Playwright's signals reach the browser.
+HEADLESS_SHELLS = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell")
 # Without these, Chromium keeps calling home; on a closed network that is noise and delay.
 QUIET_FLAGS = ("--disable-background-networking", "--disable-component-update", "--disable-sync")
 

@@ -23,7 +23,7 @@ from playwright.sync_api import Error as PlaywrightError
 from authenticator import Vault
 from bench.support.monitoring import every
 from bench.support.processes import runner_process
-from monitors.chromium import WarmBrowser, marked_pids
+from monitors.chromium import WarmBrowser, marked_pids, throwaway_profiles
 from monitors.config_file import load
 from monitors.history import History
 from monitors.journeys import Binder
@@ -158,6 +158,22 @@ def test_crashed_browser_is_relaunched(portal, make_runner):
     time.sleep(0.5)
     assert runner.run_once()
     assert runner.prober.browser.launches == 2
+
+
+def test_a_browser_whose_driver_died_first_leaves_no_profile_behind():
+    """Playwright's driver removes the browser's profile once the browser exits; a driver that
+    ended first (a runner stopping right after killing its browser) cannot: ``close`` does."""
+    browser = WarmBrowser()
+    try:
+        browser.submit(lambda: browser.new_context().close()).result(timeout=120)
+        (profile,) = throwaway_profiles(marked_pids(browser.marker))
+        assert profile.is_dir()
+        (chromium,) = marked_pids(browser.marker)
+        stat = Path(f"/proc/{chromium}/stat").read_text(encoding="ascii")
+        os.kill(int(stat.rsplit(")", 1)[1].split()[1]), signal.SIGKILL)  # its driver
+    finally:
+        browser.close()
+    assert not profile.exists()
 
 
 def test_sigterm_stops_cleanly_without_orphan_chromium(portal, make_runner):
