@@ -59,13 +59,12 @@ def marked_pids(marker: str) -> list[int]:
     return [pid for pid, cmdline in _proc("cmdline") if marker.encode() in cmdline]
 
 
-def throwaway_profiles(pids: list[int]) -> set[Path]:
-    """The throw-away profile folders Playwright gave the browsers ``pids`` (their
-    ``--user-data-dir``); a profile of anybody else's naming is never listed."""
-    wanted = set(pids)
+def throwaway_profiles(marker: str) -> set[Path]:
+    """The throw-away profile folders Playwright gave the live browsers that carry ``marker``
+    (their ``--user-data-dir``); a profile of anybody else's naming is never listed."""
     found = set()
-    for pid, cmdline in _proc("cmdline"):
-        if pid in wanted:
+    for _, cmdline in _proc("cmdline"):
+        if marker.encode() in cmdline:
             for arg in cmdline.decode(errors="replace").split("\0"):
                 folder = Path(arg.removeprefix(PROFILE_FLAG))
                 if arg.startswith(PROFILE_FLAG) and folder.name.startswith(PROFILE_PREFIX):
@@ -115,7 +114,7 @@ class WarmBrowser:
                 self._tmp = tempfile.mkdtemp(prefix="eespresso-chromium-")
             extra = {"args": [self.marker], "env": {**os.environ, "TMPDIR": self._tmp}}
             self._browser = chromium.launch(self._playwright, headless=self.headless, extra=extra)
-            self._profiles |= throwaway_profiles(marked_pids(self.marker))
+            self._profiles |= throwaway_profiles(self.marker)
             self.launches += 1
         return self._browser
 

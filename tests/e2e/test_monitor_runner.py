@@ -166,7 +166,7 @@ def test_a_browser_whose_driver_died_first_leaves_no_profile_behind():
     browser = WarmBrowser()
     try:
         browser.submit(lambda: browser.new_context().close()).result(timeout=120)
-        (profile,) = throwaway_profiles(marked_pids(browser.marker))
+        (profile,) = throwaway_profiles(browser.marker)
         assert profile.is_dir()
         (chromium,) = marked_pids(browser.marker)
         stat = Path(f"/proc/{chromium}/stat").read_text(encoding="ascii")
