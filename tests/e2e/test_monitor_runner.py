@@ -241,9 +241,9 @@ def test_upcheck_alerts_between_journeys_and_its_recovery_runs_the_journey_at_on
 
 
 #: What the browser side leaves in TMPDIR: Chromium's shared memory files (the full browser),
-#: Playwright's profile and artifacts folders (either browser).
-BROWSER_TEMPORARIES = ("org.chromium.Chromium.*", "playwright_chromiumdev_profile-*",
-                       "playwright-artifacts-*")  # fmt: skip
+#: Playwright's profile folder (either browser). Playwright's artifacts folder (downloads,
+#: empty here) is its driver's, removed by the driver when it outlives the browser.
+BROWSER_TEMPORARIES = ("org.chromium.Chromium.*", "playwright_chromiumdev_profile-*")
 
 
 def _browser_temporaries(folder: Path) -> list[str]:
