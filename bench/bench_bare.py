@@ -196,6 +196,8 @@ class Bench:
         if enrolled:
             self.secrets[account.cip] = created["secret"]
             seed_enrolled(self.vault, account, created)
+            # As a probe's account after its first login: its entry names this guard store.
+            self.vault.name_guard_store(account.base_url, account.cip, self.guard.store_id)
         return account
 
     def first_access_scrub_s(self, browser: Browser, folder: Path) -> float:

@@ -14,10 +14,12 @@ through the page's ``Navigation``, never imported here.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import ClassVar, Self
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages import inventory, tree
 from pages.elements import locate, profile_of
@@ -57,6 +59,9 @@ class BaseScreen:
         self.nav = Navigation.of(page)
         self.profile = profile_of(page)
         self.alert = page.get_by_role("alert")
+        # The elements found on this document so far (``_require``): not looked for again
+        # until a submit leaves it.
+        self._found: set[str] = set()
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -96,32 +101,63 @@ class BaseScreen:
     def _require(self, locator: Locator, key: str) -> Locator:
         """Wait for element ``key`` a person needs here; missing means the markup changed or
         the portal profile does not know its name, and the message says which one."""
-        try:
-            expect(locator).to_be_visible(timeout=self.timeout_ms)
-        except AssertionError:
-            raise unexpected(
-                f"no {ELEMENTS[key].words} on {self.label} (profile key {key}; "
-                f"{self.profile.source} profile): {page_outline(self.page)}"
-            ) from None
+        if key not in self._found:
+            try:
+                expect(locator).to_be_visible(timeout=self.timeout_ms)
+            except AssertionError:
+                raise self._missing(key) from None
+            self._found.add(key)
         return locator
+
+    def _require_all(self, *elements: tuple[Locator, str]) -> None:
+        """``_require`` for several elements (each a ``.first``) in one wait: they show once
+        their union counts one visible element per locator; else the first missing one is
+        named (one that matched two locators at once is not missing)."""
+        try:
+            expect(_visible_firsts(locator for locator, _ in elements)).to_have_count(
+                len(elements), timeout=self.timeout_ms
+            )
+        except AssertionError:
+            for locator, key in elements:
+                if not visible(locator):
+                    raise self._missing(key) from None
+        self._found.update(key for _, key in elements)
+
+    def _fill(self, locator: Locator, key: str, value: str) -> None:
+        """Type ``value`` into element ``key`` once it shows (the fill waits for it); one that
+        never shows fails as ``_require`` says."""
+        try:
+            locator.fill(value, timeout=self.timeout_ms)
+        except PlaywrightTimeoutError:
+            if visible(locator):
+                raise  # it shows but takes no input: the step reports a slow portal
+            raise self._missing(key) from None
+
+    def _missing(self, key: str) -> JourneyFailure:
+        return unexpected(
+            f"no {ELEMENTS[key].words} on {self.label} (profile key {key}; "
+            f"{self.profile.source} profile): {page_outline(self.page)}"
+        )
 
     def _submit(self, locator: Locator, key: str, where: str, likely: Likely = ()) -> BaseScreen:
         """Click element ``key`` and return the page object of whatever screen comes next
         (``likely``: the screens expected, asked first)."""
         self._require(locator, key)
         self.nav.submit(locator.click, where, self.timeout_ms)
+        self._found.clear()
         return identify(self.page, self.timeout_ms, after=where, likely=likely)
 
     def _submit_code(
         self, field: Locator, code: str, where: str, likely: Likely = ()
     ) -> BaseScreen:
         """Type a code and submit it alone: by its button when one is named, else by Enter."""
-        self._require(field, "code").fill(code)
+        self._fill(field, "code", code)
         button = locate(self.page, "code_submit").first
         if visible(button):
             self.nav.submit(button.click, where, self.timeout_ms)
         else:
             self.nav.submit(lambda: field.press("Enter"), where, self.timeout_ms)
+        self._found.clear()
         return identify(self.page, self.timeout_ms, after=where, likely=likely)
 
 
@@ -149,6 +185,36 @@ def visible(locator: Locator) -> bool:
         return locator.first.is_visible()
     except PlaywrightError:
         return False
+
+
+def _visible_firsts(locators: Iterable[Locator]) -> Locator:
+    """The first element of each locator, kept when it shows: one locator, one question."""
+    firsts = [locator.first.filter(visible=True) for locator in locators]
+    union = firsts[0]
+    for first in firsts[1:]:
+        union = union.or_(first)
+    return union
+
+
+def any_visible(*locators: Locator) -> bool:
+    """Whether the first element of any of ``locators`` shows now, in one question."""
+    try:
+        return _visible_firsts(locators).count() > 0
+    except PlaywrightError:
+        return False
+
+
+def all_visible(*locators: Locator) -> bool:
+    """Whether the first element of each of ``locators`` shows now: in one question when
+    they are distinct elements, as they usually are (as many shown as asked); one element
+    that is two of them at once has each asked alone."""
+    try:
+        shown = _visible_firsts(locators).count()
+    except PlaywrightError:
+        return False
+    if 0 < shown < len(locators):
+        return all(visible(locator) for locator in locators)
+    return shown == len(locators)
 
 
 def _text(locator: Locator) -> str:

@@ -65,7 +65,7 @@ class EnrollmentPage(BaseScreen):
 
     def enter_code(self, code: str) -> None:
         """Step 6 of the one-page layout: type the code; « Enregistrer » submits it later."""
-        self._require(self.code, "code").fill(code)
+        self._fill(self.code, "code", code)
 
     def confirm_code(self, code: str) -> BaseScreen:
         """Step 6 of the two-page layout: type the code and submit it alone."""
@@ -73,7 +73,7 @@ class EnrollmentPage(BaseScreen):
 
     def save_device(self, device_name: str) -> BaseScreen:
         """Step 7 of the one-page layout: name the device, click « Enregistrer »."""
-        self._require(self.device_name, "device_name").fill(device_name)
+        self._fill(self.device_name, "device_name", device_name)
         return self._submit(self.save, "save_button", "clicking « Enregistrer »")
 
 
@@ -95,5 +95,5 @@ class DevicePage(BaseScreen):
 
     def save_device(self, device_name: str) -> BaseScreen:
         """Step 7: name the device, click « Enregistrer »."""
-        self._require(self.device_name, "device_name").fill(device_name)
+        self._fill(self.device_name, "device_name", device_name)
         return self._submit(self.save, "save_button", "clicking « Enregistrer »")

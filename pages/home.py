@@ -6,7 +6,7 @@ from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, visible
+from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, all_visible, visible
 from pages.elements import locate
 
 
@@ -30,7 +30,7 @@ class HomePage(BaseScreen):
     def matches(cls, page: Page) -> bool:
         """A way to log out *and* a heading naming eEspresso: a confirmation page or a
         notice may keep a logout link in its banner."""
-        return visible(locate(page, "logout")) and visible(locate(page, "home"))
+        return all_visible(locate(page, "logout"), locate(page, "home"))
 
     def expect_loaded(self) -> Self:
         expect(self.heading).to_be_visible(timeout=self.timeout_ms)

@@ -37,12 +37,11 @@ class LoginPage(BaseScreen):
     def fill(self, cip: str, password: str) -> None:
         """Step 2 up to the click: every element is found before anything is typed, so a
         profile that misses one stops here, with nothing sent to the portal."""
-        for locator, key in (
+        self._require_all(
             (self.user_name, "user_name"),
             (self.password, "password"),
             (self.connect, "login_button"),
-        ):
-            self._require(locator, key)
+        )
         self.user_name.fill(cip)
         self.password.fill(password)
 

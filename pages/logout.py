@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import BaseScreen, visible
+from pages.base import BaseScreen, any_visible, visible
 from pages.elements import locate
 from pages.failures import unexpected
 from pages.login import LoginPage
@@ -38,10 +38,8 @@ class LogoutQuestionPage(BaseScreen):
     def matches(cls, page: Page) -> bool:
         """A logout control alone: the home page has the eEspresso heading beside it, and a
         login page that keeps a « Déconnexion » link has its password field."""
-        return (
-            visible(locate(page, "logout"))
-            and not visible(locate(page, "home"))
-            and not visible(locate(page, "password"))
+        return visible(locate(page, "logout")) and not any_visible(
+            locate(page, "home"), locate(page, "password")
         )
 
     def confirm(self) -> BaseScreen:

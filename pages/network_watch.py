@@ -67,6 +67,7 @@ class StepWatch:
         # A journey's record never keeps its page alive; None: bookkeeping without a browser.
         self._page = ref(page) if page is not None else lambda: None
         self._current = StepNetwork()
+        self._vitals: WebVitals | None = None  # the last reading, of the document on screen
         self._listeners = {
             "request": self._on_request,
             "requestfinished": self._on_finished,
@@ -90,13 +91,18 @@ class StepWatch:
 
     def end(self) -> StepNetwork:
         """The step's record, with the web vitals of the page on screen (None when the page
-        cannot run a script any more: closed, crashed, or navigating)."""
+        cannot run a script any more: closed, crashed, or navigating). A step that requested
+        nothing left the document the previous step read: that reading is kept."""
         step, self._current = self._current, StepNetwork()
         page = self._page()
+        if step.requests == 0 and self._vitals is not None:
+            step.vitals = self._vitals
+            return step
+        self._vitals = None
         with suppress(PlaywrightError):
             read = page.evaluate(VITALS_SCRIPT) if page is not None else {}
             if read:
-                step.vitals = _vitals(read)
+                step.vitals = self._vitals = _vitals(read)
         return step
 
     def _on_request(self, request: Request) -> None:
