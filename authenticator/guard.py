@@ -44,7 +44,14 @@ from typing import Protocol
 import filelock
 
 from authenticator.errors import AuthenticatorError
-from authenticator.guard_store import PATH_ENV, GuardError, locks_folder, open_store, transaction
+from authenticator.guard_store import (
+    PATH_ENV,
+    GuardError,
+    connection,
+    locks_folder,
+    open_store,
+    transaction,
+)
 from authenticator.vault import Vault, normalise_base_url
 from authenticator.vault import default_path as default_vault_path
 
@@ -110,10 +117,13 @@ class GuardStatus:
 
 
 class Attempt:
-    """One login (or enrollment) attempt on one account, under the account's lock."""
+    """One login (or enrollment) attempt on one account, under the account's lock; its
+    transactions share one connection to the store."""
 
-    def __init__(self, guard: AccountGuard, identity: str, force: bool) -> None:
-        self.guard, self.identity, self.force = guard, identity, force
+    def __init__(
+        self, guard: AccountGuard, identity: str, force: bool, db: sqlite3.Connection
+    ) -> None:
+        self.guard, self.identity, self.force, self._db = guard, identity, force, db
         self.id = uuid.uuid4().hex
         self.submissions = 0
         self.paused_now = False  # True when this attempt paused the account
@@ -124,7 +134,7 @@ class Attempt:
         account is out of unproven submissions (unless the attempt is forced)."""
         if what not in SUBMISSIONS:
             raise ValueError(f"submitting({what!r}): expected one of {', '.join(SUBMISSIONS)}")
-        with self.guard._transaction() as db:
+        with self.guard._transaction(self._db) as db:
             reason, caused = self.guard._settle(db, self.identity)
             if not reason or self.force:
                 db.execute(
@@ -138,7 +148,7 @@ class Attempt:
 
     def proven(self) -> None:
         """The portal proved this attempt's submissions so far (the next screen appeared)."""
-        with self.guard._transaction() as db:
+        with self.guard._transaction(self._db) as db:
             db.execute(
                 "UPDATE submissions SET proven_at = ? WHERE attempt = ? AND proven_at IS NULL",
                 (self.guard.clock(), self.id),
@@ -157,7 +167,7 @@ class Attempt:
         entry = vault.get(account.base_url, account.cip)
         if entry is None or entry.guard_store == self.guard.store_id:
             return
-        with self.guard._transaction() as db:
+        with self.guard._transaction(self._db) as db:
             reason, caused = self.guard._settle_replaced_store(
                 db, self.identity, first_use=entry.guard_store is None
             )
@@ -172,7 +182,7 @@ class Attempt:
         self.cause = cause
 
     def _close(self, cause: str) -> None:
-        with self.guard._transaction() as db:
+        with self.guard._transaction(self._db) as db:
             db.execute(
                 "UPDATE submissions SET outcome = ? WHERE attempt = ? AND proven_at IS NULL",
                 (self.cause or cause, self.id),
@@ -225,19 +235,21 @@ class AccountGuard:
                 f"another process is logging in as {identity} right now; try again later"
             ) from None
         try:
-            attempt = Attempt(self, identity, force)
-            with self._transaction() as db:
-                reason, caused = self._settle(db, identity)
-                if reason and force:
-                    self._journal(db, identity, "forced", current_user(), f"while paused: {reason}")
-            if reason and not force:
-                raise self._paused(identity, reason, caused)
-            try:
-                yield attempt
-            except BaseException as error:
-                attempt._close(f"interrupted ({type(error).__name__})")
-                raise
-            attempt._close("not proven")
+            with connection(self.path) as db:
+                attempt = Attempt(self, identity, force, db)
+                with self._transaction(db):
+                    reason, caused = self._settle(db, identity)
+                    if reason and force:
+                        detail = f"while paused: {reason}"
+                        self._journal(db, identity, "forced", current_user(), detail)
+                if reason and not force:
+                    raise self._paused(identity, reason, caused)
+                try:
+                    yield attempt
+                except BaseException as error:
+                    attempt._close(f"interrupted ({type(error).__name__})")
+                    raise
+                attempt._close("not proven")
         finally:
             lock.release()
 
@@ -378,8 +390,10 @@ class AccountGuard:
     def _lock_file(self, identity: str) -> Path:
         return self._locks / f"{hashlib.sha256(identity.encode()).hexdigest()[:24]}.lock"
 
-    def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
-        return transaction(self.path)
+    def _transaction(
+        self, db: sqlite3.Connection | None = None
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, db=db)
 
 
 def current_user() -> str:

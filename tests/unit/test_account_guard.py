@@ -314,3 +314,27 @@ def test_processes_and_spellings_share_one_budget(tmp_path: Path) -> None:
     assert this_config.status(ACCOUNT).unproven == 2
     assert refused(this_config).paused_now
     assert other_config.status(ACCOUNT).paused
+
+
+def test_an_attempt_writes_through_one_connection_each_row_committed_at_once(
+    guard: AccountGuard, monkeypatch
+) -> None:
+    """Closing the last connection to a WAL store checkpoints it: an attempt keeps one open
+    for all its writes, and each submission is committed before ``submitting`` returns."""
+    import authenticator.guard_store as store
+
+    opened: list[str] = []
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        store.sqlite3, "connect", lambda *a, **k: opened.append("") or connect(*a, **k)
+    )
+    with guard.attempt(ACCOUNT) as attempt:
+        for what in ("password", "code"):
+            attempt.submitting(what)
+            reader = connect(guard.path)  # another process's view
+            rows = reader.execute("SELECT what FROM submissions WHERE proven_at IS NULL")
+            assert [row[0] for row in rows][-1] == what
+            reader.close()
+            attempt.proven()
+    assert len(opened) == 1
+    assert guard.status(ACCOUNT).unproven == 0
