@@ -74,8 +74,16 @@ class BaseScreen:
         return [key for key in cls.needs if not visible(locate(page, key))]
 
     @classmethod
+    def shown(cls, page: Page) -> Locator | None:
+        """The page's root element while this screen shows (``showing``): whether it matches
+        is then one question, which can be asked together with others (``_find``). None for
+        a screen whose ``matches`` says more than a locator can."""
+        return showing(page, cls.signature(page))
+
+    @classmethod
     def matches(cls, page: Page) -> bool:
-        return visible(cls.signature(page))
+        shown = cls.shown(page)
+        return shown is not None and _shows(shown)
 
     def expect_loaded(self) -> Self:
         expect(self.signature(self.page).first).to_be_visible(timeout=self.timeout_ms)
@@ -110,12 +118,10 @@ class BaseScreen:
         return locator
 
     def _require_all(self, *elements: tuple[Locator, str]) -> None:
-        """``_require`` for several elements (each a ``.first``) in one wait: they show once
-        their union counts one visible element per locator; else the first missing one is
-        named (one that matched two locators at once is not missing)."""
+        """``_require`` for several elements in one wait; the first missing one is named."""
         try:
-            expect(_visible_firsts(locator for locator, _ in elements)).to_have_count(
-                len(elements), timeout=self.timeout_ms
+            expect(showing(self.page, *(locator for locator, _ in elements))).to_have_count(
+                1, timeout=self.timeout_ms
             )
         except AssertionError:
             for locator, key in elements:
@@ -187,34 +193,30 @@ def visible(locator: Locator) -> bool:
         return False
 
 
-def _visible_firsts(locators: Iterable[Locator]) -> Locator:
-    """The first element of each locator, kept when it shows: one locator, one question."""
-    firsts = [locator.first.filter(visible=True) for locator in locators]
-    union = firsts[0]
-    for first in firsts[1:]:
-        union = union.or_(first)
-    return union
+def showing(page: Page, *shown: Locator, hidden: tuple[Locator, ...] = ()) -> Locator:
+    """The page's root element while the first element of each of ``shown`` is visible and
+    that of each of ``hidden`` is not: what several ``visible`` calls say, in one question."""
+    root = page.locator(":root")
+    for locator in shown:
+        root = root.filter(has=locator.first.filter(visible=True))
+    for locator in hidden:
+        root = root.filter(has_not=locator.first.filter(visible=True))
+    return root
 
 
-def any_visible(*locators: Locator) -> bool:
-    """Whether the first element of any of ``locators`` shows now, in one question."""
+def _shows(locator: Locator) -> bool:
+    """Whether the locator matches anything now (no wait; a detached page does not)."""
     try:
-        return _visible_firsts(locators).count() > 0
+        return locator.count() > 0
     except PlaywrightError:
         return False
 
 
-def all_visible(*locators: Locator) -> bool:
-    """Whether the first element of each of ``locators`` shows now: in one question when
-    they are distinct elements, as they usually are (as many shown as asked); one element
-    that is two of them at once has each asked alone."""
-    try:
-        shown = _visible_firsts(locators).count()
-    except PlaywrightError:
-        return False
-    if 0 < shown < len(locators):
-        return all(visible(locator) for locator in locators)
-    return shown == len(locators)
+def _union(locators: Iterable[Locator]) -> Locator:
+    first, *others = locators
+    for locator in others:
+        first = first.or_(locator)
+    return first
 
 
 def _text(locator: Locator) -> str:
@@ -229,41 +231,27 @@ def _text(locator: Locator) -> str:
 Likely = tuple[str, ...]
 
 
-def _any_shows(page: Page, screens: list[type[BaseScreen]]) -> bool:
-    """Whether any element of any of ``screens``' signatures is visible: one question to the
-    page for all of them. A screen matches only when its signature shows, so a no here
-    rules every one of them out."""
-    union = screens[0].signature(page)
-    for screen in screens[1:]:
-        union = union.or_(screen.signature(page))
-    try:
-        return union.filter(visible=True).count() > 0
-    except PlaywrightError:
-        return True  # no answer rules nothing out: ask each screen
-
-
 def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     """The first screen, in priority order, that matches the page.
 
-    Asking each screen is one round trip to the browser per screen (eleven for the login
-    page). With ``likely`` screens, every other screen before the last likely one is ruled
-    out together (one question), then the likely ones are asked in priority order; the full
-    scan runs only when one of the others might show, and skips what was ruled out. The
-    answer is the same.
+    Asking each screen is one round trip to the browser per screen (twelve for the login
+    page). A ``likely`` screen is asked in one question whether it matches while no element
+    of the signature of any screen before it shows: the same answer, as a screen matches
+    only when its signature shows. The likely screens are asked in the caller's order; the
+    full scan runs only when none of them is the answer.
     """
     named = {screen.__name__: screen for screen in _SCREENS}
-    wanted = sorted({named[name] for name in likely}, key=_SCREENS.index)
-    ruled_out: set[type[BaseScreen]] = set()
-    if wanted:
-        others = [s for s in _SCREENS[: _SCREENS.index(wanted[-1])] if s not in wanted]
-        if not others or not _any_shows(page, others):
-            ruled_out.update(others)
-            for screen in wanted:
-                if screen.matches(page):
-                    return screen(page)
-                ruled_out.add(screen)
+    for name in likely:
+        screen = named[name]
+        if (shown := screen.shown(page)) is None:
+            continue
+        if before := _SCREENS[: _SCREENS.index(screen)]:
+            signatures = _union(other.signature(page) for other in before)
+            shown = shown.filter(has_not=signatures.filter(visible=True))
+        if _shows(shown):
+            return screen(page)
     for screen in _SCREENS:
-        if screen not in ruled_out and screen.matches(page):
+        if screen.matches(page):
             return screen(page)
     return None
 
@@ -277,9 +265,7 @@ def recognise(page: Page, wait_ms: float = RENDER_MS, likely: Likely = ()) -> Ba
     """
     found = _find(page, likely)
     if found is None and not Navigation.of(page).http_error:
-        anything = _SCREENS[0].signature(page)
-        for screen in _SCREENS[1:]:
-            anything = anything.or_(screen.signature(page))
+        anything = _union(screen.signature(page) for screen in _SCREENS)
         with contextlib.suppress(AssertionError):
             expect(anything.first).to_be_visible(timeout=wait_ms)
         found = _find(page)

@@ -6,7 +6,7 @@ from typing import ClassVar, Self
 
 from playwright.sync_api import Locator, Page, expect
 
-from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, all_visible, visible
+from pages.base import DEFAULT_TIMEOUT_MS, BaseScreen, showing, visible
 from pages.elements import locate
 
 
@@ -27,10 +27,10 @@ class HomePage(BaseScreen):
         return locate(page, "logout")
 
     @classmethod
-    def matches(cls, page: Page) -> bool:
+    def shown(cls, page: Page) -> Locator:
         """A way to log out *and* a heading naming eEspresso: a confirmation page or a
         notice may keep a logout link in its banner."""
-        return all_visible(locate(page, "logout"), locate(page, "home"))
+        return showing(page, locate(page, "logout"), locate(page, "home"))
 
     def expect_loaded(self) -> Self:
         expect(self.heading).to_be_visible(timeout=self.timeout_ms)
@@ -51,7 +51,7 @@ class HomePage(BaseScreen):
     def logout(self) -> BaseScreen:
         """Press « Déconnexion »; returns the next screen (``pages.logout.logged_out`` checks
         it is the login page or a logged-out page)."""
-        # Likely next: an identity server's question (its « Se déconnecter » button looks like
-        # this page's control, so this page is asked first), or the login page.
-        likely = ("HomePage", "LogoutQuestionPage", "LoginPage")
+        # Likely next: the login page, or an identity server's question; this page again
+        # when the logout did nothing.
+        likely = ("LoginPage", "LogoutQuestionPage", "HomePage")
         return self._submit(self.logout_control, "logout", "logging out", likely)

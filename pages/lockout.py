@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import BaseScreen, visible
+from pages.base import BaseScreen, showing, visible
 from pages.elements import locate, profile_of
 from pages.failures import JourneyFailure
 from pages.result import Cause
@@ -28,12 +28,11 @@ class LockoutPage(BaseScreen):
         return locate(page, "locked").or_(cls._alert(page))
 
     @classmethod
-    def matches(cls, page: Page) -> bool:
+    def shown(cls, page: Page) -> Locator:
         """A heading says so, or an alert does on a page without the login form: a login
         page warning « votre compte sera verrouillé après 5 tentatives » is not a lockout."""
-        if visible(locate(page, "locked")):
-            return True
-        return visible(cls._alert(page)) and not visible(locate(page, "password"))
+        alone = showing(page, cls._alert(page), hidden=(locate(page, "password"),))
+        return showing(page, locate(page, "locked")).or_(alone)
 
     def failure(self, where: str) -> JourneyFailure:
         return JourneyFailure(Cause.LOCKED_OUT, "the account is locked: call the support line")

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator, Page
 
-from pages.base import BaseScreen, any_visible, visible
+from pages.base import BaseScreen, showing
 from pages.elements import locate
 from pages.failures import unexpected
 from pages.login import LoginPage
@@ -35,12 +35,11 @@ class LogoutQuestionPage(BaseScreen):
         return locate(page, "logout")
 
     @classmethod
-    def matches(cls, page: Page) -> bool:
+    def shown(cls, page: Page) -> Locator:
         """A logout control alone: the home page has the eEspresso heading beside it, and a
         login page that keeps a « Déconnexion » link has its password field."""
-        return visible(locate(page, "logout")) and not any_visible(
-            locate(page, "home"), locate(page, "password")
-        )
+        hidden = (locate(page, "home"), locate(page, "password"))
+        return showing(page, locate(page, "logout"), hidden=hidden)
 
     def confirm(self) -> BaseScreen:
         """Press « Se déconnecter »; returns the next screen."""
@@ -62,9 +61,9 @@ class LoggedOutPage(BaseScreen):
         return locate(page, "logged_out")
 
     @classmethod
-    def matches(cls, page: Page) -> bool:
+    def shown(cls, page: Page) -> Locator:
         """The words without the login form: a login page saying the same is the login page."""
-        return visible(locate(page, "logged_out")) and not visible(locate(page, "password"))
+        return showing(page, locate(page, "logged_out"), hidden=(locate(page, "password"),))
 
 
 def logged_out(screen: BaseScreen) -> BaseScreen:

@@ -1,9 +1,10 @@
 """Page objects ask the browser as few questions as they can, and their answers stay exact.
 
-Several elements that must all show are asked about together (``all_visible``,
-``_require_all``); a field is typed into without first being asked whether it shows
-(``_fill``), a missing one still named in the failure; a step that requested nothing keeps the
-web vitals the previous step read. Pages are served with ``set_content`` or a route: no portal.
+Several elements that must all show are asked about together (``showing``: a screen's
+match, the login form's fields); a screen guessed right is recognised in one question; a
+field is typed into without first being asked whether it shows (``_fill``), a missing one
+still named in the failure; a step that requested nothing keeps the web vitals the previous
+step read. Pages are served with ``set_content`` or a route: no portal.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Page
 
-from pages.base import all_visible, any_visible
+from pages.base import identify, showing
 from pages.code import CodePage
 from pages.failures import JourneyFailure
+from pages.home import HomePage
+from pages.lockout import LockoutPage
 from pages.login import LoginPage
 from pages.network_watch import StepWatch
 from pages.result import Cause
@@ -50,23 +53,39 @@ def asked(methods: tuple[str, ...]) -> Iterator[list[str]]:
 QUESTIONS = ("isVisible", "queryCount", "expect")
 
 
-def test_all_visible_asks_once_when_each_element_is_its_own(page: Page) -> None:
+def test_showing_asks_about_several_elements_at_once(page: Page) -> None:
     page.set_content("<h1>eEspresso</h1><button>Déconnexion</button><p hidden>caché</p>")
-    heading, button = page.get_by_role("heading"), page.get_by_role("button")
+    heading, button, hidden = (
+        page.get_by_role("heading"),
+        page.get_by_role("button"),
+        page.locator("p"),
+    )
     with asked(QUESTIONS) as sent:
-        assert all_visible(heading, button)
+        assert showing(page, heading, button).count() == 1
     assert len(sent) == 1
-    assert not all_visible(heading, page.locator("p"))  # one hidden
-    assert not all_visible(page.locator("p"), page.locator("nav"))  # neither
-    assert any_visible(page.locator("p"), button)
-    assert not any_visible(page.locator("p"), page.locator("nav"))
+    assert showing(page, heading, button, hidden=(hidden, page.locator("nav"))).count() == 1
+    assert showing(page, heading, hidden).count() == 0  # one hidden
+    assert showing(page, heading, hidden=(button,)).count() == 0  # one that should not show
+    same = page.locator("button")  # one element that is two of them
+    assert showing(page, same, button).count() == 1
 
 
-def test_all_visible_is_exact_when_one_element_is_both(page: Page) -> None:
-    """Two locators for the same element count one element: each is then asked alone."""
-    page.set_content("<button id=b>Déconnexion</button><p hidden>caché</p>")
-    assert all_visible(page.locator("#b"), page.get_by_role("button"))
-    assert not all_visible(page.locator("#b"), page.locator("p"))
+def test_a_right_guess_is_one_question_and_any_guess_the_full_scan_answer(page: Page) -> None:
+    """The home page after the code, the login page after the logout, a lockout: each
+    guessed right is one question; guessed wrong, still the screen the full scan finds."""
+    home = "<h1>Bienvenue dans eEspresso</h1><form><button>Déconnexion</button></form>"
+    screens = {
+        home: HomePage,
+        FORM.format(button="<button>CONNEXION</button>"): LoginPage,
+        "<h1>Erreur</h1><p role=alert>Votre compte est verrouillé.</p>": LockoutPage,
+    }
+    for content, expected in screens.items():
+        page.set_content(content)
+        for guess in ((expected.__name__,), ("CodePage", expected.__name__), ()):
+            with asked(QUESTIONS) as sent:
+                assert type(identify(page, likely=guess)) is expected
+            if guess == (expected.__name__,):
+                assert len(sent) == 1, (expected, sent)
 
 
 def test_the_login_form_is_checked_in_one_question_before_anything_is_typed(page: Page) -> None:
