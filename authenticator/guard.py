@@ -41,9 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import filelock
-
 from authenticator.errors import AuthenticatorError
+from authenticator.file_lock import LockTimeout, held
 from authenticator.guard_store import (
     PATH_ENV,
     GuardError,
@@ -227,14 +226,13 @@ class AccountGuard:
         if not isinstance(account, str):
             account = account_identity(account.base_url, account.cip)
         identity = account
-        lock = filelock.FileLock(self._lock_file(identity), mode=0o600)
-        try:
-            lock.acquire(timeout=wait_s)
-        except filelock.Timeout:
-            raise AccountBusy(
-                f"another process is logging in as {identity} right now; try again later"
-            ) from None
-        try:
+        with contextlib.ExitStack() as holding:
+            try:
+                holding.enter_context(held(self._lock_file(identity), wait_s))
+            except LockTimeout:
+                raise AccountBusy(
+                    f"another process is logging in as {identity} right now; try again later"
+                ) from None
             with connection(self.path) as db:
                 attempt = Attempt(self, identity, force, db)
                 with self._transaction(db):
@@ -250,8 +248,6 @@ class AccountGuard:
                     attempt._close(f"interrupted ({type(error).__name__})")
                     raise
                 attempt._close("not proven")
-        finally:
-            lock.release()
 
     def status(self, identity: str) -> GuardStatus:
         """Where the account stands (read only: a pause that is due shows as paused)."""

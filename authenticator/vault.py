@@ -5,7 +5,7 @@ once the portal accepted it (docs/design.md, "Secrets"), so a crash between the 
 secret the portal may have accepted. ``last_step`` is the last time step used for the account,
 shared by every process through ``claim_step`` so no two probes type the same code (RFC 6238
 §5.2: the portal accepts a step once). Every change is a read-modify-write under an
-inter-process lock (``filelock``); the file itself is handled by ``vault_file``.
+inter-process lock (``file_lock``); the file itself is handled by ``vault_file``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import filelock
-
 import authenticator.vault_file as vault_file
 from authenticator.errors import VaultError
+from authenticator.file_lock import LockTimeout, held
 from authenticator.otp import OtpAccount
 from authenticator.vault_entries import (
     VaultEntry,
@@ -52,9 +51,7 @@ class Vault:
     def __init__(self, path: str | os.PathLike[str] | None = None, key: bytes | str | None = None):
         self.path = Path(path) if path is not None else default_path()
         self._key = key
-        self._lock = filelock.FileLock(
-            str(self.path.with_name(self.path.name + ".lock")), timeout=LOCK_TIMEOUT, mode=0o600
-        )
+        self._lock = self.path.with_name(self.path.name + ".lock")
 
     def __repr__(self) -> str:
         return f"Vault({str(self.path)!r})"
@@ -257,10 +254,10 @@ class Vault:
         """Hold the inter-process lock; file-system failures become one-line ``VaultError``s."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with self._lock:
+            with held(self._lock, LOCK_TIMEOUT):
                 vault_file.remove_stale_temporaries(self.path)
                 yield
-        except filelock.Timeout:
+        except LockTimeout:
             raise VaultError(
                 f"the vault {self.path} stayed locked for {LOCK_TIMEOUT:g} s by another process"
             ) from None
