@@ -52,6 +52,8 @@ class BaseScreen:
 
     #: The profile's elements (``pages.profile.ELEMENTS`` keys) a person needs on this screen.
     needs: ClassVar[tuple[str, ...]] = ()
+    #: Those of them a match has just seen (``matches``): recognised, not looked for again.
+    seen_by_match: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         self.page = page
@@ -249,11 +251,17 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
             signatures = _union(other.signature(page) for other in before)
             shown = shown.filter(has_not=signatures.filter(visible=True))
         if _shows(shown):
-            return screen(page)
+            return _recognised(screen, page)
     for screen in _SCREENS:
         if screen.matches(page):
-            return screen(page)
+            return _recognised(screen, page)
     return None
+
+
+def _recognised(screen: type[BaseScreen], page: Page) -> BaseScreen:
+    found = screen(page)
+    found._found.update(screen.seen_by_match)
+    return found
 
 
 def recognise(page: Page, wait_ms: float = RENDER_MS, likely: Likely = ()) -> BaseScreen | None:

@@ -16,6 +16,7 @@ class HomePage(BaseScreen):
     priority: ClassVar[int] = 50
     label: ClassVar[str] = "the eEspresso home page"
     needs: ClassVar[tuple[str, ...]] = ("home", "logout")
+    seen_by_match: ClassVar[tuple[str, ...]] = ("logout", "home")
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)

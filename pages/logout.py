@@ -29,6 +29,7 @@ class LogoutQuestionPage(BaseScreen):
     priority: ClassVar[int] = 85  # after the notices, which may keep a logout link in a banner
     label: ClassVar[str] = "the logout question"
     needs: ClassVar[tuple[str, ...]] = ("logout",)
+    seen_by_match: ClassVar[tuple[str, ...]] = ("logout",)
 
     @classmethod
     def signature(cls, page: Page) -> Locator:

@@ -88,6 +88,29 @@ def test_a_right_guess_is_one_question_and_any_guess_the_full_scan_answer(page: 
                 assert len(sent) == 1, (expected, sent)
 
 
+def test_the_control_a_match_saw_is_not_looked_for_again(page: Page) -> None:
+    """The home page recognised, its logout control is pressed without asking for it again."""
+    pages = {
+        "/": "<h1>Bienvenue dans eEspresso</h1>"
+        "<form method=post action=/bye><button>Déconnexion</button></form>",
+        "/bye": FORM.format(button="<button>CONNEXION</button>"),
+    }
+    page.route(
+        "http://portal.test/**",
+        lambda route: route.fulfill(
+            body=pages[route.request.url.removeprefix("http://portal.test")],
+            content_type="text/html; charset=utf-8",
+        ),
+    )
+    page.goto("http://portal.test/")
+    home = identify(page, likely=("HomePage",))
+    assert isinstance(home, HomePage)
+    with asked(QUESTIONS) as sent:
+        after = home.logout()
+    assert isinstance(after, LoginPage)
+    assert "expect" not in sent and len(sent) == 1  # the login page, in one question
+
+
 def test_the_login_form_is_checked_in_one_question_before_anything_is_typed(page: Page) -> None:
     page.set_content(FORM.format(button="<button>CONNEXION</button>"))
     login = LoginPage(page, timeout_ms=2_000)
