@@ -53,6 +53,9 @@ class Navigation:
         # Told of every screen recognised on this page (a journey's capture): (page, screen
         # object, or None for a page no screen matches).
         self.watchers: list[Callable[[Page, object], None]] = []
+        # Told before each submit, while the document about to be left is still on screen
+        # (a journey's web vitals are read then).
+        self.leaving: list[Callable[[], None]] = []
         # A trace of the page is being recorded (``run_journey(..., trace=…)``): each step is
         # then a group of it. Playwright's client keeps that state to itself.
         self.traced = False
@@ -120,6 +123,8 @@ class Navigation:
 
     def submit(self, action: Callable[[], None], where: str, timeout_ms: float) -> None:
         """Run ``action`` (a click or Enter) and wait until the next document has loaded."""
+        for listener in list(self.leaving):
+            listener()
         main = self.page.main_frame
         try:
             with self.page.expect_event(

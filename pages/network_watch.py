@@ -2,26 +2,45 @@
 
 ``StepWatch`` listens to the page's requests between ``begin()`` and ``end()`` of each step:
 the time to first byte of the step's first document request, its slowest request, every
-request answered with status >= 400 or failing (path only), and, at the end of the step, the
-web vitals of the document on screen, read from the browser's Performance APIs
+request answered with status >= 400 or failing (path only), and the web vitals of the document
+on screen at the end of the step, read from the browser's Performance APIs
 (``PerformanceObserver`` with ``buffered: true``, W3C Performance Timeline §5;
 ``performance.getEntriesByType('navigation')``, Navigation Timing Level 2).
+
+The vitals of a document are read as it is left (before the submit that leaves it) or as the
+journey ends, as the web-vitals library reports them when a page is hidden: right after a
+document loads it has not painted yet, and its largest paint and its layout shifts are final
+only once it is left. A document still unpainted when the journey ends is given its first
+paint (``PAINT_WAIT_MS`` at most).
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
+from time import perf_counter
 from urllib.parse import urlsplit
 from weakref import ref
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, Response
 
-from pages.navigation import is_document
+from pages.navigation import Navigation, PageClosed, is_document
 from pages.timings import FailedRequest, StepNetwork, WebVitals
 
-#: Buffered entries of each type, taken at once, then those the observer is still to deliver.
-VITALS_SCRIPT = """async () => {
+#: The longest wait for a document's first paint, when the journey ends on it unpainted.
+PAINT_WAIT_MS = 500
+
+#: Buffered entries of each type, taken at once, then those the observer is still to deliver;
+#: first, for a document with text and no paint yet, its first paint.
+VITALS_SCRIPT = """async (paintWaitMs) => {
+  const painted = () => performance.getEntriesByType('paint').length > 0;
+  if (!painted() && document.body && document.body.innerText.trim()) {
+    await new Promise((resolve) => {
+      const observer = new PerformanceObserver(() => { observer.disconnect(); resolve(); });
+      observer.observe({ type: 'paint' });
+      setTimeout(() => { observer.disconnect(); resolve(); }, paintWaitMs);
+    });
+  }
   const read = (type) => new Promise((resolve) => {
     const seen = [];
     try {
@@ -67,43 +86,59 @@ class StepWatch:
         # A journey's record never keeps its page alive; None: bookkeeping without a browser.
         self._page = ref(page) if page is not None else lambda: None
         self._current = StepNetwork()
-        self._vitals: WebVitals | None = None  # the last reading, of the document on screen
+        self._on_screen: list[StepNetwork] = []  # the steps that ended on the document shown
+        self.reading_ms = 0.0  # time spent reading vitals: not the portal's
         self._listeners = {
             "request": self._on_request,
             "requestfinished": self._on_finished,
             "requestfailed": self._on_failed,
             "response": self._on_response,
         }
-        for event, listener in self._listeners.items():
-            if page is not None:
+        if page is not None:
+            for event, listener in self._listeners.items():
                 page.on(event, listener)
+            Navigation.of(page).leaving.append(self.read_vitals)
 
     def close(self) -> None:
-        """Stop listening (the journey is over; the page may live on in its context)."""
+        """Read the vitals of the document the journey ended on, and stop listening (the
+        journey is over; the page may live on in its context)."""
+        self.read_vitals()
         page = self._page()
+        if page is None:
+            return
         for event, listener in self._listeners.items():
             with suppress(PlaywrightError, ValueError):
-                if page is not None:
-                    page.remove_listener(event, listener)
+                page.remove_listener(event, listener)
+        with suppress(ValueError, PageClosed):
+            Navigation.of(page).leaving.remove(self.read_vitals)
 
     def begin(self) -> None:
         self._current = StepNetwork()
 
     def end(self) -> StepNetwork:
-        """The step's record, with the web vitals of the page on screen (None when the page
-        cannot run a script any more: closed, crashed, or navigating). A step that requested
-        nothing left the document the previous step read: that reading is kept."""
+        """The step's record; its web vitals are those of the document on screen now, read
+        as it is left. A step that loaded a document of its own was left by the steps before
+        it (whose vitals were read then, or never when it went without a submit)."""
         step, self._current = self._current, StepNetwork()
-        page = self._page()
-        if step.requests == 0 and self._vitals is not None:
-            step.vitals = self._vitals
-            return step
-        self._vitals = None
-        with suppress(PlaywrightError):
-            read = page.evaluate(VITALS_SCRIPT) if page is not None else {}
-            if read:
-                step.vitals = self._vitals = _vitals(read)
+        if step.ttfb_ms is not None:
+            self._on_screen = []
+        self._on_screen.append(step)
         return step
+
+    def read_vitals(self) -> None:
+        """Give the steps that ended on the document shown its web vitals (None when the page
+        cannot run a script any more: closed, crashed, or navigating)."""
+        steps, self._on_screen = self._on_screen, []
+        page = self._page()
+        if not steps or page is None:
+            return
+        started = perf_counter()
+        with suppress(PlaywrightError):
+            if read := page.evaluate(VITALS_SCRIPT, PAINT_WAIT_MS):
+                vitals = _vitals(read)
+                for step in steps:
+                    step.vitals = vitals
+        self.reading_ms += (perf_counter() - started) * 1000
 
     def _on_request(self, request: Request) -> None:
         self._current.requests += 1

@@ -123,7 +123,6 @@ class JourneyRun:
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
         self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
         self._network = StepWatch(page)  # each step's requests and web vitals
-        self._network_ms = 0.0  # reading the web vitals: not the portal's time either
 
     @classmethod
     def start(
@@ -164,7 +163,8 @@ class JourneyRun:
         """
         title = self.titles.setdefault(step_id, title or STEP_TITLES[step_id])
         started = time.perf_counter()
-        waited_before = self.result.code_wait_ms
+        # The authenticator's wait and the reading of web vitals are not the portal's time.
+        aside_before = self.result.code_wait_ms + self._network.reading_ms
         self._network.begin()
         try:
             with allure.step(title), _trace_group(self.page, title):
@@ -180,14 +180,12 @@ class JourneyRun:
                 raise _Stop from None
             warn(self.result, warning, failure.message, cause=failure.cause.value)
         finally:
-            waited = self.result.code_wait_ms - waited_before
-            took = (time.perf_counter() - started) * 1000 - waited
+            aside = self.result.code_wait_ms + self._network.reading_ms - aside_before
+            took = (time.perf_counter() - started) * 1000 - aside
             self.result.steps[step_id] = round(max(0.0, took), 1)
             if warning is not None:
                 self._aside[step_id] = self.result.steps[step_id]
-            reading = time.perf_counter()
             self.result.network[step_id] = self._network.end()
-            self._network_ms += (time.perf_counter() - reading) * 1000
             if self._screenshots:
                 self._screenshot(step_id)
 
@@ -219,7 +217,7 @@ class JourneyRun:
     def _finish(self) -> None:
         result = self.result
         elapsed = (time.perf_counter() - self._started) * 1000 - result.code_wait_ms
-        elapsed -= self._screenshot_ms + self._network_ms + sum(self._aside.values())
+        elapsed -= self._screenshot_ms + self._network.reading_ms + sum(self._aside.values())
         self._network.close()
         result.duration_ms = round(max(0.0, elapsed), 1)
         if result.cause is None:

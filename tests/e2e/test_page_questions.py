@@ -3,8 +3,8 @@
 Several elements that must all show are asked about together (``showing``: a screen's
 match, the login form's fields); a screen guessed right is recognised in one question; a
 field is typed into without first being asked whether it shows (``_fill``), a missing one
-still named in the failure; a step that requested nothing keeps the web vitals the previous
-step read. Pages are served with ``set_content`` or a route: no portal.
+still named in the failure; a document's web vitals are read once, as it is left, for every
+step that ended on it. Pages are served with ``set_content`` or a route: no portal.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pages.failures import JourneyFailure
 from pages.home import HomePage
 from pages.lockout import LockoutPage
 from pages.login import LoginPage
+from pages.navigation import Navigation
 from pages.network_watch import StepWatch
 from pages.result import Cause
 
@@ -138,25 +139,38 @@ def test_a_missing_code_field_is_named_as_before(page: Page) -> None:
     assert "profile key code" in failure.value.message
 
 
-def test_a_step_that_requested_nothing_keeps_the_previous_reading(page: Page) -> None:
+def test_web_vitals_are_read_once_per_document_as_it_is_left(page: Page) -> None:
+    """Each document's vitals are read once, before the submit that leaves it (or as the
+    journey ends), for every step that ended on it; read then, a document has painted."""
+    pages = {
+        "/": "<h1>Accès eEspresso</h1><form method=post action=/code><button>CONNEXION</button>"
+        "</form>",
+        "/code": "<h1>Code</h1><p>Entrez le code.</p>",
+    }
     page.route(
         "http://portal.test/**",
-        lambda route: route.fulfill(body="<h1>Accès eEspresso</h1>", content_type="text/html"),
+        lambda route: route.fulfill(
+            body=pages[route.request.url.removeprefix("http://portal.test")],
+            content_type="text/html; charset=utf-8",
+        ),
     )
     watch = StepWatch(page)
     try:
         watch.begin()
-        page.goto("http://portal.test/")
+        page.goto("http://portal.test/", wait_until="domcontentloaded")
         opened = watch.end()
-        assert opened.requests == 1 and opened.vitals is not None
+        watch.begin()
+        still = watch.end()  # nothing requested: it ended on the same document
+        assert opened.vitals is None and still.vitals is None  # not left yet
         watch.begin()
         with asked(("evaluateExpression",)) as sent:
-            still = watch.end()  # nothing requested: the same document
-        assert sent == [] and still.vitals is opened.vitals
-        watch.begin()
-        page.goto("http://portal.test/again")
-        with asked(("evaluateExpression",)) as sent:
-            again = watch.end()
-        assert sent == ["evaluateExpression"] and again.vitals is not None
+            Navigation.of(page).submit(page.get_by_role("button").click, "submitting", 5_000)
+        assert sent == ["evaluateExpression"]
+        assert opened.vitals is not None and still.vitals is opened.vitals
+        assert opened.vitals.fcp_ms is not None and opened.vitals.ttfb_ms is not None
+        code = watch.end()
+        assert code.requests >= 1 and code.vitals is None
     finally:
-        watch.close()
+        watch.close()  # the journey ends on the code page: read now, painted first
+    assert code.vitals is not None and code.vitals.fcp_ms is not None
+    assert code.vitals is not opened.vitals
