@@ -132,9 +132,14 @@ class Prober:
                 not_after = tls.not_after(monitor.target.base_url, timeout=10)
         tracer = self._tracer(monitor, started)
         try:
-            # Each step's masked screen: an alert shows the failing one beside the last success.
+            # The masked screen of a failing step, and of every step now and then: an alert
+            # shows the failing one beside the last success.
+            every = self.screens is not None and self.screens.due(monitor.id, started)
             journey = functools.partial(
-                self.binder.bind(monitor), attempt=attempt, screenshots=True, trace=tracer
+                self.binder.bind(monitor),
+                attempt=attempt,
+                screenshots="every step" if every else "failed step",
+                trace=tracer,
             )
             result = self._journey(monitor, journey)
         except NotEnrolled as exc:

@@ -6,6 +6,10 @@ PNG per step (``JourneyResult.screens``, QR, password and code fields painted ov
 pages/masking.py); the store keeps the latest success of each step on disk, beside the
 history file (folder 0700, files 0600, replaced atomically), and pairs a failing screen with
 it. Only those masked images are ever written: never an unmasked page, never a typed value.
+
+A screenshot per step costs a probe about as much CPU as half its login, so a passing probe
+takes them only when its monitor's last successes are missing or older than ``REFRESH_S``
+(``due``); every probe still takes the screen of a step that fails.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pages.result import JourneyResult
 from pages.step_titles import STEP_OF_TITLE, STEP_TITLES
 
 _UNSAFE = re.compile(r"[^a-z0-9_.-]")
+#: The age at which a monitor's last successful screens are taken again.
+REFRESH_S = 600.0
 
 
 def safe_name(text: str) -> str:
@@ -46,6 +52,16 @@ class ScreenStore:
 
     def _path(self, monitor_id: str, step: str) -> Path:
         return self.folder / safe_name(monitor_id) / f"{safe_name(step)}.png"
+
+    def due(self, monitor_id: str, now: float) -> bool:
+        """Whether the monitor's next probe should screenshot every step: nothing kept yet,
+        or the last kept over ``REFRESH_S`` ago (a kept screen replaces its file, which
+        touches the monitor's folder)."""
+        try:
+            kept_at = (self.folder / safe_name(monitor_id)).stat().st_mtime
+        except FileNotFoundError:
+            return True
+        return now - kept_at >= REFRESH_S
 
     def last_success(self, monitor_id: str, step: str) -> bytes | None:
         with contextlib.suppress(FileNotFoundError):

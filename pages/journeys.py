@@ -40,7 +40,7 @@ from pages.screens import (
     LoginPage,
     SuccessPage,
 )
-from pages.steps import STEP_TITLES, SUCCESS_SEEN, Attempt, JourneyRun, warn
+from pages.steps import STEP_TITLES, SUCCESS_SEEN, Attempt, JourneyRun, Screenshots, warn
 
 #: The screens that end a journey: eEspresso's home page, or the seed's confirmation first.
 ARRIVED = (HomePage, SuccessPage)
@@ -100,7 +100,7 @@ def _start(
     account: Account,
     limits: Limits | None,
     attempt: Attempt | None,
-    screenshots: bool,
+    screenshots: Screenshots,
 ) -> JourneyRun:
     """A run of journey ``name`` for ``account``; its page reads the account's profile."""
     bind(page, account.profile)
@@ -194,7 +194,7 @@ def first_access(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
-    screenshots: bool = False,
+    screenshots: Screenshots = "none",
 ) -> JourneyResult:
     """Steps 1–7: log in, scan the QR, confirm a code, name the device, reach eEspresso,
     log out."""
@@ -243,7 +243,7 @@ def later_login(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
-    screenshots: bool = False,
+    screenshots: Screenshots = "none",
 ) -> JourneyResult:
     """Log in with CIP and password, confirm with the vault's authenticator code, reach
     eEspresso, log out.
@@ -290,16 +290,17 @@ def run_journey(
     limits: Limits | None = None,
     compensate_clock: bool = False,
     attempt: Attempt | None = None,
-    screenshots: bool = False,
+    screenshots: Screenshots = "none",
     capture: str | Path | None = None,
     trace: Tracer | None = None,
     journeys: dict[str, Journey] | None = None,
 ) -> JourneyResult:
     """The one way into a journey (tests, the journey CLI, the probes and the benchmarks).
 
-    ``screenshots``: a masked screenshot of the screen each step left (the monitors keep
-    them); ``capture``: a folder where every screen the journey passes is recorded
-    (``pages.capture``), for a person to read; ``trace``: a tracer that keeps a scrubbed
+    ``screenshots``: a masked screenshot of the screen each step left (``"every step"``), or
+    of the step that failed only (``"failed step"``), for the monitors' alerts; ``capture``:
+    a folder where every screen the journey passes is recorded (``pages.capture``), for a
+    person to read; ``trace``: a tracer that keeps a scrubbed
     Playwright trace of the journey (``reports.tracing``).
 
     ``attempt`` is an open attempt of the account guard (``authenticator.guard``): the journey

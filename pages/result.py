@@ -63,7 +63,7 @@ class JourneyResult:
     # text only, never a secret.
     warnings: list[JourneyWarning] = field(default_factory=list)
     # Masked PNG of the screen at the end of each step (for the failed step: the failing
-    # screen), only when the caller asked for them (``run_journey(..., screenshots=True)``).
+    # screen), of the steps the caller asked for (``run_journey(..., screenshots=...)``).
     screens: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod

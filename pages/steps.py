@@ -4,9 +4,10 @@ Each step of a journey is an Allure step titled after the seed and timed; a clas
 (``JourneyFailure``) or any Playwright error inside a step ends the journey with a cause, the
 step's title and a one-line message, so journeys never raise for a portal failure.
 
-With ``screenshots`` (``run_journey(..., screenshots=True)``) each step also ends with a
-masked screenshot of the screen it left (``result.screens``): the monitors compare a failing
-screen with the last good one; a caller that stores no image leaves it off and pays nothing.
+With ``screenshots`` (``run_journey(..., screenshots="every step")``) each step also ends
+with a masked screenshot of the screen it left (``result.screens``); with ``"failed step"``,
+only a step that fails does: the monitors compare a failing screen with the last good one,
+which they refresh now and then; a caller that stores no image leaves it off and pays nothing.
 Screenshot time is not the portal's: it is left out of the step's time and of
 ``duration_ms``, like the wait for a fresh code.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Protocol
+from typing import Literal, Protocol
 
 import allure
 from playwright.sync_api import Error as PlaywrightError
@@ -97,6 +98,10 @@ def _trace_group(page: Page | None, title: str) -> Iterator[None]:
             tracing.group_end()
 
 
+#: Which steps end with a masked screenshot of the screen they left.
+Screenshots = Literal["none", "failed step", "every step"]
+
+
 class _Stop(Exception):
     """Ends a journey after its failure was recorded."""
 
@@ -111,14 +116,14 @@ class JourneyRun:
         limits: Limits,
         attempt: Attempt | None = None,
         *,
-        screenshots: bool = False,
+        screenshots: Screenshots = "none",
     ) -> None:
         self.result = result
         self.page = page
         self.limits = limits
         self.attempt = attempt or Unguarded()
         self._started = time.perf_counter()
-        self._screenshots = screenshots  # a masked screenshot at the end of each step
+        self._screenshots = screenshots
         self._screenshot_ms = 0.0
         self.titles = dict(STEP_TITLES)  # and the steps a journey adds (pages after login)
         self._aside: dict[str, float] = {}  # steps kept out of the journey's own time
@@ -134,7 +139,7 @@ class JourneyRun:
         limits: Limits | None,
         attempt: Attempt | None = None,
         *,
-        screenshots: bool = False,
+        screenshots: Screenshots = "none",
     ) -> JourneyRun:
         """A run of ``journey`` ("first_access" or "later_login") for one account."""
         result = JourneyResult(journey=journey, target=base_url, cip=cip)
@@ -166,6 +171,7 @@ class JourneyRun:
         # The authenticator's wait and the reading of web vitals are not the portal's time.
         aside_before = self.result.code_wait_ms + self._network.reading_ms
         self._network.begin()
+        failed = False
         try:
             with allure.step(title), _trace_group(self.page, title):
                 try:
@@ -177,6 +183,7 @@ class JourneyRun:
         except JourneyFailure as failure:
             if warning is None:
                 self.fail(failure.cause, failure.message, step_id)
+                failed = True
                 raise _Stop from None
             warn(self.result, warning, failure.message, cause=failure.cause.value)
         finally:
@@ -186,7 +193,7 @@ class JourneyRun:
             if warning is not None:
                 self._aside[step_id] = self.result.steps[step_id]
             self.result.network[step_id] = self._network.end()
-            if self._screenshots:
+            if self._screenshots == "every step" or (failed and self._screenshots != "none"):
                 self._screenshot(step_id)
 
     def _screenshot(self, step_id: str) -> None:

@@ -70,9 +70,12 @@ def test_refused_password_alert_shows_the_failing_screen_next_to_the_last_succes
             assert stat.S_IMODE(prober.screens.folder.stat().st_mode) == 0o700
             assert {stat.S_IMODE(p.stat().st_mode) for p in kept.values()} == {0o600}
             last_login = kept["login.png"].read_bytes()
+            taken_at = {name: path.stat().st_mtime_ns for name, path in kept.items()}
             monkeypatch.setenv("EESPRESSO_SCREENS_PASSWORD", WRONG)  # read at each probe
             assert prober.probe(monitor).record.cause == "credentials_rejected"
             bodies = hook.wait_for(lambda b: len(b) >= 1, timeout=30)
+            # Screens just kept are not taken again: only the failing step's was.
+            assert {name: path.stat().st_mtime_ns for name, path in kept.items()} == taken_at
         finally:
             prober.history.close()
     assert len(bodies) == 1
@@ -104,7 +107,7 @@ def test_refused_password_alert_shows_the_failing_screen_next_to_the_last_succes
 def test_first_access_screens_hide_the_qr(page, fresh_page, make_account, tmp_path):
     """The QR is on screen after the login and scan steps; the captured screens never show it."""
     account = make_account()
-    result = enroll(page, account, Vault(tmp_path / "vault"), screenshots=True)
+    result = enroll(page, account, Vault(tmp_path / "vault"), screenshots="every step")
     assert result.ok, result.error
     assert list(result.screens) == list(result.steps)  # one per step, in order
     for png in result.screens.values():

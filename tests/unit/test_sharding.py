@@ -3,10 +3,11 @@
 Each collection runs in its own pytest process, as on separate CI machines: ``--splits N
 --group G`` selects one shard from the same collected suite. Without a durations file the
 shards are cut by count; with one (``--store-durations`` from an earlier run, see
-docs/scale.md) by time; both must still partition. The collections are of the unit tests,
-quicker to collect than the browser tests and ordered by the same hooks
-(``tests/fixtures/scheduling.py``). A small module is also run for real across two shards with
-``-n auto`` (pytest-xdist): the shards' passes add up to the whole.
+docs/scale.md) by time; both must still partition. The collections are of a few unit test
+modules (collecting is importing: the whole suite would cost each collection seconds),
+ordered by the same hooks as the browser tests (``tests/fixtures/scheduling.py``). A small
+module is also run for real across two shards with ``-n auto`` (pytest-xdist): the shards'
+passes add up to the whole.
 """
 
 from __future__ import annotations
@@ -43,12 +44,22 @@ def shards(splits: int, *argv: str) -> list[list[str]]:
         return list(pool.map(lambda args: collected(*args), groups))
 
 
-UNIT = "tests/unit"
+#: Unit test modules of several packages, a few hundred tests in all.
+UNIT = (
+    "tests/unit/test_vault_basic.py",
+    "tests/unit/test_account_guard.py",
+    "tests/unit/test_monitor_config.py",
+    "tests/unit/test_k8s.py",
+    "tests/unit/test_sandbox_admin.py",
+    "tests/unit/test_authenticator_otp.py",
+    "tests/unit/test_wording.py",
+    "tests/unit/test_monitor_grading.py",
+)
 
 
 @pytest.fixture(scope="module")
 def suite() -> list[str]:
-    ids = collected(UNIT)
+    ids = collected(*UNIT)
     assert len(ids) > 100 and len(ids) == len(set(ids))
     return ids
 
@@ -60,7 +71,7 @@ def assert_partition(suite: list[str], parts: list[list[str]]) -> None:
 
 
 def test_shards_by_count_partition_the_suite(suite):
-    parts = shards(3, UNIT, "--durations-path", str(ROOT / "no-such-durations.json"))
+    parts = shards(3, *UNIT, "--durations-path", str(ROOT / "no-such-durations.json"))
     assert_partition(suite, parts)
     sizes = sorted(len(part) for part in parts)
     assert sizes[-1] - sizes[0] <= 2  # without durations the cut is by count, near-even
@@ -71,7 +82,7 @@ def test_shards_by_duration_partition_the_suite(suite, tmp_path):
     durations = tmp_path / "durations.json"
     rng = random.Random(7)  # a skewed suite: a few slow tests among many fast ones
     durations.write_text(json.dumps({t: rng.choice([0.01, 0.02, 0.5, 8.0]) for t in suite}))
-    parts = shards(2, UNIT, "--durations-path", str(durations))
+    parts = shards(2, *UNIT, "--durations-path", str(durations))
     assert_partition(suite, parts)
     totals = [sum(json.loads(durations.read_text())[t] for t in part) for part in parts]
     assert max(totals) < 0.6 * sum(totals)  # balanced by time, not by count
