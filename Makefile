@@ -59,7 +59,10 @@ lint: setup
 # The project's own modules byte-compiled (only those changed since): where Python may not write
 # bytecode (PYTHONDONTWRITEBYTECODE), every process would compile each module it imports, about
 # 40 ms per command-line start. (Test modules are compiled by pytest, which rewrites them.)
-setup: system-packages $(VENV)/.installed $(if $(wildcard package-lock.json),node_modules/.installed)
+# The venv and the npm packages install side by side (neither uses apt).
+setup: system-packages
+	@$(MAKE) -s --no-print-directory -j 2 $(VENV)/.installed \
+	  $(if $(wildcard package-lock.json),node_modules/.installed)
 	@$(PY) -m compileall -q -j 0 $(SOURCES) >/dev/null
 
 # Install only the Debian packages that are missing; as non-root, say what to run instead.
