@@ -11,11 +11,11 @@ PY := $(VENV)/bin/python
 SYSTEM_PACKAGES := chromium chromium-headless-shell libzbar0 \
 	prometheus prometheus-pushgateway prometheus-alertmanager
 IMAGE_PACKAGES := podman runc mmdebstrap
-# Two workers per core: a browser test spends about a third of its time waiting (a child
-# process, an alert's delay, a second sandbox), which another worker's test fills. A worker
+# Three workers per core: a browser test spends much of its time waiting (a child process, an
+# alert's delay, a fresh TOTP step, a second sandbox), which other workers' tests fill. A worker
 # holds at most two tests ahead, so the longest files (taken first, by .test_durations) spread
 # over the workers instead of all landing in the first worker's opening chunk.
-WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+WORKERS ?= $(shell echo $$((3 * $$(nproc))))
 PYTEST_ARGS ?= -n $(WORKERS) --maxschedchunk 1
 SOURCES := adhoc authenticator bench monitors pages reports sandbox wording
 LOCK := requirements/lock.txt
