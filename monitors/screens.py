@@ -50,15 +50,18 @@ class ScreenStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    def _monitor_folder(self, monitor_id: str) -> Path:
+        return self.folder / safe_name(monitor_id)
+
     def _path(self, monitor_id: str, step: str) -> Path:
-        return self.folder / safe_name(monitor_id) / f"{safe_name(step)}.png"
+        return self._monitor_folder(monitor_id) / f"{safe_name(step)}.png"
 
     def due(self, monitor_id: str, now: float) -> bool:
         """Whether the monitor's next probe should screenshot every step: nothing kept yet,
         or the last kept over ``REFRESH_S`` ago (a kept screen replaces its file, which
         touches the monitor's folder)."""
         try:
-            kept_at = (self.folder / safe_name(monitor_id)).stat().st_mtime
+            kept_at = self._monitor_folder(monitor_id).stat().st_mtime
         except FileNotFoundError:
             return True
         return now - kept_at >= REFRESH_S

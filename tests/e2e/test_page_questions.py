@@ -9,9 +9,6 @@ step that ended on it. Pages are served with ``set_content`` or a route: no port
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from playwright.sync_api import Page
 
@@ -24,31 +21,12 @@ from pages.login import LoginPage
 from pages.navigation import Navigation
 from pages.network_watch import StepWatch
 from pages.result import Cause
+from tests.fixtures.browser_messages import asked
 
 FORM = (
     "<form><label for=u>Nom d'utilisateur (CIP)</label><input id=u>"
     "<label for=p>Mot de passe</label><input id=p type=password>{button}</form>"
 )
-
-
-@contextmanager
-def asked(methods: tuple[str, ...]) -> Iterator[list[str]]:
-    """The questions of ``methods`` sent to the browser inside the block (one round trip each)."""
-    from playwright._impl import connection
-
-    sent: list[str] = []
-    send = connection.Connection.send_message_to_server
-
-    def counting(self, owner, method, params, options):
-        if method in methods:
-            sent.append(method)
-        return send(self, owner, method, params, options)
-
-    connection.Connection.send_message_to_server = counting
-    try:
-        yield sent
-    finally:
-        connection.Connection.send_message_to_server = send
 
 
 QUESTIONS = ("isVisible", "queryCount", "expect")

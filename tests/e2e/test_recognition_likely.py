@@ -13,6 +13,7 @@ from authenticator import Vault
 from pages.base import identify
 from pages.screens import CodePage, HomePage, LockoutPage, LoginPage
 from tests.fixtures.accounts import TestAccount
+from tests.fixtures.browser_messages import asked
 
 GUESSES = [
     (),
@@ -32,22 +33,9 @@ def _same_with_every_guess(page: Page) -> type:
 
 def _queries(page: Page, likely: tuple[str, ...]) -> int:
     """How many times recognition asks the page (one round trip each)."""
-    from playwright._impl import connection
-
-    asked: list[str] = []
-    send = connection.Connection.send_message_to_server
-
-    def counting(self, owner, method, params, options):
-        if method in ("isVisible", "queryCount"):
-            asked.append(method)
-        return send(self, owner, method, params, options)
-
-    connection.Connection.send_message_to_server = counting
-    try:
+    with asked(("isVisible", "queryCount")) as sent:
         identify(page, likely=likely)
-    finally:
-        connection.Connection.send_message_to_server = send
-    return len(asked)
+    return len(sent)
 
 
 def test_every_guess_gives_the_screen_the_full_scan_gives(
