@@ -121,6 +121,9 @@ class BaseScreen:
 
     def _require_all(self, *elements: tuple[Locator, str]) -> None:
         """``_require`` for several elements in one wait; the first missing one is named."""
+        elements = tuple((locator, key) for locator, key in elements if key not in self._found)
+        if not elements:
+            return
         try:
             expect(showing(self.page, *(locator for locator, _ in elements))).to_have_count(
                 1, timeout=self.timeout_ms
@@ -237,30 +240,35 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     """The first screen, in priority order, that matches the page.
 
     Asking each screen is one round trip to the browser per screen (twelve for the login
-    page). A ``likely`` screen is asked in one question whether it matches while no element
-    of the signature of any screen before it shows: the same answer, as a screen matches
-    only when its signature shows. The likely screens are asked in the caller's order; the
-    full scan runs only when none of them is the answer.
+    page). A ``likely`` screen is asked in one question whether it matches, with every
+    element it ``needs``, while no element of the signature of any screen before it shows:
+    the same answer, as a screen matches only when its signature shows, and its needs are
+    then found without another question. The likely screens are asked in the caller's
+    order; the full scan runs only when none of them is the answer (a screen missing one of
+    its needs is recognised there, and the missing element named as it is looked for).
     """
     named = {screen.__name__: screen for screen in _SCREENS}
     for name in likely:
         screen = named[name]
         if (shown := screen.shown(page)) is None:
             continue
+        for key in screen.needs:
+            if key not in screen.seen_by_match:
+                shown = shown.filter(has=locate(page, key).first.filter(visible=True))
         if before := _SCREENS[: _SCREENS.index(screen)]:
             signatures = _union(other.signature(page) for other in before)
             shown = shown.filter(has_not=signatures.filter(visible=True))
         if _shows(shown):
-            return _recognised(screen, page)
+            return _recognised(screen, page, screen.needs)
     for screen in _SCREENS:
         if screen.matches(page):
-            return _recognised(screen, page)
+            return _recognised(screen, page, screen.seen_by_match)
     return None
 
 
-def _recognised(screen: type[BaseScreen], page: Page) -> BaseScreen:
+def _recognised(screen: type[BaseScreen], page: Page, seen: Iterable[str]) -> BaseScreen:
     found = screen(page)
-    found._found.update(screen.seen_by_match)
+    found._found.update(seen)
     return found
 
 

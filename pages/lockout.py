@@ -18,6 +18,7 @@ class LockoutPage(BaseScreen):
     priority: ClassVar[int] = 10
     label: ClassVar[str] = "the lockout page"
     needs: ClassVar[tuple[str, ...]] = ("locked",)
+    seen_by_match: ClassVar[tuple[str, ...]] = ("locked",)  # as a heading or an alert
 
     @classmethod
     def _alert(cls, page: Page) -> Locator:

@@ -1,7 +1,8 @@
 """Page objects ask the browser as few questions as they can, and their answers stay exact.
 
 Several elements that must all show are asked about together (``showing``: a screen's
-match, the login form's fields); a screen guessed right is recognised in one question; a
+match, the login form's fields); a screen guessed right is recognised in one question, with
+the elements it needs; a
 field is typed into without first being asked whether it shows (``_fill``), a missing one
 still named in the failure; a document's web vitals are read once, as it is left, for every
 step that ended on it. Pages are served with ``set_content`` or a route: no portal.
@@ -97,6 +98,31 @@ def test_the_login_form_is_checked_in_one_question_before_anything_is_typed(page
         login.fill("CIP123", "not-a-real-password")
     assert sent == ["expect"]
     assert page.locator("#u").input_value() == "CIP123"
+
+
+def test_a_screen_guessed_right_brings_what_it_needs(page: Page) -> None:
+    """The login page guessed right: its three elements came with the answer, so nothing
+    more is asked before the typing."""
+    page.set_content(FORM.format(button="<button>CONNEXION</button>"))
+    with asked(QUESTIONS) as sent:
+        login = identify(page, likely=("LoginPage",))
+        assert isinstance(login, LoginPage)
+        login.fill("CIP123", "not-a-real-password")
+    assert sent == ["queryCount"]
+    assert page.locator("#p").input_value() == "not-a-real-password"
+
+
+def test_a_guessed_screen_missing_a_need_is_still_recognised_and_the_need_named(
+    page: Page,
+) -> None:
+    page.set_content(FORM.format(button=""))
+    login = identify(page, likely=("LoginPage",))
+    assert isinstance(login, LoginPage)
+    with pytest.raises(JourneyFailure) as failure:
+        login.timeout_ms = 500
+        login.fill("CIP123", "not-a-real-password")
+    assert "profile key login_button" in failure.value.message
+    assert page.locator("#u").input_value() == ""
 
 
 def test_a_login_form_without_its_button_is_named_and_nothing_is_typed(page: Page) -> None:
