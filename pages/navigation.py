@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary, ref
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request, Response
+from playwright.sync_api import Frame, Page, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from pages.failures import JourneyFailure, network_failure, slow
@@ -59,9 +59,15 @@ class Navigation:
         # A trace of the page is being recorded (``run_journey(..., trace=…)``): each step is
         # then a group of it. Playwright's client keeps that state to itself.
         self.traced = False
+        # Main-frame documents committed so far, and whether the last one has reached
+        # DOMContentLoaded: a submit then waits only for what has not happened yet.
+        self.navigations = 0
+        self.loaded = False
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfailed", self._on_failed)
+        page.on("framenavigated", self._on_navigated)
+        page.on("domcontentloaded", self._on_loaded)
 
     @classmethod
     def of(cls, page: Page) -> Navigation:
@@ -97,6 +103,14 @@ class Navigation:
             self.status = response.status
             self.path = urlsplit(response.url).path
 
+    def _on_navigated(self, frame: Frame) -> None:
+        if frame.parent_frame is None:
+            self.navigations += 1
+            self.loaded = False
+
+    def _on_loaded(self, page: Page) -> None:
+        self.loaded = True
+
     def _on_failed(self, request: Request) -> None:
         if self._is_document(request):
             self.pending = max(0, self.pending - 1)
@@ -122,16 +136,23 @@ class Navigation:
             raise network_failure(str(error), where) from None
 
     def submit(self, action: Callable[[], None], where: str, timeout_ms: float) -> None:
-        """Run ``action`` (a click or Enter) and wait until the next document has loaded."""
+        """Run ``action`` (a click or Enter) and wait until the next document has loaded.
+
+        A click waits for the navigation it starts to commit, so the wait for a new document
+        and for its DOMContentLoaded is asked of the browser only when the events that end
+        it have not come yet (each wait is several messages to the browser)."""
         for listener in list(self.leaving):
             listener()
-        main = self.page.main_frame
+        page, before = self.page, self.navigations
         try:
-            with self.page.expect_event(
-                "framenavigated", predicate=lambda frame: frame == main, timeout=timeout_ms
-            ):
-                action()
-            self.page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+            action()
+            if self.navigations == before:
+                main = page.main_frame
+                page.wait_for_event(
+                    "framenavigated", predicate=lambda frame: frame == main, timeout=timeout_ms
+                )
+            if not self.loaded:
+                page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
         except PlaywrightTimeoutError:
             if self.failure:
                 raise network_failure(self.failure, where) from None

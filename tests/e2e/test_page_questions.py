@@ -22,7 +22,7 @@ from pages.login import LoginPage
 from pages.navigation import Navigation
 from pages.network_watch import StepWatch
 from pages.result import Cause
-from tests.fixtures.browser_messages import asked
+from tests.fixtures.browser_messages import WAIT, asked
 
 FORM = (
     "<form><label for=u>Nom d'utilisateur (CIP)</label><input id=u>"
@@ -31,6 +31,17 @@ FORM = (
 
 
 QUESTIONS = ("isVisible", "queryCount", "expect")
+
+
+def _serve(page: Page, pages: dict[str, str]) -> None:
+    """Answer http://portal.test/PATH with ``pages[PATH]``."""
+    page.route(
+        "http://portal.test/**",
+        lambda route: route.fulfill(
+            body=pages[route.request.url.removeprefix("http://portal.test")],
+            content_type="text/html; charset=utf-8",
+        ),
+    )
 
 
 def test_showing_asks_about_several_elements_at_once(page: Page) -> None:
@@ -75,13 +86,7 @@ def test_the_control_a_match_saw_is_not_looked_for_again(page: Page) -> None:
         "<form method=post action=/bye><button>Déconnexion</button></form>",
         "/bye": FORM.format(button="<button>CONNEXION</button>"),
     }
-    page.route(
-        "http://portal.test/**",
-        lambda route: route.fulfill(
-            body=pages[route.request.url.removeprefix("http://portal.test")],
-            content_type="text/html; charset=utf-8",
-        ),
-    )
+    _serve(page, pages)
     page.goto("http://portal.test/")
     home = identify(page, likely=("HomePage",))
     assert isinstance(home, HomePage)
@@ -151,13 +156,7 @@ def test_web_vitals_are_read_once_per_document_as_it_is_left(page: Page) -> None
         "</form>",
         "/code": "<h1>Code</h1><p>Entrez le code.</p>",
     }
-    page.route(
-        "http://portal.test/**",
-        lambda route: route.fulfill(
-            body=pages[route.request.url.removeprefix("http://portal.test")],
-            content_type="text/html; charset=utf-8",
-        ),
-    )
+    _serve(page, pages)
     watch = StepWatch(page)
     try:
         watch.begin()
@@ -178,3 +177,37 @@ def test_web_vitals_are_read_once_per_document_as_it_is_left(page: Page) -> None
         watch.close()  # the journey ends on the code page: read now, painted first
     assert code.vitals is not None and code.vitals.fcp_ms is not None
     assert code.vitals is not opened.vitals
+
+
+SUBMIT = {"/": "<form method=post action=/next><button>CONNEXION</button></form>"}
+
+
+def test_a_submit_waits_for_the_new_document_only_when_the_click_did_not(page: Page) -> None:
+    """The click waits for the document it starts to commit: only its DOMContentLoaded,
+    when it has not come yet, is waited for."""
+    _serve(page, {**SUBMIT, "/next": "<h1>Code</h1>"})
+    page.goto("http://portal.test/")
+    with asked((WAIT,)) as sent:
+        Navigation.of(page).submit(page.get_by_role("button").click, "submitting", 5_000)
+    assert sent in ([], [f"{WAIT} load state"])
+    assert page.get_by_role("heading").inner_text() == "Code"
+
+
+def test_a_page_that_navigates_late_is_waited_for(page: Page) -> None:
+    """A click whose page moves on later (a script) is followed to the next document."""
+    late = "<button onclick=\"setTimeout(() => location.assign('/next'), 300)\">Suivant</button>"
+    _serve(page, {"/": late, "/next": "<h1>Code</h1>"})
+    page.goto("http://portal.test/")
+    with asked((WAIT,)) as sent:
+        Navigation.of(page).submit(page.get_by_role("button").click, "submitting", 5_000)
+    assert sent[0] == f"{WAIT} framenavigated"
+    assert page.get_by_role("heading").inner_text() == "Code"
+
+
+def test_a_click_that_changes_nothing_is_an_unexpected_page(page: Page) -> None:
+    _serve(page, {"/": "<button>Suivant</button>"})
+    page.goto("http://portal.test/")
+    with pytest.raises(JourneyFailure) as failure:
+        Navigation.of(page).submit(page.get_by_role("button").click, "clicking Suivant", 500)
+    assert failure.value.cause is Cause.UNEXPECTED_PAGE
+    assert "the page did not change" in failure.value.message
