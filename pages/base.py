@@ -35,6 +35,18 @@ RENDER_MS = 2_000.0
 
 _SCREENS: list[type[BaseScreen]] = []
 
+#: Profile keys of texts a portal may show on any screen besides its own (a password's
+#: expiry, the seed's confirmation on the home page), added where they are read
+#: (``banner``). A screen guessed right is told in the same question whether any of them
+#: shows (``BaseScreen.banner``): when none does, none is asked about one by one.
+_BANNERS: list[str] = []
+
+
+def banner(key: str) -> None:
+    """Count the text of profile element ``key`` among those that may show on any screen."""
+    if key not in _BANNERS:
+        _BANNERS.append(key)
+
 
 class BaseScreen:
     """One screen of the portal. Subclasses set ``priority`` and ``label`` and implement
@@ -64,6 +76,8 @@ class BaseScreen:
         # The elements found on this document so far (``_require``): not looked for again
         # until a submit leaves it.
         self._found: set[str] = set()
+        # Whether a banner text shows (``banner``); None when recognition did not ask.
+        self.banner: bool | None = None
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -243,9 +257,10 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     page). A ``likely`` screen is asked in one question whether it matches, with every
     element it ``needs``, while no element of the signature of any screen before it shows:
     the same answer, as a screen matches only when its signature shows, and its needs are
-    then found without another question. The likely screens are asked in the caller's
-    order; the full scan runs only when none of them is the answer (a screen missing one of
-    its needs is recognised there, and the missing element named as it is looked for).
+    then found without another question, nor is whether a banner shows (``_asked``). The
+    likely screens are asked in the caller's order; the full scan runs only when none of
+    them is the answer (a screen missing one of its needs is recognised there, and the
+    missing element named as it is looked for).
     """
     named = {screen.__name__: screen for screen in _SCREENS}
     for name in likely:
@@ -258,12 +273,32 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
         if before := _SCREENS[: _SCREENS.index(screen)]:
             signatures = _union(other.signature(page) for other in before)
             shown = shown.filter(has_not=signatures.filter(visible=True))
-        if _shows(shown):
-            return _recognised(screen, page, screen.needs)
+        matched, banner_shown = _asked(page, shown)
+        if matched:
+            found = _recognised(screen, page, screen.needs)
+            found.banner = banner_shown
+            return found
     for screen in _SCREENS:
         if screen.matches(page):
             return _recognised(screen, page, screen.seen_by_match)
     return None
+
+
+# The root element stands for a screen's match; any other element is a banner.
+_ROOTS = "elements => elements.map((element) => element === document.documentElement)"
+
+
+def _asked(page: Page, shown: Locator) -> tuple[bool, bool | None]:
+    """Whether ``shown`` (the page's root element while a screen shows) matches, and whether
+    a banner text shows, in one question (None: no banner is known)."""
+    if not _BANNERS:
+        return _shows(shown), None
+    banners = _union(locate(page, key).first.filter(visible=True) for key in _BANNERS)
+    try:
+        roots = shown.or_(banners).evaluate_all(_ROOTS)
+    except PlaywrightError:  # a detached page shows nothing
+        return False, None
+    return True in roots, False in roots
 
 
 def _recognised(screen: type[BaseScreen], page: Page, seen: Iterable[str]) -> BaseScreen:

@@ -22,7 +22,7 @@ from typing import ClassVar
 from playwright.sync_api import Locator, Page
 
 from pages import tree
-from pages.base import BaseScreen, visible
+from pages.base import BaseScreen, banner, visible
 from pages.elements import locate, profile_of
 from pages.failures import unexpected
 from pages.profile import Profile, default
@@ -36,6 +36,8 @@ MAX_NOTICES = 5
 #: Notices that count something down (a password's days): read wherever their text shows, a
 #: notice page of their own or a banner on another screen, so ops hears before it runs out.
 _COUNTED = [kind for kind, row in NOTICES.items() if row.fields]
+for _kind in _COUNTED:
+    banner(NOTICES[_kind].recognised_by[0])
 #: The notice kinds a notice page may be, most specific first (an interstitial matches all).
 _PAGE_KINDS = [
     kind for kind, row in NOTICES.items()
@@ -161,7 +163,7 @@ def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> Ba
     """
     for _ in range(MAX_NOTICES):
         seen = False
-        for kind in _COUNTED:
+        for kind in _COUNTED if screen.banner is not False else ():
             if (found := counted(screen.page, kind)) is not None:
                 seen = True
                 if not result.warned(kind):

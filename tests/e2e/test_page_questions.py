@@ -2,9 +2,9 @@
 
 Several elements that must all show are asked about together (``showing``: a screen's
 match, the login form's fields); a screen guessed right is recognised in one question, with
-the elements it needs; a
-field is typed into without first being asked whether it shows (``_fill``), a missing one
-still named in the failure; a document's web vitals are read once, as it is left, for every
+the elements it needs and whether a banner shows; a field is typed into without first being
+asked whether it shows (``_fill``), a missing one still named in the failure; a submit waits
+only for what its click did not; a document's web vitals are read once, as it is left, for every
 step that ended on it. Pages are served with ``set_content`` or a route: no portal.
 """
 
@@ -21,16 +21,14 @@ from pages.lockout import LockoutPage
 from pages.login import LoginPage
 from pages.navigation import Navigation
 from pages.network_watch import StepWatch
-from pages.result import Cause
-from tests.fixtures.browser_messages import WAIT, asked
+from pages.notices import go_past_notices
+from pages.result import Cause, JourneyResult
+from tests.fixtures.browser_messages import QUESTIONS, WAIT, asked
 
 FORM = (
     "<form><label for=u>Nom d'utilisateur (CIP)</label><input id=u>"
     "<label for=p>Mot de passe</label><input id=p type=password>{button}</form>"
 )
-
-
-QUESTIONS = ("isVisible", "queryCount", "expect")
 
 
 def _serve(page: Page, pages: dict[str, str]) -> None:
@@ -113,8 +111,27 @@ def test_a_screen_guessed_right_brings_what_it_needs(page: Page) -> None:
         login = identify(page, likely=("LoginPage",))
         assert isinstance(login, LoginPage)
         login.fill("CIP123", "not-a-real-password")
-    assert sent == ["queryCount"]
+    assert len(sent) == 1
     assert page.locator("#p").input_value() == "not-a-real-password"
+
+
+def test_a_screen_guessed_right_says_whether_a_banner_shows(page: Page) -> None:
+    """Recognised in one question, the home page is known to show no expiry notice and no
+    confirmation text: neither is asked about; one that shows is then read as before."""
+    home = "<h1>Bienvenue dans eEspresso</h1>{banner}<form><button>Déconnexion</button></form>"
+    page.set_content(home.format(banner=""))
+    with asked(QUESTIONS) as sent:
+        screen = identify(page, likely=("HomePage",))
+        result = JourneyResult(journey="later_login", target="", cip="")
+        assert go_past_notices(screen, result, "the code") is screen
+        assert not screen.shows_success()
+    assert len(sent) == 1 and screen.banner is False and result.warnings == []
+    page.set_content(home.format(banner="<p>Votre mot de passe expirera dans 5 jours.</p>"))
+    screen = identify(page, likely=("HomePage",))
+    assert isinstance(screen, HomePage) and screen.banner is True
+    go_past_notices(screen, result, "the code")
+    assert [(w.kind, w["days"]) for w in result.warnings] == [("password_expiring", 5)]
+    assert not screen.shows_success()
 
 
 def test_a_guessed_screen_missing_a_need_is_still_recognised_and_the_need_named(

@@ -13,7 +13,7 @@ from authenticator import Vault
 from pages.base import identify
 from pages.screens import CodePage, HomePage, LockoutPage, LoginPage
 from tests.fixtures.accounts import TestAccount
-from tests.fixtures.browser_messages import asked
+from tests.fixtures.browser_messages import QUESTIONS, asked
 
 GUESSES = [
     (),
@@ -33,7 +33,7 @@ def _same_with_every_guess(page: Page) -> type:
 
 def _queries(page: Page, likely: tuple[str, ...]) -> int:
     """How many times recognition asks the page (one round trip each)."""
-    with asked(("isVisible", "queryCount")) as sent:
+    with asked(QUESTIONS) as sent:
         identify(page, likely=likely)
     return len(sent)
 
