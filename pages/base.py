@@ -284,21 +284,19 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     return None
 
 
-# The root element stands for a screen's match; any other element is a banner.
-_ROOTS = "elements => elements.map((element) => element === document.documentElement)"
-
-
 def _asked(page: Page, shown: Locator) -> tuple[bool, bool | None]:
     """Whether ``shown`` (the page's root element while a screen shows) matches, and whether
-    a banner text shows, in one question (None: no banner is known)."""
+    a banner text shows, in one question (None: no banner is known). The root element is
+    counted while no banner shows, the body while the screen does: 2, the screen and no
+    banner; 1, the screen and a banner; 0, another screen."""
     if not _BANNERS:
         return _shows(shown), None
     banners = _union(locate(page, key).first.filter(visible=True) for key in _BANNERS)
     try:
-        roots = shown.or_(banners).evaluate_all(_ROOTS)
+        counted = shown.filter(has_not=banners).or_(shown.locator("body")).count()
     except PlaywrightError:  # a detached page shows nothing
         return False, None
-    return True in roots, False in roots
+    return counted > 0, counted < 2
 
 
 def _recognised(screen: type[BaseScreen], page: Page, seen: Iterable[str]) -> BaseScreen:
