@@ -36,14 +36,14 @@ CA_BUNDLE ?= $(wildcard /etc/ssl/certs/ca-certificates.crt)
 , := ,
 CA_SECRET := $(if $(CA_BUNDLE),--secret id=ca-bundle$(,)src=$(CA_BUNDLE))
 
-.PHONY: test demo setup system-packages image-packages lock image base-image image-test lint clean clean-image
+.PHONY: test test-modules demo setup system-packages image-packages lock image base-image image-test lint clean clean-image
 
 # The image is not built first: the run starts `make image` in the background when it collects a
 # container test, and those tests run last (tests/fixtures/scheduling.py).
 # Failed tests run once more with their Playwright traces kept (scrubbed, under test-results/),
 # as Playwright Test's `trace: on-first-retry`; the status stays the first run's: a test that
 # passes on its second try is still a failure.
-test: setup image-packages
+test: setup image-packages test-modules
 	@$(PY) -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status != 1 ] || { \
 	  echo "re-running the failed tests once to keep their traces (test-results/)"; \
 	  $(PY) -m pytest $(PYTEST_ARGS) --last-failed --tracing=retain-on-failure; \
@@ -64,6 +64,15 @@ setup: system-packages
 	@$(MAKE) -s --no-print-directory -j 2 $(VENV)/.installed \
 	  $(if $(wildcard package-lock.json),node_modules/.installed)
 	@$(PY) -m compileall -q -j 0 $(SOURCES) >/dev/null
+
+# pytest rewrites the asserts of each test module it imports, and keeps the result only where
+# Python may write bytecode: rewritten here once (two collections side by side), not by each
+# worker of the run (about 3 s each) nor by each pytest the suite starts itself.
+test-modules: setup
+	@for part in tests/unit tests/e2e; do \
+	  env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q --collect-only -p no:cacheprovider \
+	    $$part >/dev/null & \
+	done; wait
 
 # Install only the Debian packages that are missing; as non-root, say what to run instead.
 define apt_install
