@@ -286,17 +286,14 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
 
 def _asked(page: Page, shown: Locator) -> tuple[bool, bool | None]:
     """Whether ``shown`` (the page's root element while a screen shows) matches, and whether
-    a banner text shows, in one question (None: no banner is known). The root element is
-    counted while no banner shows, the body while the screen does: 2, the screen and no
-    banner; 1, the screen and a banner; 0, another screen."""
+    a banner text shows (None: no banner is known). Asked first while no banner shows, the
+    usual answer; only when that is not so, as it is: a match then shows a banner."""
     if not _BANNERS:
         return _shows(shown), None
     banners = _union(locate(page, key).first.filter(visible=True) for key in _BANNERS)
-    try:
-        counted = shown.filter(has_not=banners).or_(shown.locator("body")).count()
-    except PlaywrightError:  # a detached page shows nothing
-        return False, None
-    return counted > 0, counted < 2
+    if _shows(shown.filter(has_not=banners)):
+        return True, False
+    return _shows(shown), True
 
 
 def _recognised(screen: type[BaseScreen], page: Page, seen: Iterable[str]) -> BaseScreen:
