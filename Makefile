@@ -43,7 +43,8 @@ CA_SECRET := $(if $(CA_BUNDLE),--secret id=ca-bundle$(,)src=$(CA_BUNDLE))
 # Failed tests run once more with their Playwright traces kept (scrubbed, under test-results/),
 # as Playwright Test's `trace: on-first-retry`; the status stays the first run's: a test that
 # passes on its second try is still a failure.
-test: setup image-packages test-modules
+test: setup
+	@$(MAKE) -s --no-print-directory -j 2 image-packages test-modules
 	@$(PY) -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status != 1 ] || { \
 	  echo "re-running the failed tests once to keep their traces (test-results/)"; \
 	  $(PY) -m pytest $(PYTEST_ARGS) --last-failed --tracing=retain-on-failure; \
@@ -67,7 +68,8 @@ setup: system-packages
 
 # pytest rewrites the asserts of each test module it imports, and keeps the result only where
 # Python may write bytecode: rewritten here once (two collections side by side), not by each
-# worker of the run (about 3 s each) nor by each pytest the suite starts itself.
+# worker of the run (about 3 s each) nor by each pytest the suite starts itself; while the
+# container tools install.
 test-modules: setup
 	@for part in tests/unit tests/e2e; do \
 	  env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q --collect-only -p no:cacheprovider \
