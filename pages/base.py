@@ -256,8 +256,8 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
     Asking each screen is one round trip to the browser per screen (twelve for the login
     page). A ``likely`` screen is asked in one question whether it matches, with every
     element it ``needs``, while no element of the signature of any screen before it shows:
-    the same answer, as a screen matches only when its signature shows, and its needs are
-    then found without another question, nor is whether a banner shows (``_asked``). The
+    the same answer, as a screen matches only when its signature shows; its needs are then
+    known to show without another question, and so is whether a banner shows (``_asked``). The
     likely screens are asked in the caller's order; the full scan runs only when none of
     them is the answer (a screen missing one of its needs is recognised there, and the
     missing element named as it is looked for).
@@ -286,8 +286,8 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
 
 def _asked(page: Page, shown: Locator) -> tuple[bool, bool | None]:
     """Whether ``shown`` (the page's root element while a screen shows) matches, and whether
-    a banner text shows (None: no banner is known). Asked first while no banner shows, the
-    usual answer; only when that is not so, as it is: a match then shows a banner."""
+    a banner text shows (None: no banner is known). Asked first with no banner showing, the
+    usual case; only when that fails, without that condition: a match then shows a banner."""
     if not _BANNERS:
         return _shows(shown), None
     banners = _union(locate(page, key).first.filter(visible=True) for key in _BANNERS)

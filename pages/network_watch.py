@@ -144,7 +144,7 @@ class StepWatch:
     def _evaluate(self, page: Page) -> object:
         """``VITALS_SCRIPT``'s answer, through a DevTools session of the page (the suite drives
         Chromium; the session ends with the page): a plain evaluation, without the helper
-        script ``page.evaluate`` first puts in each document, a third of a reading's time."""
+        script ``page.evaluate`` first puts in each document, about half a reading's time."""
         if self._devtools is None:
             self._devtools = page.context.new_cdp_session(page)
         answer = self._devtools.send(

@@ -163,6 +163,7 @@ def go_past_notices(screen: BaseScreen, result: JourneyResult, where: str) -> Ba
     """
     for _ in range(MAX_NOTICES):
         seen = False
+        # A screen recognised with no banner showing has no counted notice to read.
         for kind in _COUNTED if screen.banner is not False else ():
             if (found := counted(screen.page, kind)) is not None:
                 seen = True
