@@ -66,6 +66,9 @@ class BaseScreen:
     needs: ClassVar[tuple[str, ...]] = ()
     #: Those of them a match has just seen (``matches``): recognised, not looked for again.
     seen_by_match: ClassVar[tuple[str, ...]] = ()
+    #: Screens before this one in priority that cannot match while it does (its ``shown``
+    #: hides an element their match needs): a guess of this screen need not rule them out.
+    excludes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         self.page = page
@@ -270,7 +273,10 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
         for key in screen.needs:
             if key not in screen.seen_by_match:
                 shown = shown.filter(has=locate(page, key).first.filter(visible=True))
-        if before := _SCREENS[: _SCREENS.index(screen)]:
+        before = [
+            s for s in _SCREENS[: _SCREENS.index(screen)] if s.__name__ not in screen.excludes
+        ]
+        if before:
             signatures = _union(other.signature(page) for other in before)
             shown = shown.filter(has_not=signatures.filter(visible=True))
         matched, banner_shown = _asked(page, shown)

@@ -30,6 +30,7 @@ class LogoutQuestionPage(BaseScreen):
     label: ClassVar[str] = "the logout question"
     needs: ClassVar[tuple[str, ...]] = ("logout",)
     seen_by_match: ClassVar[tuple[str, ...]] = ("logout",)
+    excludes: ClassVar[tuple[str, ...]] = ("HomePage",)  # no eEspresso heading here
 
     @classmethod
     def signature(cls, page: Page) -> Locator:
@@ -46,7 +47,7 @@ class LogoutQuestionPage(BaseScreen):
         """Press « Se déconnecter »; returns the next screen."""
         control = locate(self.page, "logout").first
         return self._submit(
-            control, "logout", "confirming the logout", ("LoggedOutPage", "LoginPage")
+            control, "logout", "confirming the logout", ("LoginPage", "LoggedOutPage")
         )
 
 

@@ -19,6 +19,7 @@ from pages.failures import JourneyFailure
 from pages.home import HomePage
 from pages.lockout import LockoutPage
 from pages.login import LoginPage
+from pages.logout import LogoutQuestionPage
 from pages.navigation import Navigation
 from pages.network_watch import StepWatch
 from pages.notices import go_past_notices
@@ -75,6 +76,20 @@ def test_a_right_guess_is_one_question_and_any_guess_the_full_scan_answer(page: 
                 assert type(identify(page, likely=guess)) is expected
             if guess == (expected.__name__,):
                 assert len(sent) == 1, (expected, sent)
+
+
+def test_the_logout_question_guessed_is_not_ruled_out_by_its_logout_button(page: Page) -> None:
+    """An identity server's « Voulez-vous vous déconnecter ? » shows a logout button, the home
+    page's signature, but no eEspresso heading: its guess is answered without the full scan."""
+    page.set_content(
+        "<h1>Se déconnecter</h1><p>Voulez-vous vous déconnecter ?</p>"
+        "<form><button>Se déconnecter</button></form>"
+    )
+    with asked(QUESTIONS) as sent:
+        screen = identify(page, likely=("LoginPage", "LogoutQuestionPage", "HomePage"))
+    assert isinstance(screen, LogoutQuestionPage)
+    assert len(sent) <= 3, sent  # the login page guessed (twice: with and without banners), then it
+    assert type(identify(page)) is LogoutQuestionPage  # the full scan agrees
 
 
 def test_the_control_a_match_saw_is_not_looked_for_again(page: Page) -> None:
