@@ -258,21 +258,20 @@ def _find(page: Page, likely: Likely = ()) -> BaseScreen | None:
 
     Asking each screen is one round trip to the browser per screen (twelve for the login
     page). A ``likely`` screen is asked in one question whether it matches, with every
-    element it ``needs``, while no element of the signature of any screen before it shows:
-    the same answer, as a screen matches only when its signature shows; its needs are then
-    known to show without another question, and so is whether a banner shows (``_asked``). The
-    likely screens are asked in the caller's order; the full scan runs only when none of
-    them is the answer (a screen missing one of its needs is recognised there, and the
-    missing element named as it is looked for).
+    element it ``needs``, while no element of the signature of any screen before it shows
+    (but of those it ``excludes``): the same answer, as a screen matches only when its
+    signature shows. Its needs are then known to show without another question, and so is
+    whether a banner shows (``_asked``). The likely screens are asked in the caller's order;
+    the full scan runs only when none of them is the answer (a screen missing one of its
+    needs is recognised there, and the missing element named as it is looked for).
     """
     named = {screen.__name__: screen for screen in _SCREENS}
     for name in likely:
         screen = named[name]
         if (shown := screen.shown(page)) is None:
             continue
-        for key in screen.needs:
-            if key not in screen.seen_by_match:
-                shown = shown.filter(has=locate(page, key).first.filter(visible=True))
+        if needed := [locate(page, key) for key in screen.needs if key not in screen.seen_by_match]:
+            shown = shown.and_(showing(page, *needed))
         before = [
             s for s in _SCREENS[: _SCREENS.index(screen)] if s.__name__ not in screen.excludes
         ]
