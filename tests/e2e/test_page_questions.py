@@ -88,7 +88,7 @@ def test_the_logout_question_guessed_is_not_ruled_out_by_its_logout_button(page:
     with asked(QUESTIONS) as sent:
         screen = identify(page, likely=("LoginPage", "LogoutQuestionPage", "HomePage"))
     assert isinstance(screen, LogoutQuestionPage)
-    assert len(sent) <= 3, sent  # the login page guessed (twice: with and without banners), then it
+    assert len(sent) <= 3, sent  # the login page asked twice (with, without banners), then it
     assert type(identify(page)) is LogoutQuestionPage  # the full scan agrees
 
 
@@ -153,10 +153,9 @@ def test_a_guessed_screen_missing_a_need_is_still_recognised_and_the_need_named(
     page: Page,
 ) -> None:
     page.set_content(FORM.format(button=""))
-    login = identify(page, likely=("LoginPage",))
+    login = identify(page, 500, likely=("LoginPage",))
     assert isinstance(login, LoginPage)
     with pytest.raises(JourneyFailure) as failure:
-        login.timeout_ms = 500
         login.fill("CIP123", "not-a-real-password")
     assert "profile key login_button" in failure.value.message
     assert page.locator("#u").input_value() == ""
