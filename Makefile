@@ -70,7 +70,7 @@ setup: system-packages
 # Python may write bytecode: rewritten here once (two collections side by side), not by each
 # worker of the run (about 3 s each) nor by each pytest the suite starts itself; while the
 # container tools install.
-test-modules: setup
+test-modules: $(VENV)/.installed
 	@for part in tests/unit tests/e2e; do \
 	  env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -q --collect-only -p no:cacheprovider \
 	    $$part >/dev/null & \
