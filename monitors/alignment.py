@@ -24,9 +24,12 @@ from dataclasses import dataclass
 
 from monitors.config import Monitor
 
-#: Seconds from a probe's start to its code step when the monitor has no recent probe: a fresh
-#: context, the login page, the password (about 1 s on a quiet machine, docs/benchmarks.md).
-DEFAULT_LEAD_S = 2.0
+#: Seconds from a probe's start to its code step when the monitor has no recent probe (a fresh
+#: context, the login page, the password: under half a second warm on a quiet machine,
+#: docs/benchmarks.md). Guessed short, the code only comes later into its step (about 20 s to
+#: spare); guessed longer than it is by over ``MARGIN_S``, the code comes before its step and
+#: waits for it. So the guess is below what any probe takes.
+DEFAULT_LEAD_S = 0.5
 #: What a probe costs before its first step (a fresh context, the account guard).
 SETUP_S = 0.3
 #: The code step aims this far into its time step: clocks of one machine read the same.
