@@ -15,6 +15,7 @@ class CodePage(BaseScreen):
     priority: ClassVar[int] = 40
     label: ClassVar[str] = "the code page"
     needs: ClassVar[tuple[str, ...]] = ("code",)
+    seen_by_match: ClassVar[tuple[str, ...]] = ("code",)  # its signature
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)

@@ -17,6 +17,7 @@ class LoginPage(BaseScreen):
     priority: ClassVar[int] = 90  # the last resort: other screens may keep a login link
     label: ClassVar[str] = "the login page"
     needs: ClassVar[tuple[str, ...]] = ("user_name", "password", "login_button")
+    seen_by_match: ClassVar[tuple[str, ...]] = ("password",)  # its signature
 
     def __init__(self, page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
         super().__init__(page, timeout_ms)
