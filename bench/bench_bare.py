@@ -157,7 +157,7 @@ class Series:
         return sum(self.cpu_s) / len(self.cpu_s)
 
 
-def _measure(series: Series, portal: Portal, work: Callable[[], None]) -> None:
+def measure(series: Series, portal: Portal, work: Callable[[], None]) -> None:
     cpu = _tree_cpu(os.getpid(), portal.pid)
     started = time.perf_counter()
     work()
@@ -269,7 +269,7 @@ def run(flavour: str, samples: int, cold: int, scheduled: int, traced: int) -> d
                     for name in ("ours", "bare"):
                         account = bench.account()
                         work = getattr(bench, name)
-                        _measure(runs[name], portal, lambda w=work, a=account: w(browser, a))
+                        measure(runs[name], portal, lambda w=work, a=account: w(browser, a))
                 scheduled_probes(bench, browser, portal, runs, scheduled)
                 traced_probes(bench, browser, portal, runs, traced, Path(tmp) / "traces")
             finally:
@@ -296,7 +296,7 @@ def scheduled_probes(bench: Bench, browser: Browser, portal: Portal, runs, count
         else:
             time.sleep((index * 7.3) % otp.period / 10)  # spread the starts over the step
             name = "unaligned"
-        _measure(runs[name], portal, lambda a=account: bench.ours(browser, a))
+        measure(runs[name], portal, lambda a=account: bench.ours(browser, a))
         runs[name].code_wait_ms.append(bench.last_wait_ms)
 
 
@@ -333,7 +333,7 @@ def traced_probes(
         for name, tracer in tracers.items():
             account = bench.account()
             with without_timings() if name == "untimed" else nullcontext():
-                _measure(runs[name], portal, lambda a=account, t=tracer: bench.ours(browser, a, t))
+                measure(runs[name], portal, lambda a=account, t=tracer: bench.ours(browser, a, t))
         runs["scrub"].wall_ms.append(tracers["kept"].scrub_s * 1000)
     if count:
         runs["first_access_scrub"].wall_ms.append(

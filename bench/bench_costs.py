@@ -43,7 +43,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
-from bench_bare import MAX_SAMPLES, Bench, Series, _measure, sandbox, without_timings  # noqa: E402
+from bench_bare import MAX_SAMPLES, Bench, Series, measure, sandbox, without_timings  # noqa: E402
 
 from authenticator.guard import Attempt  # noqa: E402
 from authenticator.vault import Vault  # noqa: E402
@@ -155,7 +155,7 @@ def run(samples: int) -> dict[str, Series]:
                         account = bench.account()
                         with off():
                             work = lambda a=account, w=logins[login]: w(browser, a)  # noqa: E731
-                            _measure(runs[name] if round_ else Series.new(), portal, work)
+                            measure(runs[name] if round_ else Series.new(), portal, work)
             finally:
                 browser.close()
     return runs
